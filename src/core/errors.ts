@@ -1,0 +1,38 @@
+/**
+ * Typed errors. A finding is data; an exception is a bug or an environment failure. Each error
+ * says what went wrong and what to do, and keeps the underlying cause.
+ */
+
+export class HindsightError extends Error {
+  override readonly name: string = 'HindsightError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Bad command-line usage or configuration: exit code 2. */
+export class UsageError extends HindsightError {
+  override readonly name = 'UsageError';
+}
+
+export class ConfigError extends HindsightError {
+  override readonly name = 'ConfigError';
+}
+
+/** One input could not be read; the rest of the work goes on and the run is partial (exit 3). */
+export class SourceError extends HindsightError {
+  override readonly name = 'SourceError';
+  /** The file, URL or object the error is about, as the user would name it. */
+  readonly source: string;
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.source = source;
+  }
+}
+
+/** The one-line form users see: `examples/bad.yaml: line 3: bad indentation`. */
+export function describeError(error: unknown): string {
+  if (error instanceof SourceError) return `${error.source}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
