@@ -6,9 +6,8 @@
 # finished build and a rebuild is skipped when it is present.
 set -euo pipefail
 
-K8S_VERSION=${K8S_VERSION:-1.35.4}
-ETCD_VERSION=${ETCD_VERSION:-3.6.16}
-KWOK_VERSION=${KWOK_VERSION:-0.8.0}
+# shellcheck source=versions.env
+. "$(dirname "$0")/versions.env"
 
 CACHE_ROOT=${HINDSIGHT_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hindsight/testenv}
 OUT="$CACHE_ROOT/k8s-v$K8S_VERSION-etcd-v$ETCD_VERSION-kwok-v$KWOK_VERSION"
@@ -56,7 +55,10 @@ build_kubernetes() {
   for m in $(awk '$1 ~ /^k8s\.io\// && $2=="v0.0.0" {print $1}' "$gomod"); do
     go mod edit -replace="$m=$m@v$staging"
   done
-  go mod edit -require="k8s.io/kubernetes@v$K8S_VERSION" -godebug="default=go1.$minor"
+  # Keep upstream's GODEBUG defaults (k8s 1.35 ships `godebug default=go1.25`): behaviour as released.
+  local godebug
+  godebug=$(awk '$1=="godebug" && $2 ~ /^default=/ {print $2}' "$gomod")
+  go mod edit -require="k8s.io/kubernetes@v$K8S_VERSION" ${godebug:+-godebug="$godebug"}
   for c in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
     go get -tool "k8s.io/kubernetes/cmd/$c@v$K8S_VERSION" >/dev/null
   done
@@ -74,8 +76,10 @@ build_kubernetes() {
 
 start=$(date +%s)
 log "building into $OUT (k8s v$K8S_VERSION, etcd v$ETCD_VERSION, kwok v$KWOK_VERSION)"
-( build_etcd ); log "etcd done after $(( $(date +%s) - start ))s"
-( build_kwok ); log "kwok done after $(( $(date +%s) - start ))s"
-( build_kubernetes ); log "kubernetes done after $(( $(date +%s) - start ))s"
+# Each component is skipped when its binaries are already there, so an interrupted build resumes.
+[ -x "$BIN/etcd" ] || { ( build_etcd ); log "etcd done after $(( $(date +%s) - start ))s"; }
+[ -x "$BIN/kwok" ] && [ -d "$OUT/kwok-kustomize" ] || { ( build_kwok ); log "kwok done after $(( $(date +%s) - start ))s"; }
+[ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ] && [ -x "$BIN/kube-scheduler" ] && [ -x "$BIN/kubectl" ] ||
+  { ( build_kubernetes ); log "kubernetes done after $(( $(date +%s) - start ))s"; }
 date -u +%FT%TZ > "$STAMP"
 log "all binaries built in $(( $(date +%s) - start ))s"

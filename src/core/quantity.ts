@@ -41,12 +41,11 @@ export function parseQuantity(input: string | number): number | undefined {
   return value * (DECIMAL[decimal ?? ''] as number);
 }
 
-/** Formats cores the way kubectl users write them: `250m`, `1.5`, `4`. */
+/** Formats cores the way kubectl users read them: `250m` below one core, `1.5`, `15.89`, `4` above. */
 export function formatCpu(cores: number): string {
   if (cores === 0) return '0';
   if (Math.abs(cores) < 1) return `${Math.round(cores * 1000)}m`;
-  const rounded = Math.round(cores * 1000) / 1000;
-  return Number.isInteger(rounded) ? String(rounded) : `${Math.round(cores * 1000)}m`;
+  return String(Math.round(cores * 100) / 100);
 }
 
 /** Formats bytes with the largest binary suffix that keeps one decimal: `512Mi`, `1.5Gi`. */

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { basename } from 'node:path';
+import { main } from './main.ts';
+
+const invokedAs = basename(process.argv[1] ?? 'hindsight').replace(/\.(js|ts)$/, '');
+const code = await main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stdin: process.stdin,
+  env: { ...process.env, HINDSIGHT_INVOKED_AS: invokedAs === 'kubectl-hindsight' ? 'kubectl hindsight' : 'hindsight' },
+  cwd: process.cwd(),
+  isTty: Boolean(process.stdout.isTTY),
+}).catch((error: unknown) => {
+  process.stderr.write(`hindsight: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 70;
+});
+process.exitCode = code;

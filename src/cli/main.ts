@@ -1,0 +1,54 @@
+/**
+ * The command line. `main` parses arguments, runs one command and returns its exit code; bin.ts
+ * is the only place that exits the process.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError, describeError, UsageError } from '../core/errors.ts';
+import { registerScan } from './commands/scan.ts';
+import { registerVersion } from './commands/version.ts';
+import { type CliIo, EXIT, type ExitCode } from './io.ts';
+import { packageVersion } from './version.ts';
+
+export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Command {
+  const program = new Command();
+  program
+    .name(io.env.HINDSIGHT_INVOKED_AS ?? 'hindsight')
+    .description(
+      'Five years of Kubernetes production lessons as checks: scan manifests, snapshots and live clusters for what breaks production.',
+    )
+    .version(packageVersion(), '--version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+    })
+    .exitOverride();
+  registerScan(program, io, setExit);
+  registerVersion(program, io);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+    command.showHelpAfterError(`(run hindsight ${command.name()} --help for usage)`);
+  }
+  return program;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
+  let exit: ExitCode = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exit = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successful exits; parse errors were already printed by commander.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`error: ${describeError(error)}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
