@@ -51,13 +51,17 @@ export class ApiClient {
           agent: this.agent,
           headers: {
             accept: 'application/json',
-            ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+            ...(payload
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+              : {}),
           },
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolveResponse({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () =>
+            resolveResponse({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
           res.on('error', reject);
         },
       );
@@ -69,7 +73,8 @@ export class ApiClient {
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.send(method, path, body);
-    if (res.status >= 300) throw new Error(`${method} ${path}: HTTP ${res.status}: ${res.body.slice(0, 500)}`);
+    if (res.status >= 300)
+      throw new Error(`${method} ${path}: HTTP ${res.status}: ${res.body.slice(0, 500)}`);
     return JSON.parse(res.body) as T;
   }
 
@@ -114,7 +119,9 @@ export async function discover(client: ApiClient): Promise<Map<string, KindInfo>
 
 export function collectionPath(apiVersion: string, info: KindInfo, namespace: string | undefined): string {
   const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  return info.namespaced ? `${base}/namespaces/${namespace ?? 'default'}/${info.plural}` : `${base}/${info.plural}`;
+  return info.namespaced
+    ? `${base}/namespaces/${namespace ?? 'default'}/${info.plural}`
+    : `${base}/${info.plural}`;
 }
 
 export interface ApplyReport {
@@ -131,7 +138,11 @@ const ownerKey = (kind: string, namespace: string | undefined, name: string): st
   `${kind}/${namespace ?? ''}/${name}`;
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-export async function forEachConcurrent<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachConcurrent<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
@@ -182,7 +193,14 @@ export async function applyObjects(
   const started = performance.now();
   const kinds = await discover(client);
   const uids = new Map<string, string>();
-  const report: ApplyReport = { created: 0, existed: 0, skippedKinds: new Map(), failed: [], statusWritten: 0, seconds: 0 };
+  const report: ApplyReport = {
+    created: 0,
+    existed: 0,
+    skippedKinds: new Map(),
+    failed: [],
+    statusWritten: 0,
+    seconds: 0,
+  };
   const statusLater: { path: string; object: KubeObject; status: unknown }[] = [];
   let done = 0;
 
@@ -203,17 +221,30 @@ export async function applyObjects(
         report.created++;
         const createdObject = JSON.parse(res.body) as KubeObject;
         if (createdObject.metadata.uid) {
-          uids.set(ownerKey(object.kind, object.metadata.namespace, object.metadata.name ?? ''), createdObject.metadata.uid);
+          uids.set(
+            ownerKey(object.kind, object.metadata.namespace, object.metadata.name ?? ''),
+            createdObject.metadata.uid,
+          );
         }
-        if (object.status !== undefined && info.hasStatus && object.kind !== 'Pod' && object.kind !== 'Node') {
-          statusLater.push({ path: `${path}/${object.metadata.name}/status`, object: createdObject, status: object.status });
+        if (
+          object.status !== undefined &&
+          info.hasStatus &&
+          object.kind !== 'Pod' &&
+          object.kind !== 'Node'
+        ) {
+          statusLater.push({
+            path: `${path}/${object.metadata.name}/status`,
+            object: createdObject,
+            status: object.status,
+          });
         }
       } else if (res.status === 409) {
         report.existed++;
         const existing = await client.send('GET', `${path}/${object.metadata.name}`);
         if (existing.status === 200) {
           const uid = (JSON.parse(existing.body) as KubeObject).metadata.uid;
-          if (uid) uids.set(ownerKey(object.kind, object.metadata.namespace, object.metadata.name ?? ''), uid);
+          if (uid)
+            uids.set(ownerKey(object.kind, object.metadata.namespace, object.metadata.name ?? ''), uid);
         }
       } else {
         report.failed.push({ object: name, error: `HTTP ${res.status}: ${res.body.slice(0, 300)}` });

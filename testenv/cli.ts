@@ -7,12 +7,13 @@
  *   status  [--name N]
  *   env     [--name N]     shell exports: KUBECONFIG, HINDSIGHT_PROMETHEUS_URL
  */
+
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadFixture } from './load.ts';
-import { readPlatformState, runningProcesses, startPlatform, stopPlatform } from './platform.ts';
 import { stateDir } from './paths.ts';
-import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readPlatformState, runningProcesses, startPlatform, stopPlatform } from './platform.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -84,7 +85,10 @@ function status(): void {
     say(`${p.name.padEnd(24)} pid ${p.pid} ${alive.includes(p) ? 'running' : 'DEAD'}  log ${p.log}`);
   }
   if (state.prometheus) say(`prometheus               ${state.prometheus.url}`);
-  if (state.fixture) say(`fixture                  seed ${state.fixture.seed} scale ${state.fixture.scale}: ${state.fixture.objects} objects`);
+  if (state.fixture)
+    say(
+      `fixture                  seed ${state.fixture.seed} scale ${state.fixture.scale}: ${state.fixture.objects} objects`,
+    );
 }
 
 function env(): void {

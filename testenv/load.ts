@@ -49,7 +49,9 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
   };
   const fixture = generateCluster({ seed: options.seed, scale: parseScale(options.scale), now });
   const timings: LoadTimings = { generateSeconds: lap(), applySeconds: 0 };
-  log(`generated ${fixture.objects.length} objects (seed ${options.seed}, scale ${options.scale}) in ${timings.generateSeconds.toFixed(1)}s`);
+  log(
+    `generated ${fixture.objects.length} objects (seed ${options.seed}, scale ${options.scale}) in ${timings.generateSeconds.toFixed(1)}s`,
+  );
 
   const client = new ApiClient({
     server: state.server,
@@ -73,7 +75,10 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
         (skipped ? `; kinds not served here: ${skipped}` : ''),
     );
     if (report.failed.length > 0) {
-      const sample = report.failed.slice(0, 5).map((f) => `  ${f.object}: ${f.error}`).join('\n');
+      const sample = report.failed
+        .slice(0, 5)
+        .map((f) => `  ${f.object}: ${f.error}`)
+        .join('\n');
       throw new Error(`${report.failed.length} objects failed to apply:\n${sample}`);
     }
   } finally {
@@ -98,7 +103,9 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
     const historyFile = join(promDir, 'history.om');
     const written = await writeHistory(fixture, historyFile, historyOptions);
     timings.historySeconds = lap();
-    log(`history: ${written.series} series, ${written.samples} samples, ${(written.bytes / 1e6).toFixed(0)} MB in ${timings.historySeconds.toFixed(1)}s`);
+    log(
+      `history: ${written.series} series, ${written.samples} samples, ${(written.bytes / 1e6).toFixed(0)} MB in ${timings.historySeconds.toFixed(1)}s`,
+    );
     const dataDir = join(promDir, 'data');
     timings.backfillSeconds = await backfill(bins, historyFile, dataDir);
     lap();

@@ -44,9 +44,19 @@ export function ensurePki(dir: string): Pki {
   if (existsSync(pki.saKey)) return pki;
   mkdirSync(dir, { recursive: true });
   openssl(
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-keyout', 'ca.key', '-out', 'ca.crt'].concat(
-      ['-subj', '/CN=hindsight-testenv-ca'],
-    ),
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '3650',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+    ].concat(['-subj', '/CN=hindsight-testenv-ca']),
     dir,
   );
   writeFileSync(
@@ -66,11 +76,35 @@ export function ensurePki(dir: string): Pki {
 }
 
 function issueCertificate(dir: string, name: string, subject: string, extFile: string): void {
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], dir);
   openssl(
-    ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '3650'].concat(
-      ['-out', `${name}.crt`, '-extfile', extFile],
-    ),
+    [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      subject,
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '3650',
+    ].concat(['-out', `${name}.crt`, '-extfile', extFile]),
     dir,
   );
 }
@@ -84,7 +118,7 @@ export function issueClientCertificate(
 ): { cert: string; key: string } {
   const ext = join(dir, 'client.ext');
   writeFileSync(ext, 'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n');
-  const subject = groups.map((g) => `/O=${g}`).join('') + `/CN=${user}`;
+  const subject = `${groups.map((g) => `/O=${g}`).join('')}/CN=${user}`;
   issueCertificate(dir, fileName, subject, 'client.ext');
   return { cert: join(dir, `${fileName}.crt`), key: join(dir, `${fileName}.key`) };
 }

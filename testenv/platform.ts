@@ -85,7 +85,9 @@ function requireBinaries(): string {
   const needed = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'];
   const missing = needed.filter((b) => !existsSync(join(bin, b)));
   if (missing.length > 0) {
-    throw new Error(`test platform binaries missing in ${bin}: ${missing.join(', ')}; run \`bash testenv/build.sh\` first`);
+    throw new Error(
+      `test platform binaries missing in ${bin}: ${missing.join(', ')}; run \`bash testenv/build.sh\` first`,
+    );
   }
   return bin;
 }
@@ -182,7 +184,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           '--requestheader-group-headers=X-Remote-Group',
           '--requestheader-extra-headers-prefix=X-Remote-Extra-',
           ...(unthrottled
-            ? ['--max-requests-inflight=0', '--max-mutating-requests-inflight=0', '--enable-priority-and-fairness=false']
+            ? [
+                '--max-requests-inflight=0',
+                '--max-mutating-requests-inflight=0',
+                '--enable-priority-and-fairness=false',
+              ]
             : []),
         ],
         log('kube-apiserver'),
@@ -203,7 +209,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       'cronjob-controller',
     ];
     const controllers =
-      (options.controllers ?? 'fixture') === 'all' ? '*' : ['*', ...workloadControllers.map((c) => `-${c}`)].join(',');
+      (options.controllers ?? 'fixture') === 'all'
+        ? '*'
+        : ['*', ...workloadControllers.map((c) => `-${c}`)].join(',');
     const kcm = started(
       startProcess(
         'kube-controller-manager',

@@ -15,7 +15,13 @@ export interface Started {
   log: string;
 }
 
-export function startProcess(name: string, command: string, args: string[], log: string, env?: NodeJS.ProcessEnv): Started {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  log: string,
+  env?: NodeJS.ProcessEnv,
+): Started {
   const fd = openSync(log, 'a');
   const child = spawn(command, args, {
     detached: true,
@@ -124,7 +130,9 @@ export async function waitHealthy(started: Started, p: Probe, timeoutMs: number)
       throw new Error(`${started.name} exited during start-up; last log lines:\n${tail(started.log, 25)}`);
     }
     if (Date.now() > deadline) {
-      throw new Error(`${started.name} not healthy at ${p.url} after ${timeoutMs} ms; last log lines:\n${tail(started.log, 25)}`);
+      throw new Error(
+        `${started.name} not healthy at ${p.url} after ${timeoutMs} ms; last log lines:\n${tail(started.log, 25)}`,
+      );
     }
     await sleep(100);
   }

@@ -20,20 +20,29 @@ export function findPrometheus(env: NodeJS.ProcessEnv = process.env): Prometheus
   const prometheus = env.HINDSIGHT_PROMETHEUS ?? '/usr/bin/prometheus';
   const promtool = env.HINDSIGHT_PROMTOOL ?? '/usr/bin/promtool';
   for (const b of [prometheus, promtool]) {
-    if (!existsSync(b)) throw new Error(`${b} not found: install Debian's prometheus package (apt-get install prometheus)`);
+    if (!existsSync(b))
+      throw new Error(`${b} not found: install Debian's prometheus package (apt-get install prometheus)`);
   }
   return { prometheus, promtool };
 }
 
 /** Writes TSDB blocks for `historyFile` into `dataDir`; returns the seconds promtool took. */
-export async function backfill(bins: PrometheusBinaries, historyFile: string, dataDir: string): Promise<number> {
+export async function backfill(
+  bins: PrometheusBinaries,
+  historyFile: string,
+  dataDir: string,
+): Promise<number> {
   mkdirSync(dataDir, { recursive: true });
   const t0 = performance.now();
   // 168h blocks: promtool re-reads the whole file once per block window, so few wide blocks
   // turn ~170 passes over 14 days into ~3.
-  await run(bins.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=168h', historyFile, dataDir], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  await run(
+    bins.promtool,
+    ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=168h', historyFile, dataDir],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return (performance.now() - t0) / 1000;
 }
 
@@ -42,7 +51,11 @@ export interface RunningPrometheus {
   process: Started;
 }
 
-export async function startPrometheus(bins: PrometheusBinaries, dir: string, dataDir: string): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  bins: PrometheusBinaries,
+  dir: string,
+  dataDir: string,
+): Promise<RunningPrometheus> {
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const port = await freePort();
   const config = join(dir, 'prometheus.yml');

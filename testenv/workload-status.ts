@@ -5,7 +5,8 @@
  */
 import type { KubeObject } from '../src/core/resource.ts';
 
-const key = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`;
+const key = (kind: string, namespace: string | undefined, name: string): string =>
+  `${kind}/${namespace ?? ''}/${name}`;
 
 function controllerOf(o: KubeObject): { kind: string; name: string } | undefined {
   return o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
@@ -22,7 +23,10 @@ export function withDerivedWorkloadStatus(objects: KubeObject[]): KubeObject[] {
       const k = key(owner.kind, o.metadata.namespace, owner.name);
       podsByOwner.set(k, (podsByOwner.get(k) ?? 0) + 1);
     } else if (o.kind === 'ReplicaSet' && owner.kind === 'Deployment') {
-      rsToDeployment.set(key('ReplicaSet', o.metadata.namespace, o.metadata.name ?? ''), key('Deployment', o.metadata.namespace, owner.name));
+      rsToDeployment.set(
+        key('ReplicaSet', o.metadata.namespace, o.metadata.name ?? ''),
+        key('Deployment', o.metadata.namespace, owner.name),
+      );
     }
   }
   for (const [rs, deployment] of rsToDeployment) {
@@ -35,14 +39,36 @@ export function withDerivedWorkloadStatus(objects: KubeObject[]): KubeObject[] {
       case 'Deployment':
         return {
           ...o,
-          status: { observedGeneration: 1, replicas: n, updatedReplicas: n, readyReplicas: n, availableReplicas: n },
+          status: {
+            observedGeneration: 1,
+            replicas: n,
+            updatedReplicas: n,
+            readyReplicas: n,
+            availableReplicas: n,
+          },
         };
       case 'ReplicaSet':
-        return { ...o, status: { observedGeneration: 1, replicas: n, fullyLabeledReplicas: n, readyReplicas: n, availableReplicas: n } };
+        return {
+          ...o,
+          status: {
+            observedGeneration: 1,
+            replicas: n,
+            fullyLabeledReplicas: n,
+            readyReplicas: n,
+            availableReplicas: n,
+          },
+        };
       case 'StatefulSet':
         return {
           ...o,
-          status: { observedGeneration: 1, replicas: n, readyReplicas: n, currentReplicas: n, updatedReplicas: n, availableReplicas: n },
+          status: {
+            observedGeneration: 1,
+            replicas: n,
+            readyReplicas: n,
+            currentReplicas: n,
+            updatedReplicas: n,
+            availableReplicas: n,
+          },
         };
       case 'DaemonSet':
         return {

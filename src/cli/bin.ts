@@ -7,11 +7,16 @@ const code = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stdin: process.stdin,
-  env: { ...process.env, HINDSIGHT_INVOKED_AS: invokedAs === 'kubectl-hindsight' ? 'kubectl hindsight' : 'hindsight' },
+  env: {
+    ...process.env,
+    HINDSIGHT_INVOKED_AS: invokedAs === 'kubectl-hindsight' ? 'kubectl hindsight' : 'hindsight',
+  },
   cwd: process.cwd(),
   isTty: Boolean(process.stdout.isTTY),
 }).catch((error: unknown) => {
-  process.stderr.write(`hindsight: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `hindsight: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return 70;
 });
 process.exitCode = code;

@@ -20,10 +20,20 @@ export interface PodSpec {
 }
 
 /** Kinds that run pods, the top-level ones users write. */
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'] as const;
+export const WORKLOAD_KINDS = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+  'Pod',
+] as const;
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** The pod spec of a Pod or of a workload's template; undefined when the object has none. */
@@ -71,4 +81,18 @@ export function desiredReplicas(object: KubeObject): number | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * The requests the API server will store for a container: a resource with a limit and no
+ * request gets the limit as its request (apiserver defaulting), so a limits-only container is
+ * not "without requests".
+ */
+export function effectiveRequests(container: Container): Record<string, string | number> {
+  const limits = container.resources?.limits ?? {};
+  const requests = container.resources?.requests ?? {};
+  const out: Record<string, string | number> = {};
+  if (limits && typeof limits === 'object') Object.assign(out, limits);
+  if (requests && typeof requests === 'object') Object.assign(out, requests);
+  return out;
 }

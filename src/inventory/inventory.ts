@@ -2,7 +2,7 @@
  * The indexed object graph every analysis reads: objects by kind and namespace, lookup by
  * reference, and owner chains (Pod → ReplicaSet → Deployment) resolved to the top controller.
  */
-import { type KubeObject, refKey, refOf, type ResourceRef } from '../core/resource.ts';
+import { type KubeObject, type ResourceRef, refKey, refOf } from '../core/resource.ts';
 import type { Origin } from '../sources/origin.ts';
 
 export interface InventoryEntry {
@@ -73,7 +73,8 @@ export class Inventory {
   /** The controlling owner of an object, if it is in the inventory. */
   controllerOf(entry: InventoryEntry): InventoryEntry | undefined {
     const owner =
-      entry.object.metadata.ownerReferences?.find((r) => r.controller) ?? entry.object.metadata.ownerReferences?.[0];
+      entry.object.metadata.ownerReferences?.find((r) => r.controller) ??
+      entry.object.metadata.ownerReferences?.[0];
     if (!owner) return undefined;
     const ref: ResourceRef = { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name };
     if (entry.ref.namespace) ref.namespace = entry.ref.namespace;

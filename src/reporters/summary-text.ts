@@ -1,6 +1,7 @@
 /** The inventory summary as text for a terminal. */
-import { formatBytes, formatCpu } from '../core/quantity.ts';
+
 import type { InventorySummary } from '../analyzers/inventory/summarize.ts';
+import { formatBytes, formatCpu } from '../core/quantity.ts';
 import { renderTable } from './text-table.ts';
 
 function percent(part: number, whole: number): string {
@@ -79,7 +80,9 @@ export function renderSummaryText(summary: InventorySummary): string {
     );
   } else {
     out.push('');
-    out.push(`  Requested: CPU ${formatCpu(t.cpuRequests)}, memory ${formatBytes(t.memoryRequests)} (DaemonSets count once per node; no nodes in this input)`);
+    out.push(
+      `  Requested: CPU ${formatCpu(t.cpuRequests)}, memory ${formatBytes(t.memoryRequests)} (DaemonSets count once per node; no nodes in this input)`,
+    );
   }
   return out.join('\n');
 }

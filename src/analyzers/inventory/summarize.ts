@@ -2,7 +2,7 @@
  * What is in an inventory, as a platform engineer first wants to know it: objects by kind,
  * workloads and the resources they ask for per namespace, and the nodes that must hold them.
  */
-import { containersOf, desiredReplicas, WORKLOAD_KINDS } from '../../core/pod-spec.ts';
+import { containersOf, desiredReplicas, effectiveRequests, WORKLOAD_KINDS } from '../../core/pod-spec.ts';
 import { parseQuantity } from '../../core/quantity.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 
@@ -45,7 +45,9 @@ export interface InventorySummary {
 }
 
 function record(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 /**
@@ -92,7 +94,7 @@ export function summarizeInventory(inventory: Inventory): InventorySummary {
       s.replicas += replicas;
       for (const c of containersOf(entry.object)) {
         s.containers++;
-        const requests = record(c.resources?.requests);
+        const requests = effectiveRequests(c);
         const limits = record(c.resources?.limits);
         const cpu = parseQuantity(String(requests.cpu ?? ''));
         const memory = parseQuantity(String(requests.memory ?? ''));
@@ -107,9 +109,12 @@ export function summarizeInventory(inventory: Inventory): InventorySummary {
   const groups = new Map<string, NodeGroupSummary>();
   for (const entry of inventory.ofKind('Node')) {
     const labels = entry.object.metadata.labels ?? {};
-    const instanceType = labels['node.kubernetes.io/instance-type'] ?? labels['beta.kubernetes.io/instance-type'] ?? 'unknown';
+    const instanceType =
+      labels['node.kubernetes.io/instance-type'] ?? labels['beta.kubernetes.io/instance-type'] ?? 'unknown';
     const capacityType =
-      labels['karpenter.sh/capacity-type'] ?? labels['eks.amazonaws.com/capacityType']?.toLowerCase().replace('_', '-') ?? 'unknown';
+      labels['karpenter.sh/capacity-type'] ??
+      labels['eks.amazonaws.com/capacityType']?.toLowerCase().replace('_', '-') ??
+      'unknown';
     const key = `${instanceType}/${capacityType}`;
     let g = groups.get(key);
     if (!g) {
@@ -123,7 +128,9 @@ export function summarizeInventory(inventory: Inventory): InventorySummary {
   }
 
   const nsList = [...namespaces.values()].sort((a, b) => a.namespace.localeCompare(b.namespace));
-  const nodes = [...groups.values()].sort((a, b) => b.nodes - a.nodes || a.instanceType.localeCompare(b.instanceType));
+  const nodes = [...groups.values()].sort(
+    (a, b) => b.nodes - a.nodes || a.instanceType.localeCompare(b.instanceType),
+  );
   const sum = <T>(items: T[], f: (t: T) => number): number => items.reduce((acc, t) => acc + f(t), 0);
   return {
     objects: inventory.size,

@@ -9,6 +9,10 @@ export function registerVersion(program: Command, io: CliIo): void {
     .option('-o, --output <format>', 'text or json', 'text')
     .action((opts: { output: string }) => {
       const info = { hindsight: packageVersion(), node: process.versions.node };
-      io.stdout(opts.output === 'json' ? `${JSON.stringify(info)}\n` : `hindsight ${info.hindsight} (node ${info.node})\n`);
+      io.stdout(
+        opts.output === 'json'
+          ? `${JSON.stringify(info)}\n`
+          : `hindsight ${info.hindsight} (node ${info.node})\n`,
+      );
     });
 }

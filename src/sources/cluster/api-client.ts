@@ -3,8 +3,9 @@
  * objects as plain JSON rather than client-node's typed models: the analyses read plain
  * objects, and skipping model conversion keeps lists of 100k pods fast and small.
  */
-import { Agent, request, type RequestOptions } from 'node:https';
+
 import { request as httpRequest } from 'node:http';
+import { Agent, type RequestOptions, request } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 export interface ApiResult {
@@ -41,12 +42,18 @@ export class ClusterClient {
     }
     const send = url.protocol === 'http:' ? httpRequest : request;
     return new Promise((resolveResult, reject) => {
-      const req = send(url, { ...options, agent: url.protocol === 'http:' ? undefined : this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolveResult({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = send(
+        url,
+        { ...options, agent: url.protocol === 'http:' ? undefined : this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolveResult({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        },
+      );
       req.setTimeout(60_000, () => req.destroy(new Error(`timed out after 60 s: GET ${path}`)));
       req.on('error', reject);
       req.end();

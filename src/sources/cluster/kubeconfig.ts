@@ -22,7 +22,8 @@ export function loadKubeconfig(options: KubeconfigOptions): KubeConfig {
   const home = join(options.env.HOME ?? homedir(), '.kube', 'config');
   try {
     if (options.kubeconfig) {
-      if (!existsSync(options.kubeconfig)) throw new ConfigError(`kubeconfig ${options.kubeconfig} does not exist`);
+      if (!existsSync(options.kubeconfig))
+        throw new ConfigError(`kubeconfig ${options.kubeconfig} does not exist`);
       kc.loadFromFile(options.kubeconfig);
     } else if (fromEnv.some((f) => existsSync(f))) {
       // client-node merges the $KUBECONFIG list the way kubectl does.
@@ -44,12 +45,16 @@ export function loadKubeconfig(options: KubeconfigOptions): KubeConfig {
   if (options.context) {
     if (!kc.getContextObject(options.context)) {
       const known = kc.getContexts().map((c) => c.name);
-      throw new ConfigError(`context ${options.context} is not in the kubeconfig (contexts: ${known.join(', ') || 'none'})`);
+      throw new ConfigError(
+        `context ${options.context} is not in the kubeconfig (contexts: ${known.join(', ') || 'none'})`,
+      );
     }
     kc.setCurrentContext(options.context);
   }
   if (!kc.getCurrentCluster()) {
-    throw new ConfigError(`kubeconfig has no cluster for context "${kc.getCurrentContext()}"; pass --context`);
+    throw new ConfigError(
+      `kubeconfig has no cluster for context "${kc.getCurrentContext()}"; pass --context`,
+    );
   }
   return kc;
 }

@@ -84,7 +84,11 @@ interface DiscoveryList {
   resources: { name: string; kind: string; namespaced: boolean }[];
 }
 
-async function getJson<T>(client: ClusterClient, path: string, accept?: string): Promise<{ status: number; value?: T; body: string }> {
+async function getJson<T>(
+  client: ClusterClient,
+  path: string,
+  accept?: string,
+): Promise<{ status: number; value?: T; body: string }> {
   const res = await client.get(path, accept);
   if (res.status !== 200) return { status: res.status, body: res.body };
   return { status: 200, value: JSON.parse(res.body) as T, body: '' };
@@ -92,8 +96,12 @@ async function getJson<T>(client: ClusterClient, path: string, accept?: string):
 
 /** The preferred version of each wanted kind that the server serves. */
 async function discover(client: ClusterClient, wanted: readonly [string, string][]): Promise<Resource[]> {
-  const groups = await getJson<{ groups: { name: string; preferredVersion: { version: string } }[] }>(client, '/apis');
-  if (groups.status !== 200 || !groups.value) throw new Error(`discovery failed: HTTP ${groups.status}: ${groups.body.slice(0, 200)}`);
+  const groups = await getJson<{ groups: { name: string; preferredVersion: { version: string } }[] }>(
+    client,
+    '/apis',
+  );
+  if (groups.status !== 200 || !groups.value)
+    throw new Error(`discovery failed: HTTP ${groups.status}: ${groups.body.slice(0, 200)}`);
   const preferred = new Map<string, string>([['', 'v1']]);
   for (const g of groups.value.groups) preferred.set(g.name, g.preferredVersion.version);
   const wantedGroups = [...new Set(wanted.map(([g]) => g))].filter((g) => preferred.has(g));
@@ -101,7 +109,10 @@ async function discover(client: ClusterClient, wanted: readonly [string, string]
   await Promise.all(
     wantedGroups.map(async (group) => {
       const version = preferred.get(group) as string;
-      const list = await getJson<DiscoveryList>(client, group === '' ? '/api/v1' : `/apis/${group}/${version}`);
+      const list = await getJson<DiscoveryList>(
+        client,
+        group === '' ? '/api/v1' : `/apis/${group}/${version}`,
+      );
       if (!list.value) return;
       for (const r of list.value.resources) {
         if (r.name.includes('/')) continue;
@@ -130,7 +141,9 @@ export async function loadCluster(options: ClusterOptions): Promise<LoadResult> 
     try {
       resources = await discover(client, options.kinds ?? CLUSTER_KINDS);
     } catch (error) {
-      result.errors.push(new SourceError(source, `cannot reach the API server: ${(error as Error).message}`, { cause: error }));
+      result.errors.push(
+        new SourceError(source, `cannot reach the API server: ${(error as Error).message}`, { cause: error }),
+      );
       return result;
     }
     const pageSize = options.pageSize ?? 500;
@@ -156,7 +169,10 @@ async function listResource(
   result: LoadResult,
 ): Promise<void> {
   const base = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
-  const path = r.namespaced && options.namespace ? `${base}/namespaces/${options.namespace}/${r.plural}` : `${base}/${r.plural}`;
+  const path =
+    r.namespaced && options.namespace
+      ? `${base}/namespaces/${options.namespace}/${r.plural}`
+      : `${base}/${r.plural}`;
   const apiVersion = r.group === '' ? r.version : `${r.group}/${r.version}`;
   const accept = METADATA_ONLY.has(r.kind)
     ? 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json'
@@ -164,11 +180,15 @@ async function listResource(
   let cont = '';
   for (;;) {
     const query = `?limit=${pageSize}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`;
-    let page: Awaited<ReturnType<typeof getJson<{ items: Record<string, unknown>[]; metadata?: { continue?: string } }>>>;
+    let page: Awaited<
+      ReturnType<typeof getJson<{ items: Record<string, unknown>[]; metadata?: { continue?: string } }>>
+    >;
     try {
       page = await getJson(client, path + query, accept);
     } catch (error) {
-      result.errors.push(new SourceError(source, `listing ${r.plural}: ${(error as Error).message}`, { cause: error }));
+      result.errors.push(
+        new SourceError(source, `listing ${r.plural}: ${(error as Error).message}`, { cause: error }),
+      );
       return;
     }
     if (page.status === 403) {
@@ -181,12 +201,16 @@ async function listResource(
     if (page.status === 410) {
       // The continue token expired (etcd compaction): start the list again rather than miss objects.
       options.onWarning?.(`list of ${r.plural} expired mid-way; restarting it`);
-      result.objects = result.objects.filter((o) => !(o.object.kind === r.kind && o.object.apiVersion === apiVersion));
+      result.objects = result.objects.filter(
+        (o) => !(o.object.kind === r.kind && o.object.apiVersion === apiVersion),
+      );
       cont = '';
       continue;
     }
     if (!page.value) {
-      result.errors.push(new SourceError(source, `listing ${r.plural}: HTTP ${page.status}: ${page.body.slice(0, 200)}`));
+      result.errors.push(
+        new SourceError(source, `listing ${r.plural}: HTTP ${page.status}: ${page.body.slice(0, 200)}`),
+      );
       return;
     }
     for (const item of page.value.items) {

@@ -106,7 +106,10 @@ async function loadFile(path: string, result: LoadResult, options: LoadOptions):
       const { size } = await handle.stat();
       if (size > max) {
         result.errors.push(
-          new SourceError(path, `file is ${formatSize(size)}, over the ${formatSize(max)} limit for one manifest file`),
+          new SourceError(
+            path,
+            `file is ${formatSize(size)}, over the ${formatSize(max)} limit for one manifest file`,
+          ),
         );
         return;
       }
@@ -151,7 +154,8 @@ function parseText(text: string, source: string, result: LoadResult): void {
     for (const e of yaml.errors) result.errors.push(new SourceError(source, `line ${e.line}: ${e.message}`));
     documents = yaml.documents;
   }
-  for (const doc of documents) addDocument(doc.value, { source, document: doc.index, line: doc.line }, result);
+  for (const doc of documents)
+    addDocument(doc.value, { source, document: doc.index, line: doc.line }, result);
 }
 
 function lineOf(body: string): number {
@@ -170,7 +174,10 @@ function addDocument(value: unknown, origin: Origin, result: LoadResult): void {
   }
   if (value === null || typeof value !== 'object') {
     result.errors.push(
-      new SourceError(origin.source, `${lineLabel(origin)}document is a ${typeof value}, not a Kubernetes object`),
+      new SourceError(
+        origin.source,
+        `${lineLabel(origin)}document is a ${typeof value}, not a Kubernetes object`,
+      ),
     );
     return;
   }
@@ -183,7 +190,10 @@ function addDocument(value: unknown, origin: Origin, result: LoadResult): void {
   }
   if (typeof kind !== 'string' || typeof apiVersion !== 'string' || kind === '' || apiVersion === '') {
     result.errors.push(
-      new SourceError(origin.source, `${lineLabel(origin)}apiVersion and kind must both be non-empty strings`),
+      new SourceError(
+        origin.source,
+        `${lineLabel(origin)}apiVersion and kind must both be non-empty strings`,
+      ),
     );
     return;
   }
@@ -192,7 +202,9 @@ function addDocument(value: unknown, origin: Origin, result: LoadResult): void {
     return;
   }
   if (!isKubeObject(record)) {
-    result.errors.push(new SourceError(origin.source, `${lineLabel(origin)}${kind}: metadata must be a mapping`));
+    result.errors.push(
+      new SourceError(origin.source, `${lineLabel(origin)}${kind}: metadata must be a mapping`),
+    );
     return;
   }
   const problem = metadataProblem(record);
@@ -203,7 +215,13 @@ function addDocument(value: unknown, origin: Origin, result: LoadResult): void {
   result.objects.push({ object: record, origin });
 }
 
-function addList(record: Record<string, unknown>, kind: string, apiVersion: string, origin: Origin, result: LoadResult): void {
+function addList(
+  record: Record<string, unknown>,
+  kind: string,
+  apiVersion: string,
+  origin: Origin,
+  result: LoadResult,
+): void {
   if (!Array.isArray(record.items)) {
     result.errors.push(new SourceError(origin.source, `${lineLabel(origin)}${kind}: items must be a list`));
     return;
@@ -225,7 +243,8 @@ function addList(record: Record<string, unknown>, kind: string, apiVersion: stri
 function metadataProblem(object: KubeObject): string | undefined {
   const m = object.metadata;
   if (m.name === undefined && m.generateName === undefined) return 'metadata.name is missing';
-  if (m.name !== undefined && typeof m.name !== 'string') return `metadata.name must be a string, got ${typeof m.name}`;
+  if (m.name !== undefined && typeof m.name !== 'string')
+    return `metadata.name must be a string, got ${typeof m.name}`;
   if (m.namespace !== undefined && typeof m.namespace !== 'string') {
     return `metadata.namespace must be a string, got ${typeof m.namespace}`;
   }
@@ -267,5 +286,7 @@ function describeFsError(error: unknown): string {
 }
 
 function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(0)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`;
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(0)} MiB`
+    : `${(bytes / 1024).toFixed(0)} KiB`;
 }

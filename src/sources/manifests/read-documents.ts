@@ -31,9 +31,13 @@ export function splitYamlDocuments(text: string): { line: number; text: string }
   const docs: { line: number; text: string }[] = [];
   let start = 0;
   let buffer: string[] = [];
+  const isContent = (l: string): boolean => l.trim() !== '' && !l.trimStart().startsWith('#');
   const flush = (): void => {
-    if (buffer.some((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))) {
-      docs.push({ line: start + 1, text: buffer.join('\n') });
+    const first = buffer.findIndex(isContent);
+    if (first !== -1) {
+      // Report the line of the first content (after leading comments); parse from there too,
+      // so parser line numbers stay relative to that line.
+      docs.push({ line: start + first + 1, text: buffer.slice(first).join('\n') });
     }
     buffer = [];
   };
@@ -63,7 +67,10 @@ function countAliases(text: string): number {
   return matches ? matches.length : 0;
 }
 
-export function parseYamlDocuments(text: string, filename: string): { documents: RawDocument[]; errors: DocumentError[] } {
+export function parseYamlDocuments(
+  text: string,
+  filename: string,
+): { documents: RawDocument[]; errors: DocumentError[] } {
   const documents: RawDocument[] = [];
   const errors: DocumentError[] = [];
   splitYamlDocuments(text).forEach((chunk, index) => {
