@@ -1,0 +1,75 @@
+/**
+ * Walking the containers of any pod-carrying object with the path to each, so rules report
+ * and fix at the right place in the user's file whatever the kind.
+ */
+import type { ObjectPath } from './finding.ts';
+import type { Container, PodSpec } from './pod-spec.ts';
+import type { KubeObject } from './resource.ts';
+
+const POD_SPEC_PATHS: Record<string, ObjectPath> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+export const POD_CARRYING_KINDS = Object.keys(POD_SPEC_PATHS);
+
+/** Path of the pod spec inside an object of this kind, or undefined if it carries none. */
+export function podSpecPath(kind: string): ObjectPath | undefined {
+  return POD_SPEC_PATHS[kind];
+}
+
+/** Path of the pod template metadata (labels, annotations); a Pod's own metadata for Pods. */
+export function podMetadataPath(kind: string): ObjectPath | undefined {
+  const spec = POD_SPEC_PATHS[kind];
+  if (!spec) return undefined;
+  return kind === 'Pod' ? ['metadata'] : [...spec.slice(0, -1), 'metadata'];
+}
+
+export function getAt(object: unknown, path: ObjectPath): unknown {
+  let current: unknown = object;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+export function podSpecAt(object: KubeObject): PodSpec | undefined {
+  const path = podSpecPath(object.kind);
+  if (!path) return undefined;
+  const spec = getAt(object, path);
+  return spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? (spec as PodSpec) : undefined;
+}
+
+export interface ContainerAt {
+  container: Container;
+  path: ObjectPath;
+  /** `containers` or `initContainers`. */
+  list: 'containers' | 'initContainers';
+}
+
+/** Every container (regular, then init) with its path; entries that are not mappings are skipped. */
+export function containersAt(object: KubeObject, options: { init?: boolean } = {}): ContainerAt[] {
+  const base = podSpecPath(object.kind);
+  const spec = podSpecAt(object);
+  if (!base || !spec) return [];
+  const out: ContainerAt[] = [];
+  const lists: ('containers' | 'initContainers')[] = options.init
+    ? ['containers', 'initContainers']
+    : ['containers'];
+  for (const list of lists) {
+    const items = spec[list];
+    if (!Array.isArray(items)) continue;
+    items.forEach((c, i) => {
+      if (c !== null && typeof c === 'object' && !Array.isArray(c))
+        out.push({ container: c, path: [...base, list, i], list });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+/**
+ * Label selectors and the cross-object links rules need: which PDBs cover a workload, which
+ * autoscalers target it, which pods it owns.
+ */
+import { getAt, podMetadataPath } from '../core/workload.ts';
+import type { Inventory, InventoryEntry } from './inventory.ts';
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * Kubernetes selector semantics: all matchLabels and all expressions must hold. An empty
+ * selector `{}` selects everything; a missing (undefined/null) selector selects nothing.
+ */
+export function selectorMatches(selector: unknown, labels: Record<string, string> | undefined): boolean {
+  const s = asRecord(selector);
+  if (!s) return false;
+  const l = labels ?? {};
+  const matchLabels = asRecord(s.matchLabels) ?? {};
+  for (const [k, v] of Object.entries(matchLabels)) if (l[k] !== v) return false;
+  const expressions = Array.isArray(s.matchExpressions) ? s.matchExpressions : [];
+  for (const raw of expressions) {
+    const e = asRecord(raw);
+    if (!e || typeof e.key !== 'string') return false;
+    const values = Array.isArray(e.values) ? e.values.map(String) : [];
+    const has = Object.hasOwn(l, e.key);
+    switch (e.operator) {
+      case 'In':
+        if (!has || !values.includes(l[e.key] as string)) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(l[e.key] as string)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** The labels a workload's pods get: the pod template's labels, or a Pod's own. */
+export function podLabels(entry: InventoryEntry): Record<string, string> | undefined {
+  const path = podMetadataPath(entry.object.kind);
+  if (!path) return undefined;
+  const labels = getAt(entry.object, [...path, 'labels']);
+  return asRecord(labels) as Record<string, string> | undefined;
+}
+
+/** PodDisruptionBudgets in the workload's namespace whose selector matches its pods. */
+export function pdbsFor(inventory: Inventory, workload: InventoryEntry): InventoryEntry[] {
+  const labels = podLabels(workload);
+  if (!labels) return [];
+  return inventory
+    .ofKind('PodDisruptionBudget')
+    .filter(
+      (pdb) =>
+        pdb.ref.namespace === workload.ref.namespace &&
+        selectorMatches(getAt(pdb.object, ['spec', 'selector']), labels),
+    );
+}
+
+/** Objects of `kind` in the workload's namespace whose `spec.scaleTargetRef` names it (HPA, VPA's targetRef, KEDA). */
+export function scalersFor(
+  inventory: Inventory,
+  workload: InventoryEntry,
+  kind: string,
+  refField = 'scaleTargetRef',
+): InventoryEntry[] {
+  return inventory.ofKind(kind).filter((s) => {
+    if (s.ref.namespace !== workload.ref.namespace) return false;
+    const target = asRecord(getAt(s.object, ['spec', refField]));
+    if (!target || target.name !== workload.ref.name) return false;
+    // KEDA's scaleTargetRef defaults its kind to Deployment.
+    const kind = typeof target.kind === 'string' ? target.kind : 'Deployment';
+    return kind === workload.object.kind;
+  });
+}
+
+/** Pods in the inventory whose controller chain leads to this workload. */
+export function podsOf(inventory: Inventory, workload: InventoryEntry): InventoryEntry[] {
+  return inventory
+    .ofKind('Pod')
+    .filter((p) => p.ref.namespace === workload.ref.namespace && inventory.topController(p) === workload);
+}

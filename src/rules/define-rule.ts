@@ -1,0 +1,65 @@
+/**
+ * How a rule is written: data plus one pure `check` function. The engine does the plumbing —
+ * choosing objects, references, the clock, options, exemptions, severity overrides.
+ */
+import type { z } from 'zod';
+import type { Category, Fix, ObjectPath } from '../core/finding.ts';
+import type { LessonId } from '../core/lesson.ts';
+import type { Severity } from '../core/severity.ts';
+import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
+
+export interface Report {
+  /** Key of `messages`; the text is the template with `{name}` placeholders filled from `data`. */
+  messageId: string;
+  data?: Record<string, string | number>;
+  path?: ObjectPath;
+  container?: string;
+  fix?: Fix;
+  /** Overrides the rule's default severity for this one report (e.g. `privileged` is critical). */
+  severity?: Severity;
+}
+
+export interface RuleContext<Options> {
+  inventory: Inventory;
+  options: Options;
+  /** The analysis clock: never `Date.now()` in a rule. */
+  now: Date;
+  /** Kubernetes version to check against (`--target-version`), e.g. `1.35`. */
+  targetVersion?: string;
+  report(report: Report): void;
+}
+
+/**
+ * Which objects a rule looks at:
+ * - a list of kinds;
+ * - `workloads`: every object that carries a pod template or is a Pod, except those whose
+ *   controller is also in the inventory (a live scan reports on the Deployment, not on each of
+ *   its ReplicaSets and Pods).
+ */
+export type Selection = readonly string[] | 'workloads';
+
+export interface Rule<Options = Record<string, never>> {
+  /** Kebab-case problem statement, equal to the rule's folder name. */
+  id: string;
+  category: Category;
+  severity: Severity;
+  lesson: LessonId;
+  /** One line, shown in `hindsight rules`. */
+  title: string;
+  appliesTo: Selection;
+  messages: Record<string, string>;
+  /** Options with defaults; the same schema documents them. */
+  options?: z.ZodType<Options>;
+  check(entry: InventoryEntry, ctx: RuleContext<Options>): void;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds rules of every option type.
+export type AnyRule = Rule<any>;
+
+export function defineRule<Options = Record<string, never>>(rule: Rule<Options>): Rule<Options> {
+  return rule;
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}

@@ -1,0 +1,78 @@
+/**
+ * Meta-tests that keep the registry honest: every rule folder is registered under its own id,
+ * documents itself, and has fixtures that pass and fail as they claim, exercising every message.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { LESSONS } from '../core/lesson.ts';
+import { runRules } from '../engine/run-rules.ts';
+import { buildInventory } from '../inventory/inventory.ts';
+import { loadManifests } from '../sources/manifests/load-manifests.ts';
+import { ALL_RULES, RULES } from './registry.ts';
+import { TEST_NOW } from './rule-tester.ts';
+
+const RULES_DIR = import.meta.dirname;
+const ruleFolders = readdirSync(RULES_DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(RULES_DIR, d.name, 'rule.ts')))
+  .map((d) => d.name)
+  .sort();
+
+test('every rule folder is registered under its folder name, and nothing else is', () => {
+  assert.deepEqual([...RULES.keys()].sort(), ruleFolders);
+  assert.equal(RULES.size, ALL_RULES.length, 'rule ids are unique');
+});
+
+for (const rule of ALL_RULES) {
+  test(`rule ${rule.id}: metadata, README and fixtures`, async () => {
+    assert.match(rule.id, /^[a-z0-9]+(-[a-z0-9]+)*$/, 'id is kebab-case');
+    assert.ok(rule.lesson in LESSONS, `lesson ${rule.lesson} exists`);
+    assert.ok(Object.keys(rule.messages).length > 0, 'has messages');
+
+    const dir = join(RULES_DIR, rule.id);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    assert.ok(readme.startsWith(`# ${rule.id}\n`), 'README starts with the rule id');
+    assert.match(
+      readme,
+      new RegExp(`\\*\\*Severity:\\*\\* ${rule.severity}\\b`),
+      'README states the severity',
+    );
+    for (const section of ['## Why', '## Fix', '## Runbook'])
+      assert.ok(readme.includes(section), `README has ${section}`);
+    assert.ok(existsSync(join(dir, 'rule.test.ts')), 'has rule.test.ts');
+
+    const seen = new Set<string>();
+    for (const kind of ['valid', 'invalid'] as const) {
+      const fixtureDir = join(dir, 'fixtures', kind);
+      assert.ok(existsSync(fixtureDir), `has fixtures/${kind}`);
+      const files = readdirSync(fixtureDir).filter((f) => /\.(ya?ml|json)$/.test(f));
+      assert.ok(files.length > 0, `fixtures/${kind} has files`);
+      for (const file of files) {
+        const loaded = await loadManifests([join(fixtureDir, file)]);
+        assert.deepEqual(loaded.errors.map(String), [], `${kind}/${file} reads cleanly`);
+        const result = runRules(buildInventory(loaded.objects), {
+          rules: [rule],
+          now: TEST_NOW,
+          targetVersion: '1.35',
+        });
+        const mine = result.findings.filter((f) => f.ruleId === rule.id);
+        const internal = result.findings.filter((f) => f.ruleId === 'internal-error');
+        assert.deepEqual(internal, [], `${kind}/${file}: rule does not throw`);
+        if (kind === 'valid')
+          assert.deepEqual(
+            mine.map((f) => f.message),
+            [],
+            `valid/${file} has no findings`,
+          );
+        else assert.ok(mine.length > 0, `invalid/${file} has findings`);
+        for (const f of mine) if (f.messageId) seen.add(f.messageId);
+      }
+    }
+    assert.deepEqual(
+      [...seen].sort(),
+      Object.keys(rule.messages).sort(),
+      'invalid fixtures exercise every message',
+    );
+  });
+}
