@@ -10,7 +10,7 @@ step() { printf '\n== %s\n' "$*"; }
 step "typecheck, lint, build"
 tsc -p tsconfig.json --noEmit || exit 1
 biome check . || exit 1
-tsc -p tsconfig.build.json || exit 1
+npm run -s build || exit 1
 
 if [ "${HINDSIGHT_TESTENV:-on}" != off ]; then
   step "test platform ($HINDSIGHT_TESTENV_NAME)"

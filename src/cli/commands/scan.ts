@@ -1,18 +1,39 @@
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { summarizeInventory } from '../../analyzers/inventory/summarize.ts';
+import { loadConfig } from '../../config/config.ts';
 import { describeError, UsageError } from '../../core/errors.ts';
+import { LESSONS } from '../../core/lesson.ts';
+import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/severity.ts';
+import { runRules } from '../../engine/run-rules.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
-import { renderSummaryText } from '../../reporters/summary-text.ts';
+import { FORMATS, type Format, isFormat, render } from '../../reporters/render.ts';
+import type { ScanReport } from '../../reporters/report.ts';
+import { ruleReadme } from '../../rules/docs.ts';
+import { ALL_RULES } from '../../rules/registry.ts';
 import { loadCluster } from '../../sources/cluster/load-cluster.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
+import { locateFindings } from '../../sources/manifests/locate.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import { packageVersion } from '../version.ts';
+import { writeFileAtomic } from '../write-file.ts';
 
 interface ScanOptions {
-  output: string;
+  output: Format;
+  report: string[];
+  failOn?: string;
+  config?: string;
+  targetVersion?: string;
+  showExempted?: boolean;
+  summary: boolean;
   kubeconfig?: string;
   context?: string;
   namespace?: string;
   allNamespaces?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 export function registerScan(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
@@ -25,20 +46,54 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: ExitCo
       '[paths...]',
       'YAML/JSON files or directories; - reads stdin; none scans the cluster of the current kubeconfig context',
     )
-    .addOption(
-      new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'),
+    .addOption(new Option('-o, --output <format>', 'format on stdout').choices([...FORMATS]).default('table'))
+    .option(
+      '--report <format=file>',
+      `also write a report to a file, repeatable (formats: ${FORMATS.join(', ')})`,
+      collect,
+      [],
     )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([
+        ...SEVERITIES,
+      ]),
+    )
+    .option('--config <file>', 'config file (default: .hindsight.yaml in the current directory, if present)')
+    .option('--target-version <version>', 'Kubernetes version to check API deprecations against, e.g. 1.35')
+    .option('--show-exempted', 'list exempted findings with their reasons (table output)')
+    .option('--no-summary', 'leave the inventory summary out of the table output')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to scan')
     .option('-n, --namespace <name>', 'only this namespace (live cluster)')
     .option('-A, --all-namespaces', 'all namespaces (live cluster; the default)')
     .addHelpText(
       'after',
-      '\nExamples:\n  hindsight scan examples/\n  helm template ./chart | hindsight scan -\n  kubectl get all -A -o json > snap.json && hindsight scan snap.json\n  hindsight scan --context prod',
+      [
+        '',
+        'Examples:',
+        '  hindsight scan examples/repo',
+        '  helm template ./chart | hindsight scan -',
+        '  kubectl get all,pdb,hpa -A -o json > snap.json && hindsight scan snap.json',
+        '  hindsight scan --context prod --fail-on high --report sarif=hindsight.sarif --report junit=hindsight.xml',
+      ].join('\n'),
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       setExit(await runScan(paths, opts, io));
     });
+}
+
+function parseReports(values: string[]): { format: Format; file: string }[] {
+  return values.map((value) => {
+    const eq = value.indexOf('=');
+    const format = eq === -1 ? '' : value.slice(0, eq);
+    const file = eq === -1 ? '' : value.slice(eq + 1);
+    if (!isFormat(format) || file === '') {
+      throw new UsageError(
+        `--report ${value}: expected FORMAT=FILE with FORMAT one of ${FORMATS.join(', ')}`,
+      );
+    }
+    return { format, file };
+  });
 }
 
 async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<ExitCode> {
@@ -48,14 +103,31 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
       '--context and --namespace apply to live clusters; give either paths or a context, not both',
     );
   }
+  const reports = parseReports(opts.report);
+  const { config } = await loadConfig({
+    cwd: io.cwd,
+    ...(opts.config ? { file: resolve(io.cwd, opts.config) } : {}),
+  });
+  const failOnText = opts.failOn ?? config.failOn;
+  const failOn: Severity | undefined = failOnText && isSeverity(failOnText) ? failOnText : undefined;
+  const targetVersion = (opts.targetVersion ?? config.targetVersion)?.replace(/^v/, '');
+  if (targetVersion !== undefined && !/^\d+\.\d+$/.test(targetVersion)) {
+    throw new UsageError(`--target-version ${targetVersion}: expected a minor version such as 1.35`);
+  }
+
+  const progress = live && io.isTty ? startProgress(io) : undefined;
   const loaded = live
     ? await loadCluster({
         env: io.env,
         ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
         ...(opts.context ? { context: opts.context } : {}),
         ...(opts.namespace ? { namespace: opts.namespace } : {}),
-        onWarning: (line) => io.stderr(`warning: ${line}\n`),
-      })
+        onWarning: (line) => {
+          progress?.clear();
+          io.stderr(`warning: ${line}\n`);
+        },
+        ...(progress ? { onProgress: progress.update } : {}),
+      }).finally(() => progress?.stop())
     : await loadManifests(paths, { stdin: io.stdin });
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)}\n`);
   for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
@@ -65,15 +137,91 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
       `warning: ${d.ref.kind} ${d.ref.namespace ? `${d.ref.namespace}/` : ''}${d.ref.name} appears twice (${d.first.source}, ${d.second.source}); the later one is used\n`,
     );
   }
-  const summary = summarizeInventory(inventory);
-  if (opts.output === 'json') {
-    io.stdout(
-      `${JSON.stringify({ summary, errors: loaded.errors.map(describeError), notes: loaded.notes }, null, 2)}\n`,
-    );
-  } else {
+
+  const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
+  const result = runRules(inventory, {
+    rules: ALL_RULES,
+    config,
+    now,
+    ...(targetVersion ? { targetVersion } : {}),
+  });
+  const report: ScanReport = {
+    tool: { name: 'hindsight', version: packageVersion() },
+    generatedAt: now.toISOString(),
+    target: live ? (opts.context ?? 'current context') : paths.join(' '),
+    inputs: {
+      files: loaded.files,
+      objects: loaded.objects.length,
+      errors: loaded.errors.map(describeError),
+      notes: loaded.notes,
+    },
+    summary: summarizeInventory(inventory),
+    findings: result.findings,
+    exempted: result.exempted,
+    score: result.score,
+    rules: ALL_RULES.map((r) => {
+      const stats = result.stats.get(r.id);
+      const help = ruleReadme(r.id);
+      return {
+        id: r.id,
+        title: r.title,
+        category: r.category,
+        severity: r.severity,
+        lesson: LESSONS[r.lesson],
+        ...(help ? { help } : {}),
+        evaluated: stats?.evaluated ?? 0,
+        failed: stats?.failed ?? 0,
+      };
+    }),
+    ...(failOn ? { failOn } : {}),
+  };
+  const needsLines =
+    opts.output === 'sarif' ||
+    opts.output === 'json' ||
+    opts.output === 'yaml' ||
+    opts.output === 'markdown' ||
+    reports.length > 0;
+  if (needsLines) report.lines = await locateFindings([...result.findings, ...result.exempted]);
+
+  const context = {
+    cwd: io.cwd,
+    color: io.isTty && !io.env.NO_COLOR,
+    ...(opts.showExempted ? { showExempted: true } : {}),
+    summary: opts.summary,
+  };
+  if (opts.output === 'table') {
     const from = live ? 'live cluster' : `${loaded.files} file${loaded.files === 1 ? '' : 's'}`;
-    io.stdout(`Scanned ${from}: ${loaded.objects.length} objects, ${loaded.errors.length} unreadable\n`);
-    io.stdout(`${renderSummaryText(summary)}\n`);
+    io.stdout(`Scanned ${from}: ${loaded.objects.length} objects, ${loaded.errors.length} unreadable\n\n`);
   }
+  io.stdout(render(opts.output, report, context));
+  for (const { format, file } of reports) {
+    const path = resolve(io.cwd, file);
+    await writeFileAtomic(path, render(format, report, { ...context, color: false }));
+    io.stderr(`wrote ${format} report to ${file}\n`);
+  }
+
+  if (failOn && result.findings.some((f) => atLeast(f.severity, failOn))) return EXIT.findings;
   return loaded.errors.length > 0 ? EXIT.partial : EXIT.ok;
+}
+
+/** A one-line counter on stderr for live scans longer than a second; only on a terminal. */
+function startProgress(io: CliIo): { update: (n: number) => void; clear: () => void; stop: () => void } {
+  const started = Date.now();
+  let shown = false;
+  let last = 0;
+  return {
+    update(n: number) {
+      last = n;
+      if (Date.now() - started < 1000) return;
+      shown = true;
+      io.stderr(`\r\u001b[2Kreading cluster: ${n} objects (${((Date.now() - started) / 1000).toFixed(0)}s)`);
+    },
+    clear() {
+      if (shown) io.stderr('\r\u001b[2K');
+    },
+    stop() {
+      if (shown)
+        io.stderr(`\r\u001b[2Kread ${last} objects in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+    },
+  };
 }

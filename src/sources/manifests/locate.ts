@@ -1,0 +1,80 @@
+/**
+ * Finds the line of a field inside the user's YAML file, for SARIF and editor links: the
+ * document is the one that starts at the object's recorded line, the node is the deepest part
+ * of the path that exists (a missing `securityContext` points at its container).
+ */
+import { readFile } from 'node:fs/promises';
+import { isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import type { Finding, ObjectPath } from '../../core/finding.ts';
+
+interface ParsedFile {
+  lineCounter: LineCounter;
+  docs: ReturnType<typeof parseAllDocuments>;
+}
+
+function parse(text: string): ParsedFile | undefined {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+  if (!Array.isArray(docs)) return undefined;
+  return { lineCounter, docs };
+}
+
+function nodeAt(root: unknown, path: ObjectPath): Node | undefined {
+  let node = root as Node | undefined;
+  let deepest = node;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => {
+        const k = p.key as { value?: unknown } | null;
+        return k !== null && typeof k === 'object' && k.value === key;
+      });
+      if (!pair) break;
+      node = (pair.value ?? pair.key) as Node;
+      // For a scalar leaf prefer the key's line (same line in block style).
+      deepest = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key] as Node | undefined;
+      if (!item) break;
+      node = item;
+      deepest = item;
+    } else {
+      break;
+    }
+  }
+  return deepest;
+}
+
+/**
+ * Lines of findings in YAML files, keyed by finding. Files are read and parsed once each, only
+ * for findings that have a path and a line-addressed origin.
+ */
+export async function locateFindings(findings: readonly Finding[]): Promise<Map<Finding, number>> {
+  const lines = new Map<Finding, number>();
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const source = f.origin?.source;
+    if (!source || !f.path || f.origin?.line === undefined || !/\.ya?ml$/i.test(source)) continue;
+    byFile.set(source, [...(byFile.get(source) ?? []), f]);
+  }
+  for (const [file, list] of byFile) {
+    let parsed: ParsedFile | undefined;
+    try {
+      parsed = parse(await readFile(file, 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!parsed) continue;
+    for (const f of list) {
+      const startLine = f.origin?.line as number;
+      const doc = parsed.docs.find((d) => {
+        const contents = d.contents as Node | null;
+        if (!contents?.range) return false;
+        return parsed.lineCounter.linePos(contents.range[0]).line === startLine;
+      });
+      if (!doc) continue;
+      const node = nodeAt(doc.contents, f.path as ObjectPath);
+      if (node?.range) lines.set(f, parsed.lineCounter.linePos(node.range[0]).line);
+    }
+  }
+  return lines;
+}
