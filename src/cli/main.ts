@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError, UsageError } from '../core/errors.ts';
+import { registerFix } from './commands/fix.ts';
+import { registerRules } from './commands/rules.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerVersion } from './commands/version.ts';
 import { type CliIo, EXIT, type ExitCode } from './io.ts';
@@ -24,6 +26,8 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     })
     .exitOverride();
   registerScan(program, io, setExit);
+  registerFix(program, io, setExit);
+  registerRules(program, io);
   registerVersion(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/config.ts';
+import { describeError, UsageError } from '../../core/errors.ts';
+import type { Finding } from '../../core/finding.ts';
+import { runRules } from '../../engine/run-rules.ts';
+import { fixFile } from '../../fixes/fix-files.ts';
+import { buildInventory } from '../../inventory/inventory.ts';
+import { ALL_RULES, RULES } from '../../rules/registry.ts';
+import { loadManifests } from '../../sources/manifests/load-manifests.ts';
+import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+
+interface FixOptions {
+  dryRun?: boolean;
+  rule: string[];
+  config?: string;
+}
+
+export function registerFix(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  program
+    .command('fix')
+    .description('apply the fixes of fixable findings to your YAML files, keeping comments and formatting')
+    .argument('<paths...>', 'YAML files or directories to fix')
+    .option('--dry-run', 'print the changes as a unified diff; write nothing')
+    .option(
+      '--rule <id>',
+      'only fixes of this rule (repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
+    .option('--config <file>', 'config file (default: .hindsight.yaml in the current directory, if present)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hindsight fix --dry-run apps/\n  hindsight fix --rule container-runs-as-root apps/payments',
+    )
+    .action(async (paths: string[], opts: FixOptions) => {
+      setExit(await runFix(paths, opts, io));
+    });
+}
+
+async function runFix(paths: string[], opts: FixOptions, io: CliIo): Promise<ExitCode> {
+  if (paths.includes('-')) throw new UsageError('fix edits files in place; stdin (-) has no file to edit');
+  for (const id of opts.rule)
+    if (!RULES.has(id)) throw new UsageError(`no rule ${id} (hindsight rules lists them all)`);
+  const { config } = await loadConfig({
+    cwd: io.cwd,
+    ...(opts.config ? { file: resolve(io.cwd, opts.config) } : {}),
+  });
+  const loaded = await loadManifests(paths);
+  for (const error of loaded.errors) io.stderr(`error: ${describeError(error)} (not fixed)\n`);
+  const rules = opts.rule.length > 0 ? ALL_RULES.filter((r) => opts.rule.includes(r.id)) : ALL_RULES;
+  const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
+  const { findings } = runRules(buildInventory(loaded.objects), { rules, config, now });
+
+  const byFile = new Map<string, Finding[]>();
+  let notYaml = 0;
+  for (const f of findings) {
+    if (!f.fix || !f.origin) continue;
+    if (!/\.ya?ml$/i.test(f.origin.source) || f.origin.line === undefined) {
+      notYaml++;
+      continue;
+    }
+    byFile.set(f.origin.source, [...(byFile.get(f.origin.source) ?? []), f]);
+  }
+  let applied = 0;
+  let refused = 0;
+  for (const [file, list] of byFile) {
+    const result = await fixFile(file, list, { dryRun: opts.dryRun === true });
+    if (result.refused) {
+      refused++;
+      io.stderr(`error: ${file}: ${result.refused}\n`);
+      continue;
+    }
+    for (const s of result.skipped)
+      io.stderr(`warning: ${file}: ${s.finding.ruleId} not fixed: ${s.reason}\n`);
+    applied += result.applied.length;
+    if (opts.dryRun && result.diff) io.stdout(result.diff);
+    else if (result.applied.length > 0) {
+      io.stdout(
+        `${file}: fixed ${result.applied.length} (${[...new Set(result.applied.map((f) => f.ruleId))].join(', ')})\n`,
+      );
+    }
+  }
+  const unfixable = findings.filter((f) => !f.fix).length;
+  io.stderr(
+    `${opts.dryRun ? 'would fix' : 'fixed'} ${applied} findings in ${byFile.size - refused} files` +
+      `${notYaml > 0 ? `; ${notYaml} fixable findings are in JSON or other non-YAML inputs and were left alone` : ''}` +
+      `; ${unfixable} findings need a human (hindsight scan lists them)\n`,
+  );
+  return refused > 0 || loaded.errors.length > 0 ? EXIT.partial : EXIT.ok;
+}
