@@ -7,6 +7,7 @@ import { ConfigError, describeError, UsageError } from '../core/errors.ts';
 import { registerFix } from './commands/fix.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerScan } from './commands/scan.ts';
+import { registerSnapshot } from './commands/snapshot.ts';
 import { registerVersion } from './commands/version.ts';
 import { type CliIo, EXIT, type ExitCode } from './io.ts';
 import { packageVersion } from './version.ts';
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     })
     .exitOverride();
   registerScan(program, io, setExit);
+  registerSnapshot(program, io, setExit);
   registerFix(program, io, setExit);
   registerRules(program, io);
   registerVersion(program, io);

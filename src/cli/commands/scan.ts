@@ -11,7 +11,8 @@ import { FORMATS, type Format, isFormat, render } from '../../reporters/render.t
 import type { ScanReport } from '../../reporters/report.ts';
 import { ruleReadme } from '../../rules/docs.ts';
 import { ALL_RULES } from '../../rules/registry.ts';
-import { loadCluster } from '../../sources/cluster/load-cluster.ts';
+import { loadCluster, loadHelmReleaseSecrets } from '../../sources/cluster/load-cluster.ts';
+import { expandHelmReleases } from '../../sources/helm-releases/decode-release.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { locateFindings } from '../../sources/manifests/locate.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
@@ -25,6 +26,7 @@ interface ScanOptions {
   config?: string;
   targetVersion?: string;
   showExempted?: boolean;
+  helmReleases?: boolean;
   summary: boolean;
   kubeconfig?: string;
   context?: string;
@@ -60,6 +62,10 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: ExitCo
     )
     .option('--config <file>', 'config file (default: .hindsight.yaml in the current directory, if present)')
     .option('--target-version <version>', 'Kubernetes version to check API deprecations against, e.g. 1.35')
+    .option(
+      '--helm-releases',
+      'scan what Helm deployed: the manifests in Helm release Secrets (newest deployed revision), from the cluster or a snapshot',
+    )
     .option('--show-exempted', 'list exempted findings with their reasons (table output)')
     .option('--no-summary', 'leave the inventory summary out of the table output')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
@@ -116,8 +122,9 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
   }
 
   const progress = live && io.isTty ? startProgress(io) : undefined;
+  const clusterLoader = opts.helmReleases ? loadHelmReleaseSecrets : loadCluster;
   const loaded = live
-    ? await loadCluster({
+    ? await clusterLoader({
         env: io.env,
         ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
         ...(opts.context ? { context: opts.context } : {}),
@@ -129,6 +136,14 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
         ...(progress ? { onProgress: progress.update } : {}),
       }).finally(() => progress?.stop())
     : await loadManifests(paths, { stdin: io.stdin });
+  if (opts.helmReleases) {
+    const expanded = expandHelmReleases(loaded.objects.map((o) => o.object));
+    loaded.objects = expanded.objects;
+    loaded.errors.push(...expanded.errors);
+    io.stderr(
+      `read ${expanded.releases.length} Helm releases: ${expanded.releases.map((r) => `${r.namespace}/${r.name} (${r.chart}, revision ${r.revision})`).join(', ') || 'none'}\n`,
+    );
+  }
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)}\n`);
   for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
   const inventory = buildInventory(loaded.objects);
