@@ -52,15 +52,27 @@ try {
     log,
   });
   // Wait until KWOK has every pod Running: part of "loaded".
-  const client = new ApiClient({ server: state.server, ca: state.pki.caCert, cert: state.pki.adminCert, key: state.pki.adminKey });
+  const client = new ApiClient({
+    server: state.server,
+    ca: state.pki.caCert,
+    cert: state.pki.adminCert,
+    key: state.pki.adminKey,
+  });
   const tRun = performance.now();
   let running = 0;
   let total = 0;
   for (;;) {
-    const res = await client.send('GET', '/api/v1/pods?limit=0&fieldSelector=status.phase!%3DRunning,status.phase!%3DSucceeded');
+    const res = await client.send(
+      'GET',
+      '/api/v1/pods?limit=0&fieldSelector=status.phase!%3DRunning,status.phase!%3DSucceeded',
+    );
     const pending = (JSON.parse(res.body) as { items: unknown[] }).items.length;
     const all = await client.send('GET', '/api/v1/pods?limit=1');
-    total = Number((JSON.parse(all.body) as { metadata: { remainingItemCount?: number } }).metadata.remainingItemCount ?? 0) + 1;
+    total =
+      Number(
+        (JSON.parse(all.body) as { metadata: { remainingItemCount?: number } }).metadata.remainingItemCount ??
+          0,
+      ) + 1;
     running = total - pending;
     if (pending === 0 || performance.now() - tRun > 1_800_000) break;
     log(`${running}/${total} pods running`);
@@ -71,7 +83,8 @@ try {
 
   const rows: string[][] = [];
   for (const p of state.processes) rows.push([p.name, `${peakRssMiB(p.pid)?.toFixed(0) ?? '?'} MiB`]);
-  if (state.prometheus) rows.push(['prometheus', `${peakRssMiB(state.prometheus.pid)?.toFixed(0) ?? '?'} MiB`]);
+  if (state.prometheus)
+    rows.push(['prometheus', `${peakRssMiB(state.prometheus.pid)?.toFixed(0) ?? '?'} MiB`]);
   rows.push(['loader (node, this process)', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`]);
 
   const out = [
