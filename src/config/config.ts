@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { load as loadYaml } from 'js-yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { SEVERITIES } from '../core/severity.ts';
@@ -50,7 +50,7 @@ export const DEFAULT_CONFIG: HindsightConfig = ConfigSchema.parse({});
 export function parseConfig(text: string, source: string): HindsightConfig {
   let raw: unknown;
   try {
-    raw = loadYaml(text, { filename: source });
+    raw = loadYaml(text, { filename: source, schema: CORE_SCHEMA });
   } catch (error) {
     throw new ConfigError(`${source}: invalid YAML: ${(error as Error).message}`, { cause: error });
   }

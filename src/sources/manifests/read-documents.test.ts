@@ -57,3 +57,12 @@ test('a few aliases (anchors for shared env) are fine', () => {
   const value = documents[0]?.value as Record<string, unknown> | undefined;
   assert.deepEqual(value?.x, { A: '1' });
 });
+
+test('timestamps stay strings, as the API server reads them', () => {
+  const { documents } = parseYamlDocuments(
+    'metadata:\n  creationTimestamp: 2026-11-01T10:00:00Z\n',
+    'ts.yaml',
+  );
+  const value = documents[0]?.value as { metadata: { creationTimestamp: unknown } };
+  assert.equal(value.metadata.creationTimestamp, '2026-11-01T10:00:00Z');
+});

@@ -2,7 +2,7 @@
  * Splitting a YAML stream into documents with their starting lines, and parsing each one. The
  * fast js-yaml parser reads; comment-preserving editing of the user's files is the fixer's job.
  */
-import { load as loadYaml, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
 
 export interface RawDocument {
   index: number;
@@ -85,7 +85,7 @@ export function parseYamlDocuments(
     }
     try {
       // The chunk starts at its own line 1: pad so js-yaml reports file lines.
-      const value = loadYaml(chunk.text, { filename, json: true });
+      const value = loadYaml(chunk.text, { filename, json: true, schema: CORE_SCHEMA });
       if (value !== undefined && value !== null) documents.push({ index, line: chunk.line, value });
     } catch (error) {
       if (error instanceof YAMLException) {

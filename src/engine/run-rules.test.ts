@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigSchema, parseConfig } from '../config/config.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { KubeObject } from '../core/resource.ts';
+import { buildInventory } from '../inventory/inventory.ts';
+import { defineRule } from '../rules/define-rule.ts';
+import { runRules } from './run-rules.ts';
+
+const NOW = new Date('2026-11-01T00:00:00Z');
+
+/** A rule that reports every container, so engine behaviour is visible. */
+const everyContainer = defineRule({
+  id: 'test-every-container',
+  category: 'security',
+  severity: 'medium',
+  lesson: 'security-baseline',
+  title: 'test',
+  appliesTo: 'workloads',
+  messages: { found: 'container {name}' },
+  check(entry, ctx) {
+    const containers =
+      (entry.object.spec as { template?: { spec?: { containers?: { name: string }[] } } })?.template?.spec
+        ?.containers ?? [];
+    for (const c of containers) ctx.report({ messageId: 'found', data: { name: c.name }, container: c.name });
+  },
+});
+
+const throwing = defineRule({
+  id: 'test-throws',
+  category: 'reliability',
+  severity: 'high',
+  lesson: 'resource-limits',
+  title: 'test',
+  appliesTo: ['Deployment'],
+  messages: { never: 'never' },
+  check() {
+    throw new Error('boom');
+  },
+});
+
+function deployment(
+  name: string,
+  namespace: string,
+  annotations: Record<string, string> = {},
+  podAnnotations: Record<string, string> = {},
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, annotations },
+    spec: {
+      template: {
+        metadata: { annotations: podAnnotations },
+        spec: { containers: [{ name: 'app' }, { name: 'sidecar' }] },
+      },
+    },
+  };
+}
+
+function run(objects: KubeObject[], configText = '', rules = [everyContainer]) {
+  const inventory = buildInventory(
+    objects.map((object) => ({ object, origin: { source: 'test.yaml', line: 1 } })),
+  );
+  return runRules(inventory, { rules, now: NOW, config: parseConfig(configText, '.hindsight.yaml') });
+}
+
+test('an annotation exemption with a reason moves findings aside, scoped to containers', () => {
+  const result = run([
+    deployment('api', 'shop', {
+      'exempt.hindsight.dev/test-every-container': 'vendor image; containers=sidecar',
+    }),
+  ]);
+  assert.deepEqual(
+    result.findings.map((f) => f.container),
+    ['app'],
+  );
+  assert.deepEqual(
+    result.exempted.map((f) => [f.container, f.exemption?.reason]),
+    [['sidecar', 'vendor image']],
+  );
+});
+
+test('pod template annotations exempt too (Helm charts put them there)', () => {
+  const result = run([
+    deployment('api', 'shop', {}, { 'exempt.hindsight.dev/test-every-container': 'accepted risk' }),
+  ]);
+  assert.equal(result.findings.length, 0);
+  assert.equal(result.exempted.length, 2);
+});
+
+test('an expired exemption no longer applies; one without a reason is itself a finding', () => {
+  const expired = run([
+    deployment('api', 'shop', {
+      'exempt.hindsight.dev/test-every-container': 'until the migration; expires=2026-10-01',
+    }),
+  ]);
+  assert.equal(expired.findings.filter((f) => f.ruleId === 'test-every-container').length, 2);
+  const noReason = run([deployment('api', 'shop', { 'exempt.hindsight.dev/test-every-container': 'true' })]);
+  assert.equal(noReason.exempted.length, 0);
+  assert.match(
+    noReason.findings.find((f) => f.ruleId === 'exemption-invalid')?.message ?? '',
+    /needs a reason/,
+  );
+  const unknownRule = run([deployment('api', 'shop', { 'exempt.hindsight.dev/no-such-rule': 'typo' })]);
+  assert.match(
+    unknownRule.findings.find((f) => f.ruleId === 'exemption-invalid')?.message ?? '',
+    /no rule is called no-such-rule/,
+  );
+});
+
+test('config exemptions match by rule, namespace, kind, name prefix and container', () => {
+  const config = `
+exemptions:
+  - rule: test-every-container
+    namespace: shop
+    name: api-*
+    containers: [app]
+    reason: JVM sidecar pattern
+    expires: 2027-01-01
+`;
+  const result = run([deployment('api-v2', 'shop'), deployment('web', 'shop')], config);
+  assert.deepEqual(
+    result.exempted.map((f) => `${f.ref.name}/${f.container}`),
+    ['api-v2/app'],
+  );
+  assert.equal(result.findings.length, 3);
+  assert.equal(result.exempted[0]?.exemption?.source, 'config');
+});
+
+test('config turns rules off, overrides severity and excludes namespaces', () => {
+  const off = run([deployment('api', 'shop')], 'rules:\n  test-every-container: off\n');
+  assert.equal(off.findings.length, 0);
+  const severity = run([deployment('api', 'shop')], 'rules:\n  test-every-container: {severity: critical}\n');
+  assert.deepEqual([...new Set(severity.findings.map((f) => f.severity))], ['critical']);
+  const excluded = run(
+    [deployment('api', 'shop'), deployment('x', 'kube-system')],
+    'excludeNamespaces: [kube-system]\n',
+  );
+  assert.deepEqual([...new Set(excluded.findings.map((f) => f.ref.namespace))], ['shop']);
+});
+
+test('a rule that throws becomes an internal-error finding and the scan goes on', () => {
+  const result = run([deployment('api', 'shop')], '', [throwing, everyContainer]);
+  assert.match(
+    result.findings.find((f) => f.ruleId === 'internal-error')?.message ?? '',
+    /test-throws failed on this object: boom/,
+  );
+  assert.equal(result.findings.filter((f) => f.ruleId === 'test-every-container').length, 2);
+});
+
+test('the score weighs failed checks by severity and ignores exempted ones', () => {
+  const clean = run([], '');
+  assert.equal(clean.score, 100);
+  const failing = run([
+    deployment('api', 'shop'),
+    deployment('web', 'shop', { 'exempt.hindsight.dev/test-every-container': 'ok' }),
+  ]);
+  assert.equal(failing.score, 50);
+});
+
+test('bad config is a ConfigError naming the file and the field', () => {
+  assert.throws(
+    () => parseConfig('rules: {x: maybe}\n', 'repo/.hindsight.yaml'),
+    (e: unknown) => e instanceof ConfigError && /repo\/\.hindsight\.yaml: rules\.x/.test(e.message),
+  );
+  assert.throws(() => parseConfig('exemptions: [{rule: x}]\n', 'c.yaml'), /reason/);
+  assert.throws(() => parseConfig('failOn: urgent\n', 'c.yaml'), /failOn/);
+  assert.throws(() => parseConfig('unknownKey: 1\n', 'c.yaml'), ConfigError);
+  assert.deepEqual(ConfigSchema.parse({}).exemptions, []);
+});
