@@ -1,0 +1,74 @@
+import type { Edit } from '../../core/finding.ts';
+import { isWindowsPod } from '../../core/pod-os.ts';
+import type { Container } from '../../core/pod-spec.ts';
+import { containerContext } from '../../core/security-context.ts';
+import { containersAt, podSpecAt, podSpecPath } from '../../core/workload.ts';
+import { defineRule } from '../define-rule.ts';
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function mountsTmp(container: Container): boolean {
+  const mounts = Array.isArray(container.volumeMounts) ? container.volumeMounts : [];
+  return mounts.some((m) => {
+    const path = asRecord(m)?.mountPath;
+    return typeof path === 'string' && path.replace(/\/+$/, '') === '/tmp';
+  });
+}
+
+export default defineRule({
+  id: 'container-root-filesystem-writable',
+  category: 'security',
+  severity: 'medium',
+  lesson: 'security-baseline',
+  title: 'Containers should run with a read-only root filesystem',
+  appliesTo: 'workloads',
+  messages: {
+    notSet:
+      'container {container} can write to its root filesystem: readOnlyRootFilesystem is not set, so an attacker can drop tools and change binaries',
+    setFalse:
+      'container {container} sets readOnlyRootFilesystem: false, so an attacker can drop tools and change binaries',
+  },
+  check(entry, ctx) {
+    const spec = podSpecAt(entry.object);
+    const specPath = podSpecPath(entry.object.kind);
+    if (!spec || !specPath || isWindowsPod(spec)) return;
+    const volumes = Array.isArray(spec.volumes) ? spec.volumes.map(asRecord) : [];
+    const tmpVolume = volumes.find((v) => v?.name === 'tmp');
+
+    for (const { container, path } of containersAt(entry.object, { init: true })) {
+      const value = containerContext(container).readOnlyRootFilesystem;
+      if (value === true) continue;
+      const name = String(container.name ?? '');
+      const edits: Edit[] = [
+        { op: 'set', path: [...path, 'securityContext', 'readOnlyRootFilesystem'], value: true },
+      ];
+      let description = 'make the root filesystem read-only';
+      // Most programs write temporary files; give them a writable /tmp so the fix does not break them.
+      if (!mountsTmp(container) && (tmpVolume === undefined || tmpVolume.emptyDir !== undefined)) {
+        if (tmpVolume === undefined)
+          edits.push({
+            op: 'add-to-list',
+            path: [...specPath, 'volumes'],
+            value: { name: 'tmp', emptyDir: {} },
+          });
+        edits.push({
+          op: 'add-to-list',
+          path: [...path, 'volumeMounts'],
+          value: { name: 'tmp', mountPath: '/tmp' },
+        });
+        description += ' and mount an emptyDir at /tmp for temporary files';
+      }
+      ctx.report({
+        messageId: value === false ? 'setFalse' : 'notSet',
+        data: { container: name },
+        container: name,
+        path: [...path, 'securityContext', ...(value === false ? ['readOnlyRootFilesystem'] : [])],
+        fix: { description, edits },
+      });
+    }
+  },
+});
