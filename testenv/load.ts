@@ -2,13 +2,14 @@
  * Loads a generated fixture into a running platform: the cluster objects through the API
  * server, and (optionally) the matching usage history into a freshly started Prometheus.
  */
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient, applyObjects } from './apply.ts';
 import { generateCluster, type ScaleName } from './fixtures/generate.ts';
 import { writeHistory } from './fixtures/history.ts';
 import { computeTruth, writeTruth } from './fixtures/truth.ts';
 import { type PlatformState, writePlatformState } from './platform.ts';
+import { cacheRoot } from './paths.ts';
 import { backfill, findPrometheus, startPrometheus } from './prometheus.ts';
 import { withDerivedWorkloadStatus } from './workload-status.ts';
 
@@ -18,7 +19,10 @@ export interface LoadOptions {
   prometheus: boolean;
   historyDays: number;
   stepSeconds: number;
-  /** End of the history; defaults to the start of the current hour so queries for "the last 14 days" see it. */
+  /**
+   * End of the history (the fixture's "now"); defaults to the generator's fixed date, so the
+   * TSDB blocks can be built once per machine and reused. Queries give explicit times.
+   */
   now?: Date;
   log?: (line: string) => void;
 }
@@ -40,14 +44,14 @@ function parseScale(scale: string): ScaleName | { nodes: number; pods: number } 
 
 export async function loadFixture(state: PlatformState, options: LoadOptions): Promise<LoadTimings> {
   const log = options.log ?? (() => {});
-  const now = options.now ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
   let t = performance.now();
   const lap = (): number => {
     const seconds = (performance.now() - t) / 1000;
     t = performance.now();
     return seconds;
   };
-  const fixture = generateCluster({ seed: options.seed, scale: parseScale(options.scale), now });
+  const fixture = generateCluster({ seed: options.seed, scale: parseScale(options.scale), ...(options.now ? { now: options.now } : {}) });
+  const now = fixture.now;
   const timings: LoadTimings = { generateSeconds: lap(), applySeconds: 0 };
   log(
     `generated ${fixture.objects.length} objects (seed ${options.seed}, scale ${options.scale}) in ${timings.generateSeconds.toFixed(1)}s`,
@@ -100,16 +104,17 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
     const bins = findPrometheus();
     const promDir = join(state.dir, 'prometheus');
     mkdirSync(promDir, { recursive: true });
-    const historyFile = join(promDir, 'history.om');
-    const written = await writeHistory(fixture, historyFile, historyOptions);
-    timings.historySeconds = lap();
-    log(
-      `history: ${written.series} series, ${written.samples} samples, ${(written.bytes / 1e6).toFixed(0)} MB in ${timings.historySeconds.toFixed(1)}s`,
-    );
     const dataDir = join(promDir, 'data');
-    timings.backfillSeconds = await backfill(bins, historyFile, dataDir);
+    const cached = await cachedBlocks(fixture, options, historyOptions, bins, log);
     lap();
-    log(`promtool backfill in ${timings.backfillSeconds.toFixed(1)}s`);
+    // Prometheus writes into its data dir (WAL, compaction): it gets a copy, the cache stays as built.
+    rmSync(dataDir, { recursive: true, force: true });
+    cpSync(cached.dir, dataDir, { recursive: true });
+    if (cached.fresh && cached.historySeconds !== undefined && cached.backfillSeconds !== undefined) {
+      timings.historySeconds = cached.historySeconds;
+      timings.backfillSeconds = cached.backfillSeconds;
+    }
+    const written = { start: new Date(cached.start), end: new Date(cached.end) };
     const prom = await startPrometheus(bins, promDir, dataDir);
     timings.prometheusStartSeconds = lap();
     state.prometheus = {
@@ -123,4 +128,68 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
   }
   writePlatformState(state);
   return timings;
+}
+
+interface CachedHistory {
+  dir: string;
+  series: number;
+  samples: number;
+  bytes: number;
+  start: string;
+  end: string;
+  historySeconds?: number;
+  backfillSeconds?: number;
+  /** Built by this call rather than reused. */
+  fresh?: boolean;
+}
+
+/**
+ * TSDB blocks for a fixture's history, built once per machine and parameter set: the
+ * OpenMetrics text is large (gigabytes for days at a one-minute step) and promtool is slow, but
+ * both are deterministic, so later starts reuse the blocks. The text is deleted after backfill.
+ */
+async function cachedBlocks(
+  fixture: ReturnType<typeof generateCluster>,
+  options: LoadOptions,
+  historyOptions: { days: number; stepSeconds: number },
+  bins: ReturnType<typeof findPrometheus>,
+  log: (line: string) => void,
+): Promise<CachedHistory> {
+  const key = `seed${options.seed}-${options.scale}-${historyOptions.days}d-${historyOptions.stepSeconds}s-${fixture.now.toISOString().replace(/[:.]/g, '')}`;
+  const root = join(cacheRoot(), 'history', key);
+  const meta = join(root, 'meta.json');
+  if (existsSync(meta)) {
+    log(`history: reusing TSDB blocks from ${root}`);
+    return { ...(JSON.parse(readFileSync(meta, 'utf8')) as CachedHistory), dir: join(root, 'data') };
+  }
+  const building = `${root}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  try {
+    const t0 = performance.now();
+    const historyFile = join(building, 'history.om');
+    const written = await writeHistory(fixture, historyFile, historyOptions);
+    const historySeconds = (performance.now() - t0) / 1000;
+    log(`history: ${written.series} series, ${written.samples} samples, ${(written.bytes / 1e6).toFixed(0)} MB of OpenMetrics in ${historySeconds.toFixed(1)}s`);
+    const backfillSeconds = await backfill(bins, historyFile, join(building, 'data'));
+    log(`promtool backfill in ${backfillSeconds.toFixed(1)}s`);
+    rmSync(historyFile, { force: true });
+    const info: CachedHistory = {
+      dir: '',
+      series: written.series,
+      samples: written.samples,
+      bytes: written.bytes,
+      start: written.start.toISOString(),
+      end: written.end.toISOString(),
+      historySeconds,
+      backfillSeconds,
+    };
+    writeFileSync(join(building, 'meta.json'), `${JSON.stringify(info, null, 2)}\n`);
+    rmSync(root, { recursive: true, force: true });
+    renameSync(building, root);
+    return { ...info, dir: join(root, 'data'), fresh: true };
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw error;
+  }
 }

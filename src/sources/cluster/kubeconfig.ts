@@ -26,8 +26,14 @@ export function loadKubeconfig(options: KubeconfigOptions): KubeConfig {
         throw new ConfigError(`kubeconfig ${options.kubeconfig} does not exist`);
       kc.loadFromFile(options.kubeconfig);
     } else if (fromEnv.some((f) => existsSync(f))) {
-      // client-node merges the $KUBECONFIG list the way kubectl does.
-      kc.loadFromDefault();
+      // Merge the $KUBECONFIG list as kubectl does: the first file that sets a value wins.
+      const files = fromEnv.filter((f) => existsSync(f));
+      kc.loadFromFile(files[0] as string);
+      for (const file of files.slice(1)) {
+        const other = new KubeConfig();
+        other.loadFromFile(file);
+        kc.mergeConfig(other, true);
+      }
     } else if (existsSync(home)) {
       kc.loadFromFile(home);
     } else if (options.env.KUBERNETES_SERVICE_HOST) {

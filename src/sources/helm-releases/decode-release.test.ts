@@ -91,7 +91,7 @@ test('only the newest deployed revision of each release is expanded, namespaced 
 
 test('a corrupt release is one error naming the Secret', () => {
   const bad = releaseSecret('shop', 'broken', 1, 'deployed', MANIFEST);
-  (bad as { data: Record<string, string> }).data.release =
+  (bad as unknown as { data: Record<string, string> }).data.release =
     Buffer.from('not base64 gzip json').toString('base64');
   const { errors, objects } = expandHelmReleases([
     bad,
