@@ -4,7 +4,7 @@ import { ConfigSchema, parseConfig } from '../config/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { KubeObject } from '../core/resource.ts';
 import { buildInventory } from '../inventory/inventory.ts';
-import { defineRule } from '../rules/define-rule.ts';
+import { defineRule, NOT_APPLICABLE } from '../rules/define-rule.ts';
 import { runRules } from './run-rules.ts';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -168,4 +168,23 @@ test('bad config is a ConfigError naming the file and the field', () => {
   assert.throws(() => parseConfig('failOn: urgent\n', 'c.yaml'), /failOn/);
   assert.throws(() => parseConfig('unknownKey: 1\n', 'c.yaml'), ConfigError);
   assert.deepEqual(ConfigSchema.parse({}).exemptions, []);
+});
+
+test('objects a rule finds not applicable count neither as passed nor as failed', () => {
+  const picky = defineRule({
+    id: 'test-picky',
+    category: 'security',
+    severity: 'high',
+    lesson: 'security-baseline',
+    title: 'test',
+    appliesTo: ['Deployment'],
+    messages: { bad: 'bad' },
+    check(entry, ctx) {
+      if (entry.ref.name !== 'judged') return NOT_APPLICABLE;
+      ctx.report({ messageId: 'bad' });
+    },
+  });
+  const result = run([deployment('judged', 'shop'), deployment('other', 'shop')], '', [picky]);
+  assert.deepEqual(result.stats.get('test-picky'), { evaluated: 1, failed: 1 });
+  assert.equal(result.score, 0);
 });

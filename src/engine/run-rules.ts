@@ -11,7 +11,7 @@ import { refOf } from '../core/resource.ts';
 import { type Severity, severityRank } from '../core/severity.ts';
 import { POD_CARRYING_KINDS } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
-import { type AnyRule, formatMessage, type Report } from '../rules/define-rule.ts';
+import { type AnyRule, formatMessage, NOT_APPLICABLE, type Report } from '../rules/define-rule.ts';
 import { exemptionAnnotations, findExemption } from './exemptions.ts';
 
 export interface EngineOptions {
@@ -92,8 +92,8 @@ export function runRules(inventory: Inventory, options: EngineOptions): EngineRe
     for (const entry of selectEntries(inventory, rule.appliesTo)) {
       if (entry.ref.namespace && excluded.has(entry.ref.namespace)) continue;
       if (entry.object.kind === 'Namespace' && excluded.has(entry.ref.name)) continue;
-      s.evaluated++;
       let failedHere = false;
+      let applicable = true;
       const report = (r: Report): void => {
         const template = rule.messages[r.messageId];
         if (template === undefined)
@@ -119,13 +119,14 @@ export function runRules(inventory: Inventory, options: EngineOptions): EngineRe
         }
       };
       try {
-        rule.check(entry, {
+        const outcome = rule.check(entry, {
           inventory,
           options: ruleOptions,
           now: options.now,
           ...(options.targetVersion ? { targetVersion: options.targetVersion } : {}),
           report,
         });
+        applicable = outcome !== NOT_APPLICABLE || failedHere;
       } catch (error) {
         findings.push({
           ruleId: 'internal-error',
@@ -136,6 +137,8 @@ export function runRules(inventory: Inventory, options: EngineOptions): EngineRe
           message: `rule ${rule.id} failed on this object: ${(error as Error).message}. The rest of the scan went on; please report this.`,
         });
       }
+      if (!applicable) continue;
+      s.evaluated++;
       if (failedHere) s.failed++;
       weightTotal += weight;
       if (failedHere) weightFailed += weight;

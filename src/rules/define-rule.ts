@@ -50,8 +50,14 @@ export interface Rule<Options = Record<string, never>> {
   messages: Record<string, string>;
   /** Options with defaults; the same schema documents them. */
   options?: z.ZodType<Options>;
-  check(entry: InventoryEntry, ctx: RuleContext<Options>): void;
+  /**
+   * Reports problems through `ctx.report`. Returns NOT_APPLICABLE when the object is outside
+   * what the rule judges (so it counts neither as passed nor as failed in the score).
+   */
+  check(entry: InventoryEntry, ctx: RuleContext<Options>): void | typeof NOT_APPLICABLE;
 }
+
+export const NOT_APPLICABLE = 'not-applicable';
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds rules of every option type.
 export type AnyRule = Rule<any>;

@@ -10,7 +10,7 @@ import {
 import type { KubeObject } from '../../core/resource.ts';
 import { POD_CARRYING_KINDS } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
-import { defineRule } from '../define-rule.ts';
+import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
 
 const options = z.object({
   /** Namespaces not judged: the control plane's and EKS add-ons' own, which CNIs exempt anyway. */
@@ -81,17 +81,17 @@ export default defineRule({
     let ns: NamespaceFacts;
     if (entry.object.kind === 'Namespace') {
       const status = entry.object.status as { phase?: unknown } | undefined;
-      if (status?.phase === 'Terminating') return;
+      if (status?.phase === 'Terminating') return NOT_APPLICABLE;
       ns = { name: entry.ref.name, labels: stringRecord(entry.object.metadata.labels), labelsKnown: true };
     } else {
       // A namespace the scan has no Namespace object for is judged only when the scan holds
       // network policies (so they were collected, not left in another repo), once, on its first workload.
       const name = entry.ref.namespace;
-      if (!name || facts.namespaceObjects.has(name) || facts.policies.length === 0) return;
-      if (facts.firstWorkload.get(name) !== entry) return;
+      if (!name || facts.namespaceObjects.has(name) || facts.policies.length === 0) return NOT_APPLICABLE;
+      if (facts.firstWorkload.get(name) !== entry) return NOT_APPLICABLE;
       ns = { name, labels: {}, labelsKnown: false };
     }
-    if (ctx.options.ignoreNamespaces.includes(ns.name)) return;
+    if (ctx.options.ignoreNamespaces.includes(ns.name)) return NOT_APPLICABLE;
 
     const isolation = namespaceIsolation(facts.policies.flatMap((p) => policyEffectsOn(p, ns)));
     const { ingress, egress } = isolation;

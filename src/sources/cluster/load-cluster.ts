@@ -36,6 +36,8 @@ export const CLUSTER_KINDS: readonly [group: string, kind: string][] = [
   ['storage.k8s.io', 'StorageClass'],
   ['storage.k8s.io', 'CSINode'],
   ['scheduling.k8s.io', 'PriorityClass'],
+  ['rbac.authorization.k8s.io', 'RoleBinding'],
+  ['rbac.authorization.k8s.io', 'ClusterRoleBinding'],
   ['admissionregistration.k8s.io', 'ValidatingWebhookConfiguration'],
   ['admissionregistration.k8s.io', 'MutatingWebhookConfiguration'],
   ['apiregistration.k8s.io', 'APIService'],
