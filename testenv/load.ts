@@ -8,8 +8,8 @@ import { ApiClient, applyObjects } from './apply.ts';
 import { generateCluster, type ScaleName } from './fixtures/generate.ts';
 import { writeHistory } from './fixtures/history.ts';
 import { computeTruth, writeTruth } from './fixtures/truth.ts';
-import { type PlatformState, writePlatformState } from './platform.ts';
 import { cacheRoot } from './paths.ts';
+import { type PlatformState, writePlatformState } from './platform.ts';
 import { backfill, findPrometheus, startPrometheus } from './prometheus.ts';
 import { withDerivedWorkloadStatus } from './workload-status.ts';
 
@@ -50,7 +50,11 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
     t = performance.now();
     return seconds;
   };
-  const fixture = generateCluster({ seed: options.seed, scale: parseScale(options.scale), ...(options.now ? { now: options.now } : {}) });
+  const fixture = generateCluster({
+    seed: options.seed,
+    scale: parseScale(options.scale),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const now = fixture.now;
   const timings: LoadTimings = { generateSeconds: lap(), applySeconds: 0 };
   log(
@@ -170,7 +174,9 @@ async function cachedBlocks(
     const historyFile = join(building, 'history.om');
     const written = await writeHistory(fixture, historyFile, historyOptions);
     const historySeconds = (performance.now() - t0) / 1000;
-    log(`history: ${written.series} series, ${written.samples} samples, ${(written.bytes / 1e6).toFixed(0)} MB of OpenMetrics in ${historySeconds.toFixed(1)}s`);
+    log(
+      `history: ${written.series} series, ${written.samples} samples, ${(written.bytes / 1e6).toFixed(0)} MB of OpenMetrics in ${historySeconds.toFixed(1)}s`,
+    );
     const backfillSeconds = await backfill(bins, historyFile, join(building, 'data'));
     log(`promtool backfill in ${backfillSeconds.toFixed(1)}s`);
     rmSync(historyFile, { force: true });

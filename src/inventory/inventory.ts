@@ -2,7 +2,7 @@
  * The indexed object graph every analysis reads: objects by kind and namespace, lookup by
  * reference, and owner chains (Pod → ReplicaSet → Deployment) resolved to the top controller.
  */
-import { type KubeObject, type ResourceRef, refKey, refOf } from '../core/resource.ts';
+import { type KubeObject, type OwnerReference, type ResourceRef, refKey, refOf } from '../core/resource.ts';
 import type { Origin } from '../sources/origin.ts';
 
 export interface InventoryEntry {
@@ -72,9 +72,18 @@ export class Inventory {
 
   /** The controlling owner of an object, if it is in the inventory. */
   controllerOf(entry: InventoryEntry): InventoryEntry | undefined {
-    const owner =
-      entry.object.metadata.ownerReferences?.find((r) => r.controller) ??
-      entry.object.metadata.ownerReferences?.[0];
+    // Input may be malformed: ownerReferences that is not a list, or entries without strings.
+    const refs: unknown = entry.object.metadata.ownerReferences;
+    if (!Array.isArray(refs)) return undefined;
+    const valid = (refs as unknown[]).filter(
+      (r): r is OwnerReference =>
+        r !== null &&
+        typeof r === 'object' &&
+        typeof (r as OwnerReference).kind === 'string' &&
+        typeof (r as OwnerReference).name === 'string' &&
+        typeof (r as OwnerReference).apiVersion === 'string',
+    );
+    const owner = valid.find((r) => r.controller === true) ?? valid[0];
     if (!owner) return undefined;
     const ref: ResourceRef = { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name };
     if (entry.ref.namespace) ref.namespace = entry.ref.namespace;

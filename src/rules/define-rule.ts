@@ -54,7 +54,7 @@ export interface Rule<Options = Record<string, never>> {
    * Reports problems through `ctx.report`. Returns NOT_APPLICABLE when the object is outside
    * what the rule judges (so it counts neither as passed nor as failed in the score).
    */
-  check(entry: InventoryEntry, ctx: RuleContext<Options>): void | typeof NOT_APPLICABLE;
+  check(entry: InventoryEntry, ctx: RuleContext<Options>): undefined | typeof NOT_APPLICABLE;
 }
 
 export const NOT_APPLICABLE = 'not-applicable';
