@@ -69,7 +69,7 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
     concurrency: 48,
   });
   try {
-    let lastShown = 0;
+    let lastShown = performance.now();
     const report = await applyObjects(client, withDerivedWorkloadStatus(fixture.objects), (done, total) => {
       if (performance.now() - lastShown > 5000) {
         lastShown = performance.now();
