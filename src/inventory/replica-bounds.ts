@@ -6,8 +6,8 @@
  */
 import { getAt } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
+import { hasFinished } from './owning-workload.ts';
 import { podLabels, scalersFor, selectorMatches } from './selectors.ts';
-import { isTerminalPod } from './sibling-pods.ts';
 
 /** Kinds whose replica count is `spec.replicas`. */
 export const SCALABLE_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'ReplicaSet'];
@@ -145,7 +145,7 @@ export function podRange(inventory: Inventory, entry: InventoryEntry): ReplicaBo
   if (entry.object.kind === 'Pod') {
     const owners = entry.object.metadata.ownerReferences;
     if (Array.isArray(owners) && owners.length > 0) return undefined;
-    const n = isTerminalPod(entry.object) ? 0 : 1;
+    const n = hasFinished(entry.object) ? 0 : 1;
     return { min: n, max: n, scalers: [] };
   }
   return undefined;

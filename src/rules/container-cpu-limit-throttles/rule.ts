@@ -4,7 +4,7 @@ import { formatCpu, parseQuantity } from '../../core/quantity.ts';
 import { declared, limitRangeDefaults, longRunningContainers } from '../../core/resource-defaulting.ts';
 import { servingVerdict } from '../../core/serving.ts';
 import { getAt } from '../../core/workload.ts';
-import { speaksForSiblings } from '../../inventory/sibling-pods.ts';
+import { speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({
@@ -31,7 +31,7 @@ export default defineRule<z.infer<typeof Options>>({
   check(entry, ctx) {
     const namespace = entry.ref.namespace;
     if (namespace !== undefined && ctx.options.ignoreNamespaces.includes(namespace)) return;
-    if (!speaksForSiblings(ctx.inventory, entry)) return;
+    if (!speaksForWorkload(ctx.inventory, entry)) return;
     // A ResourceQuota on limits.cpu rejects pods without a CPU limit: here the limit is mandatory.
     const quotaRequiresLimit = ctx.inventory
       .ofKind('ResourceQuota')

@@ -5,7 +5,7 @@ import {
   longRunningContainers,
 } from '../../core/resource-defaulting.ts';
 import { podSpecAt } from '../../core/workload.ts';
-import { speaksForSiblings } from '../../inventory/sibling-pods.ts';
+import { speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { defineRule } from '../define-rule.ts';
 
 export default defineRule({
@@ -22,7 +22,7 @@ export default defineRule({
       'container {container} has no memory limit above its {request} request: whatever it uses beyond {request} is taken from the node, and when the node runs out the kernel OOM killer and kubelet eviction take neighbouring pods down with it',
   },
   check(entry, ctx) {
-    if (!speaksForSiblings(ctx.inventory, entry)) return;
+    if (!speaksForWorkload(ctx.inventory, entry)) return;
     const spec = podSpecAt(entry.object);
     const defaults = limitRangeDefaults(
       ctx.inventory.ofKind('LimitRange').map((e) => e.object),

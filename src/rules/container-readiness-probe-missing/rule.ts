@@ -1,5 +1,5 @@
 import { servingContainers } from '../../core/serving.ts';
-import { speaksForSiblings } from '../../inventory/sibling-pods.ts';
+import { speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { defineRule } from '../define-rule.ts';
 
 function isProbe(value: unknown): value is Record<string, unknown> {
@@ -20,7 +20,7 @@ export default defineRule({
       'container {container} receives traffic ({reason}) and has a livenessProbe but no readinessProbe: liveness only restarts it; without readiness it joins the Service endpoints before it can answer and stays in them while it is failing',
   },
   check(entry, ctx) {
-    if (!speaksForSiblings(ctx.inventory, entry)) return;
+    if (!speaksForWorkload(ctx.inventory, entry)) return;
     const services = ctx.inventory.ofKind('Service').map((e) => e.object);
     for (const { container, path, reason } of servingContainers(entry.object, services)) {
       if (isProbe(container.readinessProbe)) continue;

@@ -1,6 +1,6 @@
 import { limitRangeDefaults, longRunningContainers, requestSource } from '../../core/resource-defaulting.ts';
 import { podSpecAt } from '../../core/workload.ts';
-import { speaksForSiblings } from '../../inventory/sibling-pods.ts';
+import { speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { defineRule } from '../define-rule.ts';
 
 export default defineRule({
@@ -17,7 +17,7 @@ export default defineRule({
     both: 'container {container} has neither a CPU nor a memory request: it is scheduled as if it needed nothing{bestEffort}',
   },
   check(entry, ctx) {
-    if (!speaksForSiblings(ctx.inventory, entry)) return;
+    if (!speaksForWorkload(ctx.inventory, entry)) return;
     const spec = podSpecAt(entry.object);
     const defaults = limitRangeDefaults(
       ctx.inventory.ofKind('LimitRange').map((e) => e.object),

@@ -1,4 +1,4 @@
-import { isTerminalPod } from '../../inventory/sibling-pods.ts';
+import { hasFinished } from '../../inventory/owning-workload.ts';
 import { defineRule } from '../define-rule.ts';
 
 /** Static pods' API mirrors, written by the kubelet from files on the node. */
@@ -28,7 +28,7 @@ export default defineRule({
     if (annotation(entry.object, MIRROR_ANNOTATION) !== undefined) return;
     // Helm test pods are one-shot by design.
     if (/\btest(-success|-failure)?\b/.test(annotation(entry.object, 'helm.sh/hook') ?? '')) return;
-    if (isTerminalPod(entry.object)) return;
+    if (hasFinished(entry.object)) return;
     ctx.report({ messageId: 'naked', path: ['metadata'] });
   },
 });
