@@ -19,6 +19,7 @@ export class Inventory {
   readonly duplicates: { ref: ResourceRef; first: Origin; second: Origin }[] = [];
 
   add(object: KubeObject, origin: Origin): void {
+    this.byNamespace = undefined;
     const ref = refOf(object);
     const key = refKey(ref);
     const entry: InventoryEntry = { object, ref, origin };
@@ -50,6 +51,32 @@ export class Inventory {
 
   ofKind(kind: string): readonly InventoryEntry[] {
     return this.byKind.get(kind) ?? [];
+  }
+
+  private byNamespace: Map<string, Map<string, InventoryEntry[]>> | undefined;
+
+  /**
+   * Objects of a kind in one namespace, from an index built on first use: rules that relate
+   * objects (a workload's PDBs, Services, autoscalers) stay linear on 100k-object clusters.
+   */
+  inNamespace(kind: string, namespace: string | undefined): readonly InventoryEntry[] {
+    if (!this.byNamespace) {
+      this.byNamespace = new Map();
+      for (const e of this.entries) {
+        let kinds = this.byNamespace.get(e.ref.namespace ?? '');
+        if (!kinds) {
+          kinds = new Map();
+          this.byNamespace.set(e.ref.namespace ?? '', kinds);
+        }
+        let list = kinds.get(e.object.kind);
+        if (!list) {
+          list = [];
+          kinds.set(e.object.kind, list);
+        }
+        list.push(e);
+      }
+    }
+    return this.byNamespace.get(namespace ?? '')?.get(kind) ?? [];
   }
 
   kinds(): string[] {

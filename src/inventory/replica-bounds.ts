@@ -107,9 +107,7 @@ export function targetOf(
   if (!target || typeof target.name !== 'string') return undefined;
   // KEDA's scaleTargetRef defaults its kind to Deployment.
   const kind = typeof target.kind === 'string' ? target.kind : 'Deployment';
-  return inventory
-    .ofKind(kind)
-    .find((e) => e.ref.namespace === scaler.ref.namespace && e.ref.name === target.name);
+  return inventory.inNamespace(kind, scaler.ref.namespace).find((e) => e.ref.name === target.name);
 }
 
 /** `Deployment/api`, as the target of a scaler names it (the kind defaults to Deployment, as in KEDA). */
@@ -119,20 +117,41 @@ export function targetName(scaler: InventoryEntry, refField = 'scaleTargetRef'):
   return `${typeof target.kind === 'string' ? target.kind : 'Deployment'}/${target.name}`;
 }
 
+const topLevelByNamespace = new WeakMap<
+  Inventory,
+  Map<string, { entry: InventoryEntry; labels: Record<string, string> | undefined }[]>
+>();
+
+/** Top-level pod-carrying objects of a namespace with their pod labels, computed once per inventory. */
+function topLevelWorkloads(inventory: Inventory, namespace: string | undefined) {
+  let byNamespace = topLevelByNamespace.get(inventory);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    topLevelByNamespace.set(inventory, byNamespace);
+  }
+  const key = namespace ?? '';
+  let list = byNamespace.get(key);
+  if (!list) {
+    list = [];
+    for (const kind of [...SCALABLE_KINDS, 'DaemonSet', 'Job', 'CronJob', 'Pod', 'ReplicationController']) {
+      for (const entry of inventory.inNamespace(kind, namespace)) {
+        if (!inventory.controllerOf(entry)) list.push({ entry, labels: podLabels(entry) });
+      }
+    }
+    byNamespace.set(key, list);
+  }
+  return list;
+}
+
 /**
  * The top-level workloads (no controller in the inventory) in the PDB's namespace whose pods its
  * selector matches: the pods it counts.
  */
 export function workloadsSelectedBy(inventory: Inventory, pdb: InventoryEntry): InventoryEntry[] {
   const selector = getAt(pdb.object, ['spec', 'selector']);
-  const out: InventoryEntry[] = [];
-  for (const kind of [...SCALABLE_KINDS, 'DaemonSet', 'Job', 'CronJob', 'Pod', 'ReplicationController']) {
-    for (const entry of inventory.ofKind(kind)) {
-      if (entry.ref.namespace !== pdb.ref.namespace || inventory.controllerOf(entry)) continue;
-      if (selectorMatches(selector, podLabels(entry))) out.push(entry);
-    }
-  }
-  return out;
+  return topLevelWorkloads(inventory, pdb.ref.namespace)
+    .filter((w) => selectorMatches(selector, w.labels))
+    .map((w) => w.entry);
 }
 
 /**

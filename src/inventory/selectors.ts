@@ -80,8 +80,7 @@ export function scalersFor(
   kind: string,
   refField = 'scaleTargetRef',
 ): InventoryEntry[] {
-  return inventory.ofKind(kind).filter((s) => {
-    if (s.ref.namespace !== workload.ref.namespace) return false;
+  return inventory.inNamespace(kind, workload.ref.namespace).filter((s) => {
     const target = asRecord(getAt(s.object, ['spec', refField]));
     if (!target || target.name !== workload.ref.name) return false;
     // KEDA's scaleTargetRef defaults its kind to Deployment.
@@ -90,9 +89,24 @@ export function scalersFor(
   });
 }
 
-/** Pods in the inventory whose controller chain leads to this workload. */
+const podsByWorkload = new WeakMap<Inventory, Map<InventoryEntry, InventoryEntry[]>>();
+
+/** Pods in the inventory whose controller chain leads to this workload (indexed once per inventory). */
 export function podsOf(inventory: Inventory, workload: InventoryEntry): InventoryEntry[] {
-  return inventory
-    .ofKind('Pod')
-    .filter((p) => p.ref.namespace === workload.ref.namespace && inventory.topController(p) === workload);
+  let index = podsByWorkload.get(inventory);
+  if (!index) {
+    index = new Map();
+    for (const pod of inventory.ofKind('Pod')) {
+      const top = inventory.topController(pod);
+      if (top === pod) continue;
+      let list = index.get(top);
+      if (!list) {
+        list = [];
+        index.set(top, list);
+      }
+      list.push(pod);
+    }
+    podsByWorkload.set(inventory, index);
+  }
+  return index.get(workload) ?? [];
 }

@@ -639,6 +639,20 @@ export function placementOf(
   return { ...partial, how: describe(partial) };
 }
 
+const labelKeys = new WeakMap<Inventory, Set<string>>();
+
+/** Every label key any Node carries, once per inventory. */
+function nodeLabelKeys(inventory: Inventory): Set<string> {
+  let keys = labelKeys.get(inventory);
+  if (!keys) {
+    keys = new Set();
+    for (const n of inventory.ofKind('Node'))
+      for (const k of Object.keys(n.object.metadata.labels ?? {})) keys.add(k);
+    labelKeys.set(inventory, keys);
+  }
+  return keys;
+}
+
 /**
  * The nodeSelector entry that keeps pods on on-demand capacity in this cluster: Karpenter's
  * label where the inventory shows Karpenter, the EKS node-group label where it shows node
@@ -648,11 +662,10 @@ export function onDemandSelectorFor(
   inventory: Inventory,
   placement: Placement,
 ): { key: string; value: string } | undefined {
-  const nodes = inventory.ofKind('Node').map((n) => n.object.metadata.labels ?? {});
-  if (nodePoolsOf(inventory).length > 0 || nodes.some((l) => l[CAPACITY_TYPE_LABEL] !== undefined))
+  const labels = nodeLabelKeys(inventory);
+  if (nodePoolsOf(inventory).length > 0 || labels.has(CAPACITY_TYPE_LABEL))
     return { key: CAPACITY_TYPE_LABEL, value: 'on-demand' };
-  if (nodes.some((l) => l[EKS_CAPACITY_TYPE_LABEL] !== undefined))
-    return { key: EKS_CAPACITY_TYPE_LABEL, value: 'ON_DEMAND' };
+  if (labels.has(EKS_CAPACITY_TYPE_LABEL)) return { key: EKS_CAPACITY_TYPE_LABEL, value: 'ON_DEMAND' };
   const own = placement.ownConstraintKey?.key;
   if (own === CAPACITY_TYPE_LABEL) return { key: own, value: 'on-demand' };
   if (own === EKS_CAPACITY_TYPE_LABEL) return { key: own, value: 'ON_DEMAND' };

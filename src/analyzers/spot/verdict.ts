@@ -375,14 +375,41 @@ function isNonProduction(inventory: Inventory, namespace: string | undefined): s
  * The spot verdict for one workload (an entry of the `workloads` selection: a top-level
  * workload, or a Pod whose controller is not in the inventory).
  */
+const verdicts = new WeakMap<Inventory, Map<string, Map<InventoryEntry, SpotVerdict>>>();
+
 export function spotVerdict(
   inventory: Inventory,
   entry: InventoryEntry,
   options: SpotVerdictOptions = {},
 ): SpotVerdict {
+  // Several rules ask for the same verdicts: compute each once per inventory and options.
+  let byOptions = verdicts.get(inventory);
+  if (!byOptions) {
+    byOptions = new Map();
+    verdicts.set(inventory, byOptions);
+  }
+  const key = JSON.stringify(options);
+  let cache = byOptions.get(key);
+  if (!cache) {
+    cache = new Map();
+    byOptions.set(key, cache);
+  }
+  let verdict = cache.get(entry);
+  if (!verdict) {
+    verdict = computeSpotVerdict(inventory, entry, options);
+    cache.set(entry, verdict);
+  }
+  return verdict;
+}
+
+function computeSpotVerdict(
+  inventory: Inventory,
+  entry: InventoryEntry,
+  options: SpotVerdictOptions,
+): SpotVerdict {
   const object = entry.object;
   const spec = podSpecAt(object);
-  const services = inventory.ofKind('Service').map((s) => s.object);
+  const services = inventory.inNamespace('Service', entry.ref.namespace).map((s) => s.object);
   const serving = servingVerdict(object, services).serving;
   const workloadClass = classify(object, serving);
   const controlled = object.kind === 'Pod' && controllerOwnerKind(object) !== undefined;

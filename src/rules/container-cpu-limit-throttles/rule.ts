@@ -46,7 +46,7 @@ export default defineRule<z.infer<typeof Options>>({
     ).limits.has('cpu');
     const serving = servingVerdict(
       entry.object,
-      ctx.inventory.ofKind('Service').map((e) => e.object),
+      ctx.inventory.inNamespace('Service', entry.ref.namespace).map((e) => e.object),
     );
 
     for (const { container, path } of longRunningContainers(entry.object)) {

@@ -42,14 +42,21 @@ interface ClusterSize {
   cores: number;
 }
 
+const sizes = new WeakMap<Inventory, ClusterSize>();
+
+/** Nodes and cores of the scanned cluster, computed once per inventory. */
 function clusterSize(inventory: Inventory): ClusterSize {
+  const known = sizes.get(inventory);
+  if (known) return known;
   let cores = 0;
   for (const node of inventory.ofKind('Node')) {
     const cpu = getAt(node.object, ['status', 'capacity', 'cpu']);
     const parsed = typeof cpu === 'string' || typeof cpu === 'number' ? parseQuantity(cpu) : undefined;
     if (parsed !== undefined) cores += parsed;
   }
-  return { nodes: inventory.ofKind('Node').length, cores: Math.round(cores) };
+  const size = { nodes: inventory.ofKind('Node').length, cores: Math.round(cores) };
+  sizes.set(inventory, size);
+  return size;
 }
 
 /** Replicas the dns-autoscaler defaults would run; 2 when the cluster's nodes are unknown. */
@@ -221,10 +228,9 @@ export default defineRule({
     const top = inventory.topController(entry);
     if (top !== entry && top.object.kind === 'Deployment') return NOT_APPLICABLE;
     const siblings = inventory
-      .ofKind('Pod')
+      .inNamespace('Pod', 'kube-system')
       .filter(
         (p) =>
-          p.ref.namespace === 'kube-system' &&
           isCoreDnsLabels(p.object.metadata.labels) &&
           !hasFinished(p.object) &&
           inventory.topController(p).object.kind !== 'Deployment',
