@@ -170,10 +170,22 @@ function phases(objects: KubeObject[]): KubeObject[][] {
   return out;
 }
 
+/** `send`, with connection failures (reset, refused under load) retried and finally reported as status 0. */
+async function sendWithRetry(client: ApiClient, method: string, path: string, body: unknown): Promise<ApiResponse> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.send(method, path, body);
+    } catch (error) {
+      if (attempt >= 8) return { status: 0, body: `connection failed: ${(error as Error).message}` };
+      await sleep(200 * 2 ** attempt);
+    }
+  }
+}
+
 async function createWithRetry(client: ApiClient, path: string, body: unknown): Promise<ApiResponse> {
   for (let attempt = 0; ; attempt++) {
-    const res = await client.send('POST', path, body);
-    const retriable = res.status === 429 || res.status >= 500;
+    const res = await sendWithRetry(client, 'POST', path, body);
+    const retriable = res.status === 0 || res.status === 429 || res.status >= 500;
     // The ServiceAccount admission plugin rejects pods until the namespace's default account exists.
     const saNotReady = res.status === 403 && res.body.includes('serviceaccount');
     if ((!retriable && !saNotReady) || attempt >= 8) return res;
@@ -240,7 +252,7 @@ export async function applyObjects(
         }
       } else if (res.status === 409) {
         report.existed++;
-        const existing = await client.send('GET', `${path}/${object.metadata.name}`);
+        const existing = await sendWithRetry(client, 'GET', `${path}/${object.metadata.name}`, undefined);
         if (existing.status === 200) {
           const uid = (JSON.parse(existing.body) as KubeObject).metadata.uid;
           if (uid)
@@ -255,7 +267,7 @@ export async function applyObjects(
   }
 
   await forEachConcurrent(statusLater, client.concurrency, async ({ path, object, status }) => {
-    const res = await client.send('PUT', path, { ...object, status });
+    const res = await sendWithRetry(client, 'PUT', path, { ...object, status });
     if (res.status === 200) report.statusWritten++;
     else report.failed.push({ object: path, error: `status: HTTP ${res.status}: ${res.body.slice(0, 300)}` });
   });
