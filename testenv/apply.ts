@@ -171,7 +171,12 @@ function phases(objects: KubeObject[]): KubeObject[][] {
 }
 
 /** `send`, with connection failures (reset, refused under load) retried and finally reported as status 0. */
-async function sendWithRetry(client: ApiClient, method: string, path: string, body: unknown): Promise<ApiResponse> {
+async function sendWithRetry(
+  client: ApiClient,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<ApiResponse> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await client.send(method, path, body);

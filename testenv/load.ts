@@ -93,14 +93,11 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
     client.close();
   }
 
-  const truthFile = join(state.dir, 'truth.json');
   const historyOptions = { days: options.historyDays, stepSeconds: options.stepSeconds };
-  await writeTruth(computeTruth(fixture, historyOptions), truthFile);
   state.fixture = {
     seed: options.seed,
     scale: options.scale,
     objects: fixture.objects.length,
-    truth: truthFile,
     now: now.toISOString(),
   };
 
@@ -119,6 +116,8 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
       timings.backfillSeconds = cached.backfillSeconds;
     }
     const written = { start: new Date(cached.start), end: new Date(cached.end) };
+    // The ground truth belongs to the history window; it is cached beside the blocks.
+    state.fixture.truth = cached.truth;
     const prom = await startPrometheus(bins, promDir, dataDir);
     timings.prometheusStartSeconds = lap();
     state.prometheus = {
@@ -145,6 +144,8 @@ interface CachedHistory {
   backfillSeconds?: number;
   /** Built by this call rather than reused. */
   fresh?: boolean;
+  /** The fixture's ground truth over the history window (JSON file). */
+  truth: string;
 }
 
 /**
@@ -164,7 +165,13 @@ async function cachedBlocks(
   const meta = join(root, 'meta.json');
   if (existsSync(meta)) {
     log(`history: reusing TSDB blocks from ${root}`);
-    return { ...(JSON.parse(readFileSync(meta, 'utf8')) as CachedHistory), dir: join(root, 'data') };
+    if (!existsSync(join(root, 'truth.json')))
+      await writeTruth(computeTruth(fixture, historyOptions), join(root, 'truth.json'));
+    return {
+      ...(JSON.parse(readFileSync(meta, 'utf8')) as CachedHistory),
+      dir: join(root, 'data'),
+      truth: join(root, 'truth.json'),
+    };
   }
   const building = `${root}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
@@ -180,8 +187,10 @@ async function cachedBlocks(
     const backfillSeconds = await backfill(bins, historyFile, join(building, 'data'));
     log(`promtool backfill in ${backfillSeconds.toFixed(1)}s`);
     rmSync(historyFile, { force: true });
+    await writeTruth(computeTruth(fixture, historyOptions), join(building, 'truth.json'));
     const info: CachedHistory = {
       dir: '',
+      truth: '',
       series: written.series,
       samples: written.samples,
       bytes: written.bytes,
@@ -193,7 +202,7 @@ async function cachedBlocks(
     writeFileSync(join(building, 'meta.json'), `${JSON.stringify(info, null, 2)}\n`);
     rmSync(root, { recursive: true, force: true });
     renameSync(building, root);
-    return { ...info, dir: join(root, 'data'), fresh: true };
+    return { ...info, dir: join(root, 'data'), truth: join(root, 'truth.json'), fresh: true };
   } catch (error) {
     rmSync(building, { recursive: true, force: true });
     throw error;

@@ -90,7 +90,11 @@ test('KWOK runs the nodes and the pods on them', async (t) => {
 
 test('Prometheus answers PromQL over the backfilled history, matching the ground truth', async (t) => {
   const platform = requirePlatform(t, { prometheus: true });
-  if (!platform?.prometheus || !platform.fixture) return;
+  if (!platform) return;
+  assert.ok(
+    platform.prometheus && platform.fixture?.truth,
+    'the platform was loaded with history and its ground truth',
+  );
   const { url, historyEnd } = platform.prometheus;
   const truth = JSON.parse(readFileSync(platform.fixture.truth, 'utf8')) as WorkloadTruth[];
   const at = String(new Date(historyEnd).getTime() / 1000);

@@ -33,7 +33,7 @@ export interface PlatformState {
   processes: Started[];
   startedAt: string;
   prometheus?: { url: string; pid: number; dataDir: string; historyStart: string; historyEnd: string };
-  fixture?: { seed: number; scale: string; objects: number; truth: string; now: string };
+  fixture?: { seed: number; scale: string; objects: number; truth?: string; now: string };
 }
 
 function statePath(dir: string): string {
