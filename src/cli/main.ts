@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError, UsageError } from '../core/errors.ts';
+import { registerCerts } from './commands/certs.ts';
 import { registerFix } from './commands/fix.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerScan } from './commands/scan.ts';
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .exitOverride();
   registerScan(program, io, setExit);
   registerSnapshot(program, io, setExit);
+  registerCerts(program, io, setExit);
   registerFix(program, io, setExit);
   registerRules(program, io);
   registerVersion(program, io);

@@ -215,7 +215,7 @@ async function listResource(
       );
       return;
     }
-    for (const item of page.value.items) {
+    for (const item of page.value.items ?? []) {
       // List items carry neither apiVersion nor kind; metadata-only items say PartialObjectMetadata.
       const object = { ...item, apiVersion, kind: r.kind } as unknown as KubeObject;
       const sourced: SourcedObject = { object, origin: { source } };
