@@ -36,3 +36,21 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   for (const f of findings) counts[f.severity]++;
   return counts;
 }
+
+/** What a report says about one check that ran: its metadata, help text and counts. */
+export function ruleInfo(
+  check: { id: string; title: string; category: string; severity: Severity; lesson: RuleInfo['lesson'] },
+  stats: { evaluated: number; failed: number } | undefined,
+  help: string | undefined,
+): RuleInfo {
+  return {
+    id: check.id,
+    title: check.title,
+    category: check.category,
+    severity: check.severity,
+    lesson: check.lesson,
+    ...(help ? { help } : {}),
+    evaluated: stats?.evaluated ?? 0,
+    failed: stats?.failed ?? 0,
+  };
+}

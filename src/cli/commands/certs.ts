@@ -23,7 +23,7 @@ import { buildInventory } from '../../inventory/inventory.ts';
 import { reportData } from '../../reporters/finding-view.ts';
 import { renderMarkdown } from '../../reporters/markdown.ts';
 import { FORMATS, render } from '../../reporters/render.ts';
-import type { ScanReport } from '../../reporters/report.ts';
+import { ruleInfo, type ScanReport } from '../../reporters/report.ts';
 import { renderTable } from '../../reporters/table.ts';
 import { locateFindings } from '../../sources/manifests/locate.ts';
 import { type Discovery, emptyDiscovery } from '../../sources/tls/discovery.ts';
@@ -251,20 +251,9 @@ async function runCerts(paths: string[], opts: CertsOptions, io: CliIo): Promise
     findings: result.findings,
     exempted: result.exempted,
     score: result.score,
-    rules: CERT_CHECKS.map((c) => {
-      const stats = result.stats.get(c.id);
-      const help = certCheckReadme(c.id);
-      return {
-        id: c.id,
-        title: c.title,
-        category: c.category,
-        severity: c.severity,
-        lesson: LESSONS[c.lesson],
-        ...(help ? { help } : {}),
-        evaluated: stats?.evaluated ?? 0,
-        failed: stats?.failed ?? 0,
-      };
-    }),
+    rules: CERT_CHECKS.map((c) =>
+      ruleInfo({ ...c, lesson: LESSONS[c.lesson] }, result.stats.get(c.id), certCheckReadme(c.id)),
+    ),
     ...(failOn ? { failOn } : {}),
   };
   const lineFormats: CertFormat[] = ['sarif', 'json', 'yaml', 'markdown'];

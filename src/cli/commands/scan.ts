@@ -8,7 +8,7 @@ import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/sever
 import { runRules } from '../../engine/run-rules.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
 import { FORMATS, type Format, isFormat, render } from '../../reporters/render.ts';
-import type { ScanReport } from '../../reporters/report.ts';
+import { ruleInfo, type ScanReport } from '../../reporters/report.ts';
 import { ruleReadme } from '../../rules/docs.ts';
 import { ALL_RULES } from '../../rules/registry.ts';
 import { loadCluster, loadHelmReleaseSecrets } from '../../sources/cluster/load-cluster.ts';
@@ -174,20 +174,9 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
     findings: result.findings,
     exempted: result.exempted,
     score: result.score,
-    rules: ALL_RULES.map((r) => {
-      const stats = result.stats.get(r.id);
-      const help = ruleReadme(r.id);
-      return {
-        id: r.id,
-        title: r.title,
-        category: r.category,
-        severity: r.severity,
-        lesson: LESSONS[r.lesson],
-        ...(help ? { help } : {}),
-        evaluated: stats?.evaluated ?? 0,
-        failed: stats?.failed ?? 0,
-      };
-    }),
+    rules: ALL_RULES.map((r) =>
+      ruleInfo({ ...r, lesson: LESSONS[r.lesson] }, result.stats.get(r.id), ruleReadme(r.id)),
+    ),
     ...(failOn ? { failOn } : {}),
   };
   const needsLines =

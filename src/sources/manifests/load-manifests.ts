@@ -7,6 +7,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { SourceError } from '../../core/errors.ts';
 import { isKubeObject, type KubeObject } from '../../core/resource.ts';
+import { describeFsError, formatSize } from '../fs-errors.ts';
 import type { Origin } from '../origin.ts';
 import { parseYamlDocuments, type RawDocument } from './read-documents.ts';
 
@@ -269,24 +270,4 @@ async function readStream(stream: AsyncIterable<Buffer | string>): Promise<strin
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return (error as Error).message;
-  }
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / 1024 / 1024).toFixed(0)} MiB`
-    : `${(bytes / 1024).toFixed(0)} KiB`;
 }

@@ -9,11 +9,15 @@
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { SourceError } from '../../core/errors.ts';
+import { describeFsError, formatSize } from '../fs-errors.ts';
 import { parseYamlDocuments, type RawDocument } from '../manifests/read-documents.ts';
 import { decodeCertificates, explainNoCertificate } from './decode-certificates.ts';
 import { type Discovery, emptyDiscovery } from './discovery.ts';
 import { collectFromKubeconfig, isKubeconfig } from './kubeconfig-certificates.ts';
 import { addBundle, collectFromObject } from './object-certificates.ts';
+
+const CERT_DIR_PERMISSION_HINT =
+  'certificate directories are usually root-only: run with sudo or from a privileged pod';
 
 /** stdin and size limits. */
 export interface ReadPathsOptions {
@@ -73,7 +77,9 @@ export async function readCertificatePaths(
     try {
       info = await stat(path);
     } catch (error) {
-      into.errors.push(new SourceError(path, describeFsError(error), { cause: error }));
+      into.errors.push(
+        new SourceError(path, describeFsError(error, CERT_DIR_PERMISSION_HINT), { cause: error }),
+      );
       continue;
     }
     if (info.isDirectory()) await walk(path, into, options, visited);
@@ -96,7 +102,9 @@ async function walk(
     visited.add(real);
     entries = (await readdir(dir)).sort();
   } catch (error) {
-    into.errors.push(new SourceError(dir, describeFsError(error), { cause: error }));
+    into.errors.push(
+      new SourceError(dir, describeFsError(error, CERT_DIR_PERMISSION_HINT), { cause: error }),
+    );
     return;
   }
   for (const entry of entries) {
@@ -107,7 +115,9 @@ async function walk(
       info = await stat(path);
     } catch (error) {
       // A dangling symlink (kubelet-client-current.pem after a failed rotation) is worth saying.
-      into.errors.push(new SourceError(path, describeFsError(error), { cause: error }));
+      into.errors.push(
+        new SourceError(path, describeFsError(error, CERT_DIR_PERMISSION_HINT), { cause: error }),
+      );
       continue;
     }
     if (info.isDirectory()) await walk(path, into, options, visited);
@@ -131,7 +141,9 @@ async function readFileAt(
     bytes = await readLimited(path, max, isManifest ? 'manifest' : 'certificate or kubeconfig');
   } catch (error) {
     into.errors.push(
-      error instanceof SourceError ? error : new SourceError(path, describeFsError(error), { cause: error }),
+      error instanceof SourceError
+        ? error
+        : new SourceError(path, describeFsError(error, CERT_DIR_PERMISSION_HINT), { cause: error }),
     );
     return;
   }
@@ -250,23 +262,4 @@ async function readStream(stream: AsyncIterable<Buffer | string>): Promise<Buffe
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks);
-}
-
-function describeFsError(error: unknown): string {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-      return 'permission denied (certificate directories are usually root-only: run with sudo or from a privileged pod)';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return (error as Error).message;
-  }
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / 1024 / 1024).toFixed(0)} MiB`
-    : `${(bytes / 1024).toFixed(0)} KiB`;
 }
