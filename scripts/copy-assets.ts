@@ -1,16 +1,21 @@
-/** After tsc: copy what the compiled code reads at run time (rule READMEs) into dist/. */
+/**
+ * After tsc: copy what the compiled code reads at run time into dist/: the README of every
+ * scan rule (src/rules/<id>/) and certificate check (src/analyzers/certs/checks/<id>/).
+ */
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const rules = join(root, 'src', 'rules');
+const folders = [join(root, 'src', 'rules'), join(root, 'src', 'analyzers', 'certs', 'checks')];
 let copied = 0;
-for (const entry of readdirSync(rules, { withFileTypes: true })) {
-  const readme = join(rules, entry.name, 'README.md');
-  if (!entry.isDirectory() || !existsSync(readme)) continue;
-  const target = join(root, 'dist', 'rules', entry.name);
-  mkdirSync(target, { recursive: true });
-  copyFileSync(readme, join(target, 'README.md'));
-  copied++;
+for (const folder of folders) {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const readme = join(folder, entry.name, 'README.md');
+    if (!entry.isDirectory() || !existsSync(readme)) continue;
+    const target = join(root, 'dist', relative(join(root, 'src'), folder), entry.name);
+    mkdirSync(target, { recursive: true });
+    copyFileSync(readme, join(target, 'README.md'));
+    copied++;
+  }
 }
-process.stderr.write(`copied ${copied} rule READMEs into dist/\n`);
+process.stderr.write(`copied ${copied} check READMEs into dist/\n`);

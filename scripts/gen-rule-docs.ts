@@ -5,6 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CERT_CHECKS } from '../src/analyzers/certs/registry.ts';
+import { certCheckReadme } from '../src/analyzers/certs/run-cert-checks.ts';
 import { LESSONS } from '../src/core/lesson.ts';
 import { ruleReadme } from '../src/rules/docs.ts';
 import { ALL_RULES } from '../src/rules/registry.ts';
@@ -16,8 +18,10 @@ export function renderRuleDocs(): string {
   const out: string[] = [
     '# Rule reference',
     '',
-    'Generated from `src/rules/*/README.md` by `node scripts/gen-rule-docs.ts`; do not edit by hand.',
-    '`hindsight rules` lists the same rules, `hindsight explain <rule>` prints one page.',
+    'Generated from `src/rules/*/README.md` and `src/analyzers/certs/checks/*/README.md` by',
+    '`node scripts/gen-rule-docs.ts`; do not edit by hand. `hindsight rules` lists the same checks,',
+    '`hindsight explain <rule>` prints one page. `hindsight scan` runs the rules, `hindsight certs` the',
+    'certificate checks; exemptions and config accept either.',
     '',
   ];
   const categories = [...new Set(ALL_RULES.map((r) => r.category))];
@@ -30,9 +34,20 @@ export function renderRuleDocs(): string {
     }
     out.push('');
   }
-  out.push(`${ALL_RULES.length} rules.`, '');
-  for (const r of ALL_RULES) {
-    const readme = ruleReadme(r.id);
+  out.push(
+    '## certificates (`hindsight certs`)',
+    '',
+    '| check | category | severity | lesson | title |',
+    '|---|---|---|---|---|',
+  );
+  for (const c of CERT_CHECKS) {
+    out.push(
+      `| [\`${c.id}\`](../src/analyzers/certs/checks/${c.id}/README.md) | ${c.category} | ${c.severity} | ${LESSONS[c.lesson].title} | ${c.title} |`,
+    );
+  }
+  out.push('', `${ALL_RULES.length} rules and ${CERT_CHECKS.length} certificate checks.`, '');
+  const pages = [...ALL_RULES.map((r) => ruleReadme(r.id)), ...CERT_CHECKS.map((c) => certCheckReadme(c.id))];
+  for (const readme of pages) {
     if (!readme) continue;
     out.push('---', '', readme.replace(/^# /, '### ').replace(/\n## /g, '\n#### ').trim(), '');
   }
@@ -49,6 +64,8 @@ if (import.meta.main) {
     }
   } else {
     writeFileSync(target, text);
-    process.stderr.write(`wrote docs/rules.md (${ALL_RULES.length} rules)\n`);
+    process.stderr.write(
+      `wrote docs/rules.md (${ALL_RULES.length} rules, ${CERT_CHECKS.length} certificate checks)\n`,
+    );
   }
 }

@@ -19,6 +19,11 @@ export interface EngineOptions {
   config?: HindsightConfig;
   now: Date;
   targetVersion?: string;
+  /**
+   * Ids of checks other commands run (the certificate checks): an exemption naming one is
+   * valid here too, it just has nothing to exempt in this run.
+   */
+  otherCheckIds?: ReadonlySet<string>;
 }
 
 export interface RuleStats {
@@ -145,7 +150,7 @@ export function runRules(inventory: Inventory, options: EngineOptions): EngineRe
     }
   }
 
-  findings.push(...invalidExemptions(inventory, options.rules));
+  findings.push(...invalidExemptions(inventory, options.rules, options.otherCheckIds));
   findings.sort(compareFindings);
   exempted.sort(compareFindings);
   const score = weightTotal === 0 ? 100 : Math.round((100 * (weightTotal - weightFailed)) / weightTotal);
@@ -153,8 +158,12 @@ export function runRules(inventory: Inventory, options: EngineOptions): EngineRe
 }
 
 /** Exemption annotations that cannot apply (no reason, bad date, unknown rule) are findings themselves. */
-function invalidExemptions(inventory: Inventory, rules: readonly AnyRule[]): Finding[] {
-  const known = new Set(rules.map((r) => r.id));
+function invalidExemptions(
+  inventory: Inventory,
+  rules: readonly AnyRule[],
+  otherCheckIds: ReadonlySet<string> = new Set(),
+): Finding[] {
+  const known = new Set([...rules.map((r) => r.id), ...otherCheckIds]);
   const out: Finding[] = [];
   for (const entry of inventory.all()) {
     for (const a of exemptionAnnotations(entry.object)) {

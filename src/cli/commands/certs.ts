@@ -30,6 +30,7 @@ import { type Discovery, emptyDiscovery } from '../../sources/tls/discovery.ts';
 import { loadClusterCertificates } from '../../sources/tls/load-cluster-certificates.ts';
 import { type EndpointSpec, parseEndpointSpec, probeEndpoint } from '../../sources/tls/probe-endpoint.ts';
 import { readCertificatePaths } from '../../sources/tls/read-certificate-paths.ts';
+import { unknownConfigChecks } from '../catalog.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import { packageVersion } from '../version.ts';
 import { writeFileAtomic } from '../write-file.ts';
@@ -199,10 +200,11 @@ async function runCerts(paths: string[], opts: CertsOptions, io: CliIo): Promise
   if (paths.length === 0 && !opts.cluster && endpoints.length === 0)
     throw new UsageError('--no-cluster with no paths needs at least one --endpoint');
   const reports = parseReports(opts.report);
-  const { config } = await loadConfig({
+  const { config, source: configSource } = await loadConfig({
     cwd: io.cwd,
     ...(opts.config ? { file: resolve(io.cwd, opts.config) } : {}),
   });
+  for (const warning of unknownConfigChecks(config, configSource)) io.stderr(`${warning}\n`);
   const failOnText = opts.failOn ?? config.failOn;
   const failOn: Severity | undefined = failOnText && isSeverity(failOnText) ? failOnText : undefined;
 

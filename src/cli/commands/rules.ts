@@ -3,23 +3,29 @@ import { UsageError } from '../../core/errors.ts';
 import { CATEGORIES } from '../../core/finding.ts';
 import { LESSONS } from '../../core/lesson.ts';
 import { renderTable } from '../../reporters/text-table.ts';
-import { ruleReadme } from '../../rules/docs.ts';
-import { ALL_RULES, RULES } from '../../rules/registry.ts';
+import { CATALOG, CATALOG_BY_ID } from '../catalog.ts';
 import type { CliIo } from '../io.ts';
 
 export function registerRules(program: Command, io: CliIo): void {
   program
     .command('rules')
-    .description('list every rule with its category, severity and lesson')
+    .description(
+      'list every check (scan rules and certificate checks) with its category, severity and lesson',
+    )
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'),
     )
     .addOption(new Option('--category <name>', 'only this category').choices([...CATEGORIES]))
-    .action((opts: { output: string; category?: string }) => {
-      const rules = ALL_RULES.filter((r) => !opts.category || r.category === opts.category);
+    .addOption(new Option('--command <name>', 'only the checks this command runs').choices(['scan', 'certs']))
+    .action((opts: { output: string; category?: string; command?: string }) => {
+      const checks = CATALOG.filter(
+        (r) =>
+          (!opts.category || r.category === opts.category) && (!opts.command || r.command === opts.command),
+      );
       if (opts.output === 'json') {
-        const data = rules.map((r) => ({
+        const data = checks.map((r) => ({
           id: r.id,
+          command: r.command,
           category: r.category,
           severity: r.severity,
           lesson: r.lesson,
@@ -30,9 +36,15 @@ export function registerRules(program: Command, io: CliIo): void {
       }
       io.stdout(
         `${renderTable(
-          [{ header: 'RULE' }, { header: 'CATEGORY' }, { header: 'SEVERITY' }, { header: 'TITLE' }],
-          rules.map((r) => [r.id, r.category, r.severity, r.title]),
-        )}\n\n${rules.length} rules. hindsight explain <rule> tells the lesson, the fix and the runbook.\n`,
+          [
+            { header: 'RULE' },
+            { header: 'COMMAND' },
+            { header: 'CATEGORY' },
+            { header: 'SEVERITY' },
+            { header: 'TITLE' },
+          ],
+          checks.map((r) => [r.id, r.command, r.category, r.severity, r.title]),
+        )}\n\n${checks.length} checks. hindsight explain <rule> tells the lesson, the fix and the runbook.\n`,
       );
     });
 
@@ -41,9 +53,9 @@ export function registerRules(program: Command, io: CliIo): void {
     .description('explain a rule: the lesson behind it, why it matters, the fix and the runbook')
     .argument('<rule>', 'rule id, as shown by hindsight rules or in a finding')
     .action((id: string) => {
-      const rule = RULES.get(id);
+      const rule = CATALOG_BY_ID.get(id);
       if (!rule) {
-        const close = ALL_RULES.filter((r) => r.id.includes(id) || id.includes(r.id.split('-')[0] ?? '')).map(
+        const close = CATALOG.filter((r) => r.id.includes(id) || id.includes(r.id.split('-')[0] ?? '')).map(
           (r) => r.id,
         );
         throw new UsageError(
@@ -51,9 +63,9 @@ export function registerRules(program: Command, io: CliIo): void {
         );
       }
       const lesson = LESSONS[rule.lesson];
-      const readme = ruleReadme(rule.id);
+      const readme = rule.readme();
       io.stdout(`${rule.id} — ${rule.title}\n`);
-      io.stdout(`category ${rule.category} · severity ${rule.severity}\n\n`);
+      io.stdout(`hindsight ${rule.command} · category ${rule.category} · severity ${rule.severity}\n\n`);
       io.stdout(`Lesson: ${lesson.title}\n  ${lesson.story}\n\n`);
       if (readme) io.stdout(`${readme.split('\n').slice(1).join('\n').trim()}\n`);
     });

@@ -15,6 +15,7 @@ import { loadCluster, loadHelmReleaseSecrets } from '../../sources/cluster/load-
 import { expandHelmReleases } from '../../sources/helm-releases/decode-release.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { locateFindings } from '../../sources/manifests/locate.ts';
+import { ALL_CHECK_IDS, unknownConfigChecks } from '../catalog.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import { packageVersion } from '../version.ts';
 import { writeFileAtomic } from '../write-file.ts';
@@ -110,10 +111,11 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
     );
   }
   const reports = parseReports(opts.report);
-  const { config } = await loadConfig({
+  const { config, source: configSource } = await loadConfig({
     cwd: io.cwd,
     ...(opts.config ? { file: resolve(io.cwd, opts.config) } : {}),
   });
+  for (const warning of unknownConfigChecks(config, configSource)) io.stderr(`${warning}\n`);
   const failOnText = opts.failOn ?? config.failOn;
   const failOn: Severity | undefined = failOnText && isSeverity(failOnText) ? failOnText : undefined;
   const targetVersion = (opts.targetVersion ?? config.targetVersion)?.replace(/^v/, '');
@@ -158,6 +160,7 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
     rules: ALL_RULES,
     config,
     now,
+    otherCheckIds: ALL_CHECK_IDS,
     ...(targetVersion ? { targetVersion } : {}),
   });
   const report: ScanReport = {
