@@ -21,12 +21,33 @@ export class ConfigError extends HindsightError {
 
 /** One input could not be read; the rest of the work goes on and the run is partial (exit 3). */
 export class SourceError extends HindsightError {
-  override readonly name = 'SourceError';
+  override readonly name: string = 'SourceError';
   /** The file, URL or object the error is about, as the user would name it. */
   readonly source: string;
   constructor(source: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.source = source;
+  }
+}
+
+/**
+ * A Prometheus query failed after its retries (unreachable, timed out, HTTP or PromQL error).
+ * `source` is the Prometheus URL; `query` the PromQL, for the user to run it themselves.
+ */
+export class PrometheusQueryError extends SourceError {
+  override readonly name = 'PrometheusQueryError';
+  readonly query: string;
+  /** HTTP status when Prometheus answered, undefined for network errors and timeouts. */
+  readonly status: number | undefined;
+  constructor(
+    source: string,
+    query: string,
+    message: string,
+    options?: { cause?: unknown; status?: number },
+  ) {
+    super(source, message, options);
+    this.query = query;
+    this.status = options?.status;
   }
 }
 
