@@ -11,6 +11,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ApiClient } from './apply.ts';
+import { installCrds } from './crds.ts';
 import { loadFixture } from './load.ts';
 import { stateDir } from './paths.ts';
 import { readPlatformState, runningProcesses, startPlatform, stopPlatform } from './platform.ts';
@@ -44,6 +46,21 @@ async function up(): Promise<void> {
     const controllers = values.controllers === 'all' ? 'all' : 'fixture';
     const state = await startPlatform({ name, controllers });
     say(`control plane up in ${((performance.now() - t0) / 1000).toFixed(1)}s at ${state.server}`);
+    const t1 = performance.now();
+    const client = new ApiClient({
+      server: state.server,
+      ca: state.pki.caCert,
+      cert: state.pki.adminCert,
+      key: state.pki.adminKey,
+    });
+    try {
+      const count = await installCrds(client);
+      say(
+        `installed ${count} CRDs (Karpenter, VPA, KEDA) in ${((performance.now() - t1) / 1000).toFixed(1)}s`,
+      );
+    } finally {
+      client.close();
+    }
     if (!values['no-fixture']) {
       await loadFixture(state, {
         seed: Number(values.seed),
