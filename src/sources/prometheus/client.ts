@@ -1,0 +1,637 @@
+/**
+ * A small Prometheus HTTP API client: instant and range queries, series and label-value
+ * look-ups, with the transport a production Prometheus needs (bearer tokens that rotate on disk,
+ * a private CA, gzip, a per-request deadline, bounded concurrency) and retries that only repeat
+ * what can succeed on a second try: network errors, timeouts and 429/502/503/504. A PromQL error
+ * (400/422) is the same on every try and fails at once with Prometheus' own text.
+ *
+ * Every query is sent with `stats=all`, so the client keeps a running account of what it cost
+ * Prometheus (`samplesTouched`): the figure that decides whether a right-sizing run is something
+ * a busy Prometheus survives. Warnings (partial responses from Thanos, Mimir, remote read, …)
+ * are collected and handed back, never dropped.
+ *
+ * Only node:http/node:https/node:zlib: no HTTP library, so TLS options go straight to Node.
+ */
+
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { ConfigError, PrometheusQueryError } from '../../core/errors.ts';
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+const brotliAsync = promisify(brotliDecompress);
+
+/** How to reach one Prometheus (or a Prometheus-compatible query API: Thanos, Mimir, AMP proxy). */
+export interface PrometheusClientOptions {
+  /** Base URL, with any path prefix: `http://prometheus:9090`, `https://host/prometheus`. */
+  url: string;
+  bearerToken?: string;
+  /** Read again for every request: projected service-account tokens rotate on disk. */
+  bearerTokenFile?: string;
+  /** PEM bundle of the CA that signed Prometheus' certificate. */
+  caFile?: string;
+  insecureSkipVerify?: boolean;
+  /** Extra headers on every request (e.g. `X-Scope-OrgID` for Mimir). */
+  headers?: Readonly<Record<string, string>>;
+  /** Deadline of one request, headers and body; default 60 000. */
+  timeoutMs?: number;
+  /** Further tries after the first for retryable failures; default 3. */
+  retries?: number;
+  /** Requests in flight at once; default 2 (a right-sizing run must not crowd out dashboards). */
+  concurrency?: number;
+  /** Waits between tries; tests inject a fast one. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Source of the backoff jitter in [0, 1); default Math.random. */
+  random?: () => number;
+}
+
+/** What the client's requests cost, summed over its lifetime. */
+export interface PrometheusStats {
+  /** HTTP requests to the API that returned (or finally failed), not counting retries. */
+  queries: number;
+  /** Extra tries after retryable failures. */
+  retries: number;
+  /** Requests that failed for good. */
+  failures: number;
+  /** Σ `data.stats.samples.totalQueryableSamples`: samples Prometheus had to load. */
+  samplesTouched: number;
+  /** Bytes on the wire (compressed). */
+  bytesReceived: number;
+  /** Wall-clock seconds spent in requests (overlapping requests each count). */
+  seconds: number;
+}
+
+export type Labels = Readonly<Record<string, string>>;
+
+/** One sample of an instant vector (or a scalar, with no labels). */
+export interface InstantSample {
+  metric: Labels;
+  /** Unix seconds. */
+  time: number;
+  value: number;
+}
+
+/** One series of a matrix: parallel arrays of unix seconds and values. */
+export interface RangeSeries {
+  metric: Labels;
+  times: Float64Array;
+  values: Float64Array;
+}
+
+/** Result of an instant query: `vector` for vector and scalar results, `matrix` for range selectors. */
+export interface QueryResult {
+  resultType: 'vector' | 'scalar' | 'matrix';
+  vector: InstantSample[];
+  matrix: RangeSeries[];
+  warnings: string[];
+}
+
+/** Result of a range query. */
+export interface RangeResult {
+  matrix: RangeSeries[];
+  warnings: string[];
+}
+
+/** Evaluation grid of a range query: unix-second resolution via Date, step in seconds. */
+export interface RangeOptions {
+  start: Date;
+  end: Date;
+  step: number;
+}
+
+export interface PrometheusClient {
+  /** The base URL as given, for messages. */
+  readonly url: string;
+  /** Running totals; read it after a run. */
+  readonly stats: Readonly<PrometheusStats>;
+  /** Every distinct warning Prometheus returned, in order of arrival. */
+  readonly warnings: readonly string[];
+  query(expr: string, time: Date): Promise<QueryResult>;
+  queryRange(expr: string, range: RangeOptions): Promise<RangeResult>;
+  /** Label sets of the series matching any of `matchers` in the window (index only: no samples). */
+  series(matchers: readonly string[], window: { start: Date; end: Date }): Promise<Labels[]>;
+  /** Values of `label` on series matching any of `matchers` in the window (index only). */
+  labelValues(
+    label: string,
+    matchers: readonly string[],
+    window: { start: Date; end: Date },
+  ): Promise<string[]>;
+  /** Closes idle keep-alive connections. */
+  close(): void;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 15_000;
+/** Longest Retry-After we honour: a longer one means "not today", and retries would only stall. */
+const RETRY_AFTER_CAP_MS = 30_000;
+
+/** One failed try, classified for the retry decision and the final message. */
+interface AttemptFailure {
+  kind: 'network' | 'timeout' | 'http' | 'invalid';
+  retryable: boolean;
+  status?: number;
+  detail: string;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+class AttemptError extends Error {
+  readonly failure: AttemptFailure;
+  constructor(failure: AttemptFailure) {
+    super(failure.detail, { cause: failure.cause });
+    this.failure = failure;
+  }
+}
+
+/** Creates a client. Reads `caFile` now, so a wrong path is a configuration error up front. */
+export function createPrometheusClient(options: PrometheusClientOptions): PrometheusClient {
+  return new HttpPrometheusClient(options);
+}
+
+class HttpPrometheusClient implements PrometheusClient {
+  readonly url: string;
+  readonly stats: PrometheusStats = {
+    queries: 0,
+    retries: 0,
+    failures: 0,
+    samplesTouched: 0,
+    bytesReceived: 0,
+    seconds: 0,
+  };
+  readonly warnings: string[] = [];
+  private readonly seenWarnings = new Set<string>();
+  private readonly base: URL;
+  private readonly options: PrometheusClientOptions;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly agent: HttpAgent | HttpsAgent;
+  private readonly slots: Array<() => void> = [];
+  private readonly concurrency: number;
+  private inFlight = 0;
+
+  constructor(options: PrometheusClientOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.url);
+    } catch (error) {
+      throw new ConfigError(
+        `--prometheus ${options.url} is not a URL (expected e.g. http://prometheus:9090)`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new ConfigError(`--prometheus ${options.url}: only http:// and https:// URLs are supported`);
+    }
+    this.url = options.url;
+    this.base = base;
+    this.options = options;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.retries = Math.max(0, options.retries ?? 3);
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+    if (base.protocol === 'https:') {
+      let ca: Buffer | undefined;
+      if (options.caFile !== undefined) {
+        try {
+          ca = readFileSync(options.caFile);
+        } catch (error) {
+          throw new ConfigError(
+            `--prometheus-ca-file ${options.caFile}: cannot read it (${(error as Error).message})`,
+            { cause: error },
+          );
+        }
+      }
+      this.agent = new HttpsAgent({
+        keepAlive: true,
+        maxSockets: this.concurrency,
+        ...(ca ? { ca } : {}),
+        ...(options.insecureSkipVerify ? { rejectUnauthorized: false } : {}),
+      });
+    } else {
+      this.agent = new HttpAgent({ keepAlive: true, maxSockets: this.concurrency });
+    }
+  }
+
+  async query(expr: string, time: Date): Promise<QueryResult> {
+    const form = new URLSearchParams({ query: expr, time: unixSeconds(time), stats: 'all' });
+    const data = await this.call('POST', 'query', form, expr);
+    return parseQueryData(data.body, data.warnings, this.url, expr);
+  }
+
+  async queryRange(expr: string, range: RangeOptions): Promise<RangeResult> {
+    const form = new URLSearchParams({
+      query: expr,
+      start: unixSeconds(range.start),
+      end: unixSeconds(range.end),
+      step: String(range.step),
+      stats: 'all',
+    });
+    const data = await this.call('POST', 'query_range', form, expr);
+    const parsed = parseQueryData(data.body, data.warnings, this.url, expr);
+    if (parsed.resultType !== 'matrix') {
+      throw new PrometheusQueryError(
+        this.url,
+        expr,
+        `Prometheus at ${this.url} answered a range query with a ${parsed.resultType}, not a matrix`,
+      );
+    }
+    return { matrix: parsed.matrix, warnings: parsed.warnings };
+  }
+
+  async series(matchers: readonly string[], window: { start: Date; end: Date }): Promise<Labels[]> {
+    const form = new URLSearchParams({ start: unixSeconds(window.start), end: unixSeconds(window.end) });
+    for (const m of matchers) form.append('match[]', m);
+    const what = `series ${matchers.join(' ')}`;
+    const data = await this.call('POST', 'series', form, what);
+    if (!Array.isArray(data.body)) throw this.shapeError(what, 'series is not a list');
+    return data.body as Labels[];
+  }
+
+  async labelValues(
+    label: string,
+    matchers: readonly string[],
+    window: { start: Date; end: Date },
+  ): Promise<string[]> {
+    const params = new URLSearchParams({ start: unixSeconds(window.start), end: unixSeconds(window.end) });
+    for (const m of matchers) params.append('match[]', m);
+    const what = `label values ${label} ${matchers.join(' ')}`;
+    // GET only: Prometheus does not accept POST on this endpoint.
+    const data = await this.call('GET', `label/${encodeURIComponent(label)}/values`, params, what);
+    if (!Array.isArray(data.body)) throw this.shapeError(what, 'label values are not a list');
+    return data.body as string[];
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private shapeError(what: string, detail: string): PrometheusQueryError {
+    return new PrometheusQueryError(
+      this.url,
+      what,
+      `Prometheus at ${this.url}: unexpected answer: ${detail}`,
+    );
+  }
+
+  /** One API call with retries; returns `data` of a success envelope and its warnings. */
+  private async call(
+    method: 'GET' | 'POST',
+    endpoint: string,
+    params: URLSearchParams,
+    what: string,
+  ): Promise<{ body: unknown; warnings: string[] }> {
+    await this.acquire();
+    const started = performance.now();
+    try {
+      const tries = this.retries + 1;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const envelope = await this.attempt(method, endpoint, params);
+          this.stats.queries++;
+          return envelope;
+        } catch (error) {
+          if (!(error instanceof AttemptError)) throw error;
+          const failure = error.failure;
+          if (!failure.retryable || attempt + 1 >= tries) {
+            this.stats.queries++;
+            this.stats.failures++;
+            throw this.finalError(failure, attempt + 1, what);
+          }
+          this.stats.retries++;
+          // Full jitter: clients retrying after a shared outage do not come back in lockstep.
+          const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt) * this.random();
+          await this.sleep(Math.max(backoff, failure.retryAfterMs ?? 0));
+        }
+      }
+    } finally {
+      this.stats.seconds += (performance.now() - started) / 1000;
+      this.release();
+    }
+  }
+
+  private finalError(failure: AttemptFailure, tries: number, what: string): PrometheusQueryError {
+    const at = `Prometheus at ${this.url}`;
+    const triesText = tries === 1 ? '1 try' : `${tries} tries`;
+    let message: string;
+    switch (failure.kind) {
+      case 'timeout':
+        message =
+          `${at} did not answer within ${formatSeconds(this.timeoutMs)} (${triesText}): ${failure.detail}; ` +
+          'check --prometheus or raise --prometheus-timeout (a shorter window or fewer namespaces also help)';
+        break;
+      case 'network':
+        message = `${at} is unreachable (${triesText}): ${failure.detail}; check --prometheus and that Prometheus is reachable from here`;
+        break;
+      case 'invalid':
+        message = `${at} did not answer with Prometheus API JSON: ${failure.detail}; is --prometheus the base URL of the Prometheus HTTP API?`;
+        break;
+      default:
+        message = `${at} answered ${failure.detail}${tries > 1 ? ` (${triesText})` : ''}${httpAdvice(failure.status)}`;
+    }
+    return new PrometheusQueryError(this.url, what, message, {
+      cause: failure.cause,
+      ...(failure.status !== undefined ? { status: failure.status } : {}),
+    });
+  }
+
+  private acquire(): Promise<void> {
+    if (this.inFlight < this.concurrency) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.slots.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.slots.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+
+  private async headers(form: boolean): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'accept-encoding': 'gzip, deflate, br',
+      'user-agent': 'hindsight',
+      ...this.options.headers,
+    };
+    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    let token = this.options.bearerToken;
+    if (this.options.bearerTokenFile !== undefined) {
+      try {
+        token = (await readFile(this.options.bearerTokenFile, 'utf8')).trim();
+      } catch (error) {
+        throw new ConfigError(
+          `--prometheus-bearer-token-file ${this.options.bearerTokenFile}: cannot read it (${(error as Error).message})`,
+          { cause: error },
+        );
+      }
+    }
+    if (token) headers.authorization = `Bearer ${token}`;
+    return headers;
+  }
+
+  private async attempt(
+    method: 'GET' | 'POST',
+    endpoint: string,
+    params: URLSearchParams,
+  ): Promise<{ body: unknown; warnings: string[] }> {
+    const url = new URL(this.base.href);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/${endpoint}`;
+    const body = method === 'POST' ? Buffer.from(params.toString()) : undefined;
+    if (method === 'GET') url.search = params.toString();
+    const headers = await this.headers(body !== undefined);
+    if (body) headers['content-length'] = String(body.length);
+    const response = await this.exchange(url, method, headers, body);
+    return this.readEnvelope(response.status, response.contentType, response.body, response.retryAfterMs);
+  }
+
+  /** Sends one request and reads the whole (decompressed) body under one deadline. */
+  private exchange(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+  ): Promise<{ status: number; contentType: string; body: Buffer; retryAfterMs?: number }> {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (failure: AttemptFailure) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.destroy();
+        reject(new AttemptError(failure));
+      };
+      const req = send(url, { method, headers, agent: this.agent }, (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => {
+          this.stats.bytesReceived += chunk.length;
+          chunks.push(chunk);
+        });
+        res.on('error', (error) =>
+          fail({ kind: 'network', retryable: true, detail: describeNetworkError(error), cause: error }),
+        );
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          const raw = Buffer.concat(chunks);
+          const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+          decode(raw, String(res.headers['content-encoding'] ?? '')).then(
+            (decoded) =>
+              resolve({
+                status: res.statusCode ?? 0,
+                contentType: String(res.headers['content-type'] ?? ''),
+                body: decoded,
+                ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+              }),
+            (error: unknown) =>
+              reject(
+                new AttemptError({
+                  kind: 'invalid',
+                  retryable: false,
+                  detail: `the body could not be decompressed (${(error as Error).message})`,
+                  cause: error,
+                }),
+              ),
+          );
+        });
+      });
+      const timer = setTimeout(
+        () =>
+          fail({
+            kind: 'timeout',
+            retryable: true,
+            detail: `${method} ${url.pathname} timed out after ${formatSeconds(this.timeoutMs)}`,
+          }),
+        this.timeoutMs,
+      );
+      req.on('error', (error) =>
+        fail({ kind: 'network', retryable: true, detail: describeNetworkError(error), cause: error }),
+      );
+      req.end(body);
+    });
+  }
+
+  private readEnvelope(
+    status: number,
+    contentType: string,
+    raw: Buffer,
+    retryAfterMs: number | undefined,
+  ): { body: unknown; warnings: string[] } {
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      if (status >= 400) {
+        // A proxy or load balancer answered, not Prometheus: judge by the status alone.
+        throw new AttemptError({
+          kind: 'http',
+          retryable: RETRYABLE_STATUS.has(status),
+          status,
+          detail: `HTTP ${status}: ${snippet(raw)}`,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        });
+      }
+      throw new AttemptError({
+        kind: 'invalid',
+        retryable: false,
+        status,
+        detail: `HTTP ${status} ${contentType || 'without a content type'}, body ${snippet(raw)}`,
+        cause: error,
+      });
+    }
+    const env = (envelope ?? {}) as {
+      status?: unknown;
+      data?: unknown;
+      errorType?: unknown;
+      error?: unknown;
+      warnings?: unknown;
+    };
+    const warnings = Array.isArray(env.warnings) ? env.warnings.map(String) : [];
+    for (const w of warnings) {
+      if (this.seenWarnings.has(w)) continue;
+      this.seenWarnings.add(w);
+      this.warnings.push(w);
+    }
+    if (status >= 200 && status < 300 && env.status === 'success') {
+      const samples = (env.data as { stats?: { samples?: { totalQueryableSamples?: unknown } } } | undefined)
+        ?.stats?.samples?.totalQueryableSamples;
+      if (typeof samples === 'number') this.stats.samplesTouched += samples;
+      return { body: env.data, warnings };
+    }
+    const errorText =
+      typeof env.error === 'string'
+        ? `${typeof env.errorType === 'string' ? `${env.errorType}: ` : ''}${env.error}`
+        : snippet(raw);
+    if (status >= 200 && status < 300) {
+      throw new AttemptError({
+        kind: 'invalid',
+        retryable: false,
+        status,
+        detail: `HTTP ${status} without status "success": ${errorText}`,
+      });
+    }
+    throw new AttemptError({
+      kind: 'http',
+      retryable: RETRYABLE_STATUS.has(status),
+      status,
+      detail: `HTTP ${status}: ${errorText}`,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
+}
+
+/** What to do about an HTTP failure, by status. */
+function httpAdvice(status: number | undefined): string {
+  if (status === 400 || status === 422) return '; the query is shown in the error for running it by hand';
+  if (status === 401 || status === 403)
+    return '; check --prometheus-bearer-token(-file) and --prometheus-header';
+  if (status === 404)
+    return '; is --prometheus the base URL of the Prometheus HTTP API (with its path prefix, if any)?';
+  if (status === 429 || status === 503)
+    return '; Prometheus is overloaded: retry later or lower --prometheus-concurrency';
+  if (status === 502 || status === 504)
+    return '; a proxy in front of Prometheus gave up: raise its timeout or shorten the window';
+  return '';
+}
+
+async function decode(raw: Buffer, encoding: string): Promise<Buffer> {
+  const e = encoding.trim().toLowerCase();
+  if (e === 'gzip' || e === 'x-gzip') return gunzipAsync(raw);
+  if (e === 'deflate') return inflateAsync(raw);
+  if (e === 'br') return brotliAsync(raw);
+  return raw;
+}
+
+function parseRetryAfter(header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string') return undefined;
+  const seconds = Number(header);
+  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+  return Math.min(RETRY_AFTER_CAP_MS, seconds * 1000);
+}
+
+function describeNetworkError(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e.message || e.code || String(error);
+}
+
+function snippet(raw: Buffer): string {
+  const text = raw.subarray(0, 200).toString('utf8').replace(/\s+/g, ' ').trim();
+  return text.length === 0 ? '(empty)' : JSON.stringify(raw.length > 200 ? `${text}…` : text);
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function unixSeconds(date: Date): string {
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('invalid Date passed to the Prometheus client');
+  return String(ms / 1000);
+}
+
+/** A sample value as Prometheus formats it: decimal text, `NaN`, `+Inf`, `-Inf`. */
+export function parseSampleValue(text: unknown): number {
+  if (typeof text !== 'string') return Number.NaN;
+  if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
+  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
+  return Number(text); // "NaN" → NaN
+}
+
+function parseQueryData(data: unknown, warnings: string[], url: string, expr: string): QueryResult {
+  const d = (data ?? {}) as { resultType?: unknown; result?: unknown };
+  const bad = (detail: string) =>
+    new PrometheusQueryError(url, expr, `Prometheus at ${url}: unexpected query answer: ${detail}`);
+  if (d.resultType === 'scalar') {
+    const pair = d.result as [number, string] | undefined;
+    if (!Array.isArray(pair)) throw bad('scalar without a value');
+    return {
+      resultType: 'scalar',
+      vector: [{ metric: {}, time: Number(pair[0]), value: parseSampleValue(pair[1]) }],
+      matrix: [],
+      warnings,
+    };
+  }
+  if (!Array.isArray(d.result)) throw bad(`result of type ${String(d.resultType)} is not a list`);
+  if (d.resultType === 'vector') {
+    const vector: InstantSample[] = [];
+    for (const item of d.result as Array<{ metric?: Labels; value?: [number, string] }>) {
+      // Native-histogram samples carry `histogram` instead of `value`: none of hindsight's queries asks for them.
+      if (!item.value) continue;
+      vector.push({
+        metric: item.metric ?? {},
+        time: Number(item.value[0]),
+        value: parseSampleValue(item.value[1]),
+      });
+    }
+    return { resultType: 'vector', vector, matrix: [], warnings };
+  }
+  if (d.resultType === 'matrix') {
+    const matrix: RangeSeries[] = [];
+    for (const item of d.result as Array<{ metric?: Labels; values?: Array<[number, string]> }>) {
+      const points = item.values ?? [];
+      const times = new Float64Array(points.length);
+      const values = new Float64Array(points.length);
+      for (let i = 0; i < points.length; i++) {
+        const p = points[i] as [number, string];
+        times[i] = Number(p[0]);
+        values[i] = parseSampleValue(p[1]);
+      }
+      matrix.push({ metric: item.metric ?? {}, times, values });
+    }
+    return { resultType: 'matrix', vector: [], matrix, warnings };
+  }
+  throw bad(`unsupported result type ${String(d.resultType)}`);
+}
