@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError, UsageError } from '../core/errors.ts';
 import { registerCerts } from './commands/certs.ts';
+import { registerCost } from './commands/cost.ts';
 import { registerFix } from './commands/fix.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerScan } from './commands/scan.ts';
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerScan(program, io, setExit);
   registerSnapshot(program, io, setExit);
   registerCerts(program, io, setExit);
+  registerCost(program, io, setExit);
   registerFix(program, io, setExit);
   registerRules(program, io);
   registerVersion(program, io);

@@ -150,7 +150,8 @@ test('generated objects pass the real CRD schemas on the API server; a broken on
       cpu: 1,
       memory: 2 ** 30,
     });
-    (nodePool?.spec as { disruption: { consolidationPolicy: string } }).disruption.consolidationPolicy =
+    assert.ok(nodePool);
+    (nodePool.spec as { disruption: { consolidationPolicy: string } }).disruption.consolidationPolicy =
       'Sometimes';
     const rejected = await dryRunCreate(client, nodePool as Record<string, unknown>);
     assert.equal(rejected.status, 422, rejected.body.slice(0, 300));

@@ -131,7 +131,7 @@ export function renderCostTable(report: CostReport): string {
   }
   out.push(
     '',
-    `Spot: ${report.spot.safe} workloads spot-safe, ${report.spot.onDemandOnly} on-demand-only; moving the ${report.spot.movable.length} on on-demand saves ${usd(report.spot.monthlySavings)}/month (${report.spot.discount}).`,
+    `Spot: ${report.spot.safe} workloads spot-safe, ${report.spot.onDemandOnly} on-demand-only; moving the ${report.spot.movable.length} spot-safe ones now on on-demand saves ${usd(report.spot.monthlySavings)}/month (${report.spot.discount}).`,
   );
   if (report.nodeMix) {
     const m = report.nodeMix;

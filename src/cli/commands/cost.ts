@@ -1,0 +1,639 @@
+/**
+ * `hindsight cost`: what the cluster costs, where the money goes, and what right-sizing, spot
+ * and a better node mix would save — each with its safety numbers — from the cluster (or a
+ * snapshot) and, with `--prometheus`, its usage history. Writes VPA (Off), Karpenter and KEDA
+ * manifests on request and patches right-sized requests into the user's own files.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { parseDuration } from '../../analyzers/certs/duration.ts';
+import { allocateCosts, type CostAllocation } from '../../analyzers/cost/allocation.ts';
+import { consolidationCandidates } from '../../analyzers/cost/consolidation.ts';
+import { type NodeMixPlan, planNodeMix, plannerInstanceTypes } from '../../analyzers/cost/planner.ts';
+import { HOURS_PER_MONTH, loadPriceBook, type PriceBook } from '../../analyzers/cost/prices.ts';
+import { currentCapacity, type Resizes, scenarioDemand } from '../../analyzers/cost/scenarios.ts';
+import type { UnitPrices } from '../../analyzers/rightsizing/backtest.ts';
+import { type SpotVerdict, spotVerdict } from '../../analyzers/spot/verdict.ts';
+import { describeError, SourceError, UsageError } from '../../core/errors.ts';
+import { buildInventory, type Inventory, type InventoryEntry } from '../../inventory/inventory.ts';
+import { owningWorkload } from '../../inventory/owning-workload.ts';
+import { renderCostHtml } from '../../reporters/cost/cost-html.ts';
+import type { CostLine, CostReport, WaterfallStep } from '../../reporters/cost/cost-report.ts';
+import { renderCostMarkdown, renderCostTable } from '../../reporters/cost/cost-text.ts';
+import { percent, usd } from '../../reporters/cost/format.ts';
+import { loadCluster } from '../../sources/cluster/load-cluster.ts';
+import { loadManifests } from '../../sources/manifests/load-manifests.ts';
+import { createPrometheusClient } from '../../sources/prometheus/client.ts';
+import { applyRequestPatches } from '../cost/apply-requests.ts';
+import { writeGenerated } from '../cost/generate.ts';
+import { type RightsizingRun, runRightsizing } from '../cost/rightsizing-run.ts';
+import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import { packageVersion } from '../version.ts';
+import { writeFileAtomic } from '../write-file.ts';
+
+const COST_FORMATS = ['table', 'json', 'markdown', 'html'] as const;
+type CostFormat = (typeof COST_FORMATS)[number];
+
+/** OpenCost's default prices, for inputs with no priced node (manifests alone). */
+const DEFAULT_UNIT_PRICES: UnitPrices = { cpuCoreHour: 0.031611, memoryGiBHour: 0.004237 };
+
+interface CostOptions {
+  output: CostFormat;
+  report: string[];
+  prometheus?: string;
+  prometheusToken?: string;
+  prometheusTokenFile?: string;
+  prometheusCa?: string;
+  prometheusInsecure?: boolean;
+  prometheusTimeout: string;
+  window: string;
+  end?: string;
+  prices?: string;
+  spotDiscount?: string;
+  teamLabel: string[];
+  variant: 'burstable' | 'guaranteed';
+  plan: boolean;
+  writeVpa?: string;
+  writeKarpenter?: string;
+  writeKeda?: string;
+  clusterName: string;
+  applyRequests: string[];
+  dryRun?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function registerCost(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  program
+    .command('cost')
+    .description(
+      'cost and waste by namespace, team and workload; right-sizing from Prometheus history (backtested), the spot plan and the cheapest node mix, with their savings',
+    )
+    .argument(
+      '[paths...]',
+      'a snapshot (kubectl get -A -o json) or manifests; none reads the cluster of the current context',
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'format on stdout').choices([...COST_FORMATS]).default('table'),
+    )
+    .option(
+      '--report <format=file>',
+      `also write a report to a file, repeatable (${COST_FORMATS.join(', ')})`,
+      collect,
+      [],
+    )
+    .option(
+      '--prometheus <url>',
+      'Prometheus (or Thanos, Mimir) base URL for usage history (env HINDSIGHT_PROMETHEUS_URL)',
+    )
+    .option('--prometheus-token <token>', 'bearer token (env HINDSIGHT_PROMETHEUS_TOKEN)')
+    .option('--prometheus-token-file <file>', 'file holding a bearer token, read for every request')
+    .option('--prometheus-ca <file>', 'CA bundle for Prometheus TLS')
+    .option('--prometheus-insecure', 'skip TLS verification of Prometheus')
+    .option('--prometheus-timeout <duration>', 'timeout of one Prometheus request', '60s')
+    .option('--window <duration>', 'history to read, ending at --end', '14d')
+    .option('--end <time>', 'end of the history window (RFC 3339; default now)')
+    .option(
+      '--prices <file>',
+      'price file (YAML/JSON list of {instanceType, capacityType, hourlyUSD}) overriding the built-in prices',
+    )
+    .option(
+      '--spot-discount <fraction>',
+      'spot discount for every instance category, e.g. 0.65 (default: a per-category table)',
+    )
+    .option(
+      '--team-label <key>',
+      'label naming a team, repeatable (default: team, app.kubernetes.io/part-of, …)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--variant <variant>', 'requests to plan and patch with')
+        .choices(['burstable', 'guaranteed'])
+        .default('burstable'),
+    )
+    .option('--no-plan', 'skip the node-mix planner')
+    .option('--write-vpa <dir>', 'write a VerticalPodAutoscaler in Off mode per right-sized workload')
+    .option('--write-karpenter <dir>', 'write a NodePool and EC2NodeClass for the planned node mix')
+    .option('--write-keda <dir>', 'write KEDA ScaledObjects for idle workers whose event source is known')
+    .option('--cluster-name <name>', 'EKS cluster name for generated Karpenter objects', 'my-cluster')
+    .option(
+      '--apply-requests <path>',
+      'patch right-sized requests into these YAML files or directories (repeatable)',
+      collect,
+      [],
+    )
+    .option('--dry-run', 'with --apply-requests: print the diff, write nothing')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to read')
+    .option('-n, --namespace <name>', 'only this namespace (live cluster and Prometheus)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  hindsight cost --prometheus http://prometheus.monitoring:9090',
+        '  hindsight cost --prometheus $PROM --report html=cost.html --write-vpa vpa/ --write-karpenter karpenter/',
+        '  hindsight cost --prometheus $PROM --apply-requests ./apps --dry-run',
+        '  kubectl get nodes,pods,deploy,sts,ds,rs,jobs,cronjobs,hpa,pdb,ns -A -o json > snap.json && hindsight cost snap.json',
+      ].join('\n'),
+    )
+    .action(async (paths: string[], opts: CostOptions) => {
+      setExit(await runCost(paths, opts, io));
+    });
+}
+
+function parseReports(values: string[]): { format: CostFormat; file: string }[] {
+  return values.map((value) => {
+    const eq = value.indexOf('=');
+    const format = value.slice(0, Math.max(0, eq)) as CostFormat;
+    const file = eq === -1 ? '' : value.slice(eq + 1);
+    if (!COST_FORMATS.includes(format) || file === '')
+      throw new UsageError(
+        `--report ${value}: expected FORMAT=FILE with FORMAT one of ${COST_FORMATS.join(', ')}`,
+      );
+    return { format, file };
+  });
+}
+
+function renderAs(format: CostFormat, report: CostReport): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'markdown') return renderCostMarkdown(report);
+  if (format === 'html') return renderCostHtml(report);
+  return renderCostTable(report);
+}
+
+/** Cluster-wide average unit prices from the priced nodes (capacity-weighted). */
+function averageUnitPrices(allocation: CostAllocation): UnitPrices {
+  let cpu = 0;
+  let cores = 0;
+  let mem = 0;
+  let gib = 0;
+  for (const n of allocation.nodes) {
+    if (!n.unitPrices) continue;
+    cpu += n.unitPrices.cpuPerCoreHour * n.capacity.cpu;
+    cores += n.capacity.cpu;
+    mem += n.unitPrices.ramPerGiBHour * (n.capacity.memory / 2 ** 30);
+    gib += n.capacity.memory / 2 ** 30;
+  }
+  return cores > 0 && gib > 0 ? { cpuCoreHour: cpu / cores, memoryGiBHour: mem / gib } : DEFAULT_UNIT_PRICES;
+}
+
+/** The top-level workloads of the running pods, once each. */
+function runningWorkloads(inventory: Inventory): Map<string, InventoryEntry> {
+  const out = new Map<string, InventoryEntry>();
+  for (const pod of inventory.ofKind('Pod')) {
+    const phase = (pod.object.status as { phase?: string } | undefined)?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') continue;
+    const key = owningWorkload(inventory, pod).key;
+    if (!out.has(key)) out.set(key, inventory.topController(pod));
+  }
+  return out;
+}
+
+function groupLines(
+  allocation: CostAllocation,
+  keyOf: (c: CostAllocation['containers'][number]) => string,
+): CostLine[] {
+  const lines = new Map<string, CostLine>();
+  for (const c of allocation.containers) {
+    const key = keyOf(c);
+    let line = lines.get(key);
+    if (!line) {
+      line = { name: key, monthly: 0, cpuRequested: 0, memoryRequested: 0 };
+      lines.set(key, line);
+    }
+    line.monthly += c.hourlyUSD * HOURS_PER_MONTH;
+    line.cpuRequested += c.request.cpu;
+    line.memoryRequested += c.request.memory;
+    if (c.usage?.cpu !== undefined) line.cpuUsed = (line.cpuUsed ?? 0) + c.usage.cpu;
+    if (c.usage?.memory !== undefined) line.memoryUsed = (line.memoryUsed ?? 0) + c.usage.memory;
+  }
+  return [...lines.values()].sort((a, b) => b.monthly - a.monthly);
+}
+
+async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<ExitCode> {
+  const live = paths.length === 0;
+  if (!live && (opts.context || opts.namespace))
+    throw new UsageError(
+      '--context and --namespace apply to live clusters; give either paths or a context, not both',
+    );
+  const reports = parseReports(opts.report);
+  const windowMs = parseDuration(opts.window);
+  if (!windowMs || windowMs < 3600_000)
+    throw new UsageError(`--window ${opts.window}: expected a duration of at least 1h, like 14d`);
+  const timeoutMs = parseDuration(opts.prometheusTimeout);
+  if (!timeoutMs)
+    throw new UsageError(`--prometheus-timeout ${opts.prometheusTimeout}: expected a duration like 60s`);
+  const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
+  const end = opts.end ? new Date(opts.end) : now;
+  if (Number.isNaN(end.getTime()))
+    throw new UsageError(`--end ${opts.end}: expected an RFC 3339 time like 2026-11-01T00:00:00Z`);
+  const start = new Date(end.getTime() - windowMs);
+  let spotDiscounts: Record<string, number> | undefined;
+  if (opts.spotDiscount !== undefined) {
+    const d = Number(opts.spotDiscount);
+    if (!(d >= 0 && d < 1))
+      throw new UsageError(`--spot-discount ${opts.spotDiscount}: expected a fraction in [0, 1), e.g. 0.65`);
+    spotDiscounts = Object.fromEntries(
+      [
+        'a',
+        'c',
+        'd',
+        'g',
+        'i',
+        'im',
+        'is',
+        'm',
+        'r',
+        't',
+        'x',
+        'z',
+        'p',
+        'inf',
+        'trn',
+        'dl',
+        'f',
+        'vt',
+        'h',
+        'u',
+        'mac',
+      ].map((k) => [k, d]),
+    );
+  }
+
+  let book: PriceBook;
+  try {
+    book = loadPriceBook({
+      ...(opts.prices ? { priceFile: resolve(io.cwd, opts.prices) } : {}),
+      ...(spotDiscounts ? { spotDiscounts } : {}),
+    });
+  } catch (error) {
+    if (error instanceof SourceError) throw new UsageError(describeError(error), { cause: error });
+    throw error;
+  }
+
+  const loaded = live
+    ? await loadCluster({
+        env: io.env,
+        ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+        ...(opts.context ? { context: opts.context } : {}),
+        ...(opts.namespace ? { namespace: opts.namespace } : {}),
+        onWarning: (line) => io.stderr(`warning: ${line}\n`),
+      })
+    : await loadManifests(paths, { stdin: io.stdin });
+  for (const error of loaded.errors) io.stderr(`error: ${describeError(error)}\n`);
+  const inventory = buildInventory(loaded.objects);
+  const partial: string[] = loaded.errors.map((e) => describeError(e));
+
+  // Cost now, by requests; right-sizing (with usage) refines the allocation below.
+  const teamLabels = opts.teamLabel.length > 0 ? { teamLabels: opts.teamLabel } : {};
+  let allocation = allocateCosts(inventory, book, teamLabels);
+  const unitPrices = averageUnitPrices(allocation);
+
+  let rightsizing: RightsizingRun | undefined;
+  let prometheusInfo: CostReport['prometheus'];
+  const promUrl = opts.prometheus ?? io.env.HINDSIGHT_PROMETHEUS_URL;
+  if (promUrl) {
+    const token = opts.prometheusToken ?? io.env.HINDSIGHT_PROMETHEUS_TOKEN;
+    const client = createPrometheusClient({
+      url: promUrl,
+      timeoutMs,
+      ...(token ? { bearerToken: token } : {}),
+      ...(opts.prometheusTokenFile ? { bearerTokenFile: resolve(io.cwd, opts.prometheusTokenFile) } : {}),
+      ...(opts.prometheusCa ? { caFile: resolve(io.cwd, opts.prometheusCa) } : {}),
+      ...(opts.prometheusInsecure ? { insecureSkipVerify: true } : {}),
+    });
+    try {
+      rightsizing = await runRightsizing(client, inventory, {
+        start,
+        end,
+        unitPrices,
+        ...(opts.namespace ? { namespaces: [opts.namespace] } : {}),
+        ...(io.isTty
+          ? { onNamespace: (ns: string, n: number) => io.stderr(`\rread ${n} namespaces (${ns})\x1b[K`) }
+          : {}),
+      });
+      if (io.isTty) io.stderr('\n');
+    } catch (error) {
+      // Prometheus unreachable: the cost by requests, the spot plan and the node mix still stand.
+      io.stderr(`error: ${describeError(error)}\n`);
+      partial.push(`right-sizing skipped: ${describeError(error)}`);
+    } finally {
+      client.close();
+    }
+    for (const gap of rightsizing?.gaps ?? []) {
+      io.stderr(`warning: Prometheus ${gap.scope}: ${gap.message}\n`);
+      partial.push(`${gap.scope}: ${gap.message}`);
+    }
+    for (const w of client.warnings) io.stderr(`warning: Prometheus: ${w}\n`);
+    prometheusInfo = {
+      url: promUrl,
+      window: {
+        start: start.toISOString(),
+        end: end.toISOString(),
+        stepSeconds: rightsizing?.grid?.step ?? 0,
+      },
+      queries: client.stats.queries,
+      samplesTouched: client.stats.samplesTouched,
+      seconds: rightsizing?.seconds ?? 0,
+    };
+    if (rightsizing) allocation = allocateCosts(inventory, book, { ...teamLabels, usage: rightsizing.usage });
+  }
+
+  // Spot verdicts per running workload.
+  const workloads = runningWorkloads(inventory);
+  const verdicts = new Map<string, SpotVerdict>();
+  for (const [key, entry] of workloads) {
+    if (entry.object.kind === 'Pod' && owningWorkload(inventory, entry).kind === 'DaemonSet') continue;
+    verdicts.set(key, spotVerdict(inventory, entry, { now }));
+  }
+
+  // Resizes from the chosen variant.
+  const resizes = new Map<string, Map<string, { cpu?: number; memory?: number }>>();
+  for (const { rec, workloadKey } of rightsizing?.recommendations ?? []) {
+    if (rec.confidence === 'none') continue;
+    const settings = rec.strategies.hindsight[opts.variant];
+    const byContainer = resizes.get(workloadKey) ?? new Map();
+    byContainer.set(rec.container, {
+      ...(settings.requests.cpu !== undefined ? { cpu: settings.requests.cpu } : {}),
+      ...(settings.requests.memory !== undefined ? { memory: settings.requests.memory } : {}),
+    });
+    resizes.set(workloadKey, byContainer);
+  }
+
+  // Node mix under each scenario.
+  let plans: { repacked: NodeMixPlan; rightsized: NodeMixPlan; spot: NodeMixPlan } | undefined;
+  if (opts.plan && inventory.ofKind('Pod').length > 0) {
+    const types = plannerInstanceTypes(book);
+    const plan = async (resize: Resizes | undefined, spot: boolean) => {
+      const demand = scenarioDemand(inventory, {
+        ...(resize ? { resizes: resize } : {}),
+        capacity: spot
+          ? (_pod, key, node) => {
+              const v = verdicts.get(key);
+              if (!v) return currentCapacity(_pod, key, node);
+              return v.verdict === 'spot-safe' ? undefined : 'on-demand';
+            }
+          : currentCapacity,
+      });
+      return planNodeMix({
+        pods: demand.pods,
+        daemonSetOverhead: demand.daemonSetOverhead,
+        instanceTypes: types,
+      });
+    };
+    const repacked = await plan(undefined, false);
+    const rightsized = rightsizing ? await plan(resizes, false) : repacked;
+    plans = { repacked, rightsized, spot: await plan(rightsizing ? resizes : undefined, true) };
+  }
+
+  // Spot: spot-safe workloads running on on-demand nodes, priced at the spot discount of their node's type.
+  const movable: CostReport['spot']['movable'] = [];
+  const costByPod = new Map<string, { hourly: number; node: string }>();
+  for (const c of allocation.containers) {
+    const key = `${c.namespace}/${c.pod}`;
+    const prev = costByPod.get(key);
+    costByPod.set(key, { hourly: (prev?.hourly ?? 0) + c.hourlyUSD, node: c.node });
+  }
+  const nodeCosts = new Map(allocation.nodes.map((n) => [n.name, n]));
+  for (const [key, verdict] of verdicts) {
+    if (verdict.verdict !== 'spot-safe') continue;
+    const entry = workloads.get(key);
+    if (!entry) continue;
+    let monthly = 0;
+    let saving = 0;
+    const pods =
+      entry.object.kind === 'Pod'
+        ? [entry]
+        : inventory.ofKind('Pod').filter((p) => inventory.topController(p) === entry);
+    for (const pod of pods) {
+      const cost = costByPod.get(`${pod.ref.namespace}/${pod.ref.name}`);
+      const node = cost ? nodeCosts.get(cost.node) : undefined;
+      if (!cost || !node?.price.priced || node.price.capacityType !== 'on-demand') continue;
+      const od = book.hourly(node.price.instanceType, 'on-demand')?.hourlyUSD;
+      const spot = book.hourly(node.price.instanceType, 'spot')?.hourlyUSD;
+      monthly += cost.hourly * HOURS_PER_MONTH;
+      if (od && spot !== undefined) saving += cost.hourly * (1 - spot / od) * HOURS_PER_MONTH;
+    }
+    if (monthly > 0)
+      movable.push({
+        namespace: entry.ref.namespace ?? '',
+        kind: entry.object.kind,
+        name: entry.ref.name,
+        monthly,
+        saving,
+      });
+  }
+  movable.sort((a, b) => b.saving - a.saving);
+
+  const nowMonthly = allocation.totals.nodesMonthlyUSD;
+  const waterfall: WaterfallStep[] = [
+    { label: 'now', monthly: nowMonthly, saving: 0, safety: `${allocation.nodes.length} nodes as running` },
+  ];
+  const hsRow = rightsizing?.backtest.rows.find(
+    (r) => r.strategy === (opts.variant === 'guaranteed' ? 'hindsight-guaranteed' : 'hindsight'),
+  );
+  if (plans) {
+    const step = (label: string, plan: NodeMixPlan, safety: string) => {
+      const previous = waterfall.at(-1)?.monthly ?? 0;
+      waterfall.push({ label, monthly: plan.monthlyUSD, saving: previous - plan.monthlyUSD, safety });
+    };
+    step(
+      'node mix',
+      plans.repacked,
+      `${plans.repacked.nodeCount} nodes; plan within ${percent(plans.repacked.gap - 1)} of the proven lower bound`,
+    );
+    if (rightsizing)
+      step(
+        'right-sizing',
+        plans.rightsized,
+        hsRow
+          ? `backtest: ${percent(hsRow.oomRisk, 3)} OOM risk, ${percent(hsRow.throttleRisk, 2)} of CPU samples over request`
+          : 'no backtest (history too short)',
+      );
+    const safe = [...verdicts.values()].filter((v) => v.verdict === 'spot-safe').length;
+    // On-demand-only workloads running on spot today move to on-demand: safer, and it costs.
+    let offSpot = 0;
+    for (const [key, v] of verdicts) {
+      if (v.verdict !== 'on-demand-only') continue;
+      const entry = workloads.get(key);
+      const pods = !entry
+        ? []
+        : entry.object.kind === 'Pod'
+          ? [entry]
+          : inventory.ofKind('Pod').filter((p) => inventory.topController(p) === entry);
+      const onSpot = pods.some((p) => {
+        const node = nodeCosts.get(costByPod.get(`${p.ref.namespace}/${p.ref.name}`)?.node ?? '');
+        return node?.price.priced === true && node.price.capacityType === 'spot';
+      });
+      if (onSpot) offSpot++;
+    }
+    step(
+      'spot',
+      plans.spot,
+      `${safe} spot-safe workloads may use spot; ${verdicts.size - safe} on on-demand${offSpot > 0 ? ` (${offSpot} of them run on spot today and move off it)` : ''}`,
+    );
+  }
+
+  const recLines: NonNullable<CostReport['rightsizing']>['containers'] = (
+    rightsizing?.recommendations ?? []
+  ).map(({ rec, replicas }) => {
+    const s = rec.strategies.hindsight[opts.variant];
+    return {
+      namespace: rec.workload.namespace,
+      kind: rec.workload.kind,
+      workload: rec.workload.name,
+      container: rec.container,
+      replicas,
+      current: {
+        ...(rec.current.requests.cpu !== undefined ? { cpuRequest: rec.current.requests.cpu } : {}),
+        ...(rec.current.requests.memory !== undefined ? { memoryRequest: rec.current.requests.memory } : {}),
+        ...(rec.current.limits.memory !== undefined ? { memoryLimit: rec.current.limits.memory } : {}),
+        ...(rec.current.limits.cpu !== undefined ? { cpuLimit: rec.current.limits.cpu } : {}),
+      },
+      recommended: {
+        ...(s.requests.cpu !== undefined ? { cpuRequest: s.requests.cpu } : {}),
+        ...(s.requests.memory !== undefined ? { memoryRequest: s.requests.memory } : {}),
+        ...(s.limits.memory !== undefined ? { memoryLimit: s.limits.memory } : {}),
+        ...(s.limits.cpu !== undefined ? { cpuLimit: s.limits.cpu } : {}),
+      },
+      monthlyDelta: s.monthlyDelta.total,
+      confidence: rec.confidence === 'none' ? 'low' : rec.confidence,
+      reasons: rec.reasons.map((r) => r.message),
+    };
+  });
+
+  const report: CostReport = {
+    tool: { name: 'hindsight', version: packageVersion() },
+    generatedAt: now.toISOString(),
+    target: live ? (opts.context ?? 'current context') : paths.join(' '),
+    currency: 'USD',
+    partial,
+    ...(prometheusInfo ? { prometheus: prometheusInfo } : {}),
+    now: {
+      monthly: nowMonthly,
+      nodes: allocation.nodes.length,
+      unpricedNodes: allocation.unpricedNodes.map((n) => `${n.name} (${n.reason})`),
+      idleMonthly: allocation.totals.idleMonthlyUSD,
+      cpu: allocation.utilisation.cpu,
+      memory: allocation.utilisation.memory,
+    },
+    byNamespace: groupLines(allocation, (c) => c.namespace),
+    byTeam: groupLines(allocation, (c) => c.team),
+    byWorkload: groupLines(allocation, (c) => c.workload).map((l) => {
+      const [kind = '', rest = ''] = l.name.split(' ');
+      const [namespace = '', name = rest] = rest.split('/');
+      const key = `${kind}/${namespace}/${name}`;
+      const v = verdicts.get(key);
+      return {
+        ...l,
+        namespace,
+        kind,
+        team: allocation.containers.find((c) => c.workload === l.name)?.team ?? '(none)',
+        replicas: new Set(allocation.containers.filter((c) => c.workload === l.name).map((c) => c.pod)).size,
+        spot: v ? v.verdict : 'n/a',
+      };
+    }),
+    ...(rightsizing
+      ? {
+          rightsizing: {
+            strategy: `hindsight ${opts.variant}`,
+            containers: recLines,
+            monthlySavings: -recLines.reduce((sum, c) => sum + c.monthlyDelta, 0),
+            backtest: rightsizing.backtest.rows.map((r) => ({
+              strategy: r.strategy,
+              oomRisk: r.oomRisk,
+              memoryOverRequest: r.memoryOverRequestShare,
+              cpuOverRequest: r.throttleRisk,
+              requestedMonthly: r.monthlyRequestedCost,
+              slack: r.cpuSlack,
+              containers: r.containers,
+            })),
+          },
+        }
+      : {}),
+    spot: {
+      safe: [...verdicts.values()].filter((v) => v.verdict === 'spot-safe').length,
+      onDemandOnly: [...verdicts.values()].filter((v) => v.verdict === 'on-demand-only').length,
+      movable,
+      monthlySavings: movable.reduce((s, m) => s + m.saving, 0),
+      discount: spotDiscounts
+        ? `spot at ${percent(Number(opts.spotDiscount), 0)} off on-demand`
+        : 'spot discount per instance category (estimate; --prices or --spot-discount to set)',
+    },
+    ...(plans
+      ? {
+          nodeMix: {
+            currentMonthly: nowMonthly,
+            currentNodes: allocation.nodes.length,
+            planMonthly: plans.spot.monthlyUSD,
+            lowerBoundMonthly: plans.spot.lowerBound.monthlyUSD,
+            ratio: plans.spot.gap,
+            nodes: plans.spot.nodeGroups.map((g) => ({
+              instanceType: g.instanceType,
+              capacityType: g.capacityType,
+              count: g.count,
+              monthlyEach: g.hourlyUSDEach * HOURS_PER_MONTH,
+            })),
+            unplaced: plans.spot.unplaceable.map((u) => `${u.count}× ${u.name} (${u.reason})`),
+            consolidation: consolidationCandidates(inventory, book).candidates.map((c) => ({
+              node: c.node,
+              instanceType: c.instanceType ?? '?',
+              monthly: c.monthlySavingsUSD,
+              reason: `its ${c.moves.length} pods fit on other nodes`,
+            })),
+          },
+        }
+      : {}),
+    waterfall,
+    generated: [],
+  };
+
+  report.generated = await writeGenerated(
+    {
+      ...(opts.writeVpa ? { vpaDir: resolve(io.cwd, opts.writeVpa) } : {}),
+      ...(opts.writeKarpenter ? { karpenterDir: resolve(io.cwd, opts.writeKarpenter) } : {}),
+      ...(opts.writeKeda ? { kedaDir: resolve(io.cwd, opts.writeKeda) } : {}),
+      clusterName: opts.clusterName,
+      variant: opts.variant,
+    },
+    { inventory, rightsizing, plan: plans?.spot, book, workloads, verdicts },
+    (line) => io.stderr(`${line}\n`),
+  );
+
+  let exit: ExitCode = partial.length > 0 ? EXIT.partial : EXIT.ok;
+  if (opts.applyRequests.length > 0) {
+    if (!rightsizing)
+      throw new UsageError(
+        '--apply-requests needs --prometheus: there is nothing to apply without usage history',
+      );
+    const result = await applyRequestPatches(
+      opts.applyRequests.map((p) => resolve(io.cwd, p)),
+      rightsizing.recommendations.map((r) => r.rec),
+      { variant: opts.variant, dryRun: opts.dryRun === true, stdin: io.stdin },
+    );
+    for (const line of result.messages) io.stderr(`${line}\n`);
+    if (opts.dryRun) io.stdout(result.diff);
+    if (result.refused > 0) exit = EXIT.partial;
+  }
+
+  for (const { format, file } of reports) {
+    const target = resolve(io.cwd, file);
+    await mkdir(join(target, '..'), { recursive: true });
+    await writeFileAtomic(target, renderAs(format, report));
+    io.stderr(`wrote ${format} report to ${file}\n`);
+  }
+  if (!(opts.dryRun && opts.applyRequests.length > 0)) io.stdout(renderAs(opts.output, report));
+  if (report.now.unpricedNodes.length > 0)
+    io.stderr(
+      `note: ${report.now.unpricedNodes.length} nodes could not be priced and are left out of ${usd(nowMonthly)}\n`,
+    );
+  return exit;
+}
