@@ -4,6 +4,7 @@
  * used CPU and memory by namespace, and the savings waterfall — and the tables behind them.
  */
 import type { CostLine, CostReport } from './cost-report.ts';
+import { backtestRows, planRows, type Rows, recommendationRows, waterfallRows } from './cost-rows.ts';
 import { bytes, cores, percent, usd } from './format.ts';
 
 function esc(text: string): string {
@@ -115,7 +116,7 @@ function waterfallChart(report: CostReport): string {
   return `<figure id="chart-waterfall"><figcaption>Savings waterfall ($/month)</figcaption><svg role="img" aria-label="Savings waterfall" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">${body}</svg></figure>`;
 }
 
-function table(header: string[], rows: string[][]): string {
+function table({ header, rows }: Rows): string {
   return `<table><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
@@ -131,12 +132,7 @@ export function renderCostHtml(report: CostReport): string {
     }</section>`,
   );
   sections.push(waterfallChart(report));
-  sections.push(
-    table(
-      ['step', '$/month', 'saves', 'safety'],
-      report.waterfall.map((w) => [w.label, usd(w.monthly), w.saving ? usd(w.saving) : '', w.safety]),
-    ),
-  );
+  sections.push(table(waterfallRows(report)));
   sections.push(
     barChart(
       'chart-teams',
@@ -165,46 +161,14 @@ export function renderCostHtml(report: CostReport): string {
   if (report.rightsizing) {
     const rs = report.rightsizing;
     sections.push(`<h2>Right-sizing (${esc(rs.strategy)})</h2>`);
-    if (rs.backtest.length > 0)
-      sections.push(
-        table(
-          ['strategy', 'OOM risk', 'memory > request', 'CPU > request', 'requested $/month', 'slack'],
-          rs.backtest.map((b) => [
-            b.strategy,
-            percent(b.oomRisk, 3),
-            percent(b.memoryOverRequest, 2),
-            percent(b.cpuOverRequest, 2),
-            usd(b.requestedMonthly),
-            percent(b.slack, 0),
-          ]),
-        ),
-      );
-    sections.push(
-      table(
-        ['workload', 'container', 'CPU request', 'memory request', 'memory limit', '$/month', 'confidence'],
-        [...rs.containers]
-          .sort((a, b) => a.monthlyDelta - b.monthlyDelta)
-          .slice(0, 100)
-          .map((c) => [
-            `${c.namespace}/${c.kind}/${c.workload}`,
-            c.container,
-            `${cores(c.current.cpuRequest)} → ${cores(c.recommended.cpuRequest)}`,
-            `${bytes(c.current.memoryRequest)} → ${bytes(c.recommended.memoryRequest)}`,
-            `${bytes(c.current.memoryLimit)} → ${bytes(c.recommended.memoryLimit)}`,
-            usd(c.monthlyDelta),
-            c.confidence,
-          ]),
-      ),
-    );
+    if (rs.backtest.length > 0) sections.push(table(backtestRows(report)));
+    sections.push(table(recommendationRows(report, 100)));
   }
   if (report.nodeMix) {
     const m = report.nodeMix;
     sections.push(
       `<h2>Node mix</h2><p>Plan ${esc(usd(m.planMonthly))}/month, proven lower bound ${esc(usd(m.lowerBoundMonthly))} (ratio ${m.ratio.toFixed(3)}); now ${esc(usd(m.currentMonthly))} on ${m.currentNodes} nodes.</p>`,
-      table(
-        ['instance type', 'capacity', 'nodes', '$/month each'],
-        m.nodes.map((x) => [x.instanceType, x.capacityType, String(x.count), usd(x.monthlyEach)]),
-      ),
+      table(planRows(report)),
     );
   }
   sections.push(
