@@ -269,14 +269,19 @@ test('Prometheus down or failing: the cost by requests still comes out, marked p
   }
 });
 
-test('the bundled snapshot gives a cost report without Prometheus', async () => {
-  const run = await runCli(
-    ['cost', join(REPO_ROOT, 'examples', 'snapshot', 'cluster-snapshot.json'), '-o', 'markdown'],
-    {
-      env: { HOME: '/nonexistent-home' },
-    },
-  );
-  assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /^# hindsight cost/m);
-  assert.match(run.stdout, /\/month on 4 nodes/);
+test('the bundled snapshot gives a cost report without Prometheus, pods grouped by their workload', async () => {
+  const snapshot = join(REPO_ROOT, 'examples', 'snapshot', 'cluster-snapshot.json');
+  const env = { HOME: '/nonexistent-home' };
+  const md = await runCli(['cost', snapshot, '-o', 'markdown'], { env });
+  assert.equal(md.code, 0, md.stderr);
+  assert.match(md.stdout, /^# hindsight cost/m);
+  assert.match(md.stdout, /\/month on 4 nodes/);
+  // The snapshot holds pods but not their Deployments: each Deployment is still one workload.
+  const json = await runCli(['cost', snapshot, '-o', 'json', '--spot-discount', '0.7'], { env });
+  const report = JSON.parse(json.stdout) as CostReport;
+  const names = report.spot.movable.map((m) => `${m.kind} ${m.namespace}/${m.name}`);
+  assert.ok(names.includes('Deployment payments/api'), names.join(', '));
+  assert.equal(new Set(names).size, names.length);
+  for (const m of report.spot.movable)
+    assert.ok(Math.abs(m.saving - 0.7 * m.monthly) < 1e-6, 'saving = 70 % of its cost');
 });

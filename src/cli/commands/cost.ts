@@ -11,13 +11,18 @@ import { parseDuration } from '../../analyzers/certs/duration.ts';
 import { allocateCosts, type CostAllocation } from '../../analyzers/cost/allocation.ts';
 import { consolidationCandidates } from '../../analyzers/cost/consolidation.ts';
 import { type NodeMixPlan, planNodeMix, plannerInstanceTypes } from '../../analyzers/cost/planner.ts';
-import { HOURS_PER_MONTH, loadPriceBook, type PriceBook } from '../../analyzers/cost/prices.ts';
+import {
+  DEFAULT_SPOT_DISCOUNTS,
+  HOURS_PER_MONTH,
+  loadPriceBook,
+  type PriceBook,
+} from '../../analyzers/cost/prices.ts';
 import { currentCapacity, type Resizes, scenarioDemand } from '../../analyzers/cost/scenarios.ts';
 import type { UnitPrices } from '../../analyzers/rightsizing/backtest.ts';
 import { type SpotVerdict, spotVerdict } from '../../analyzers/spot/verdict.ts';
 import { describeError, SourceError, UsageError } from '../../core/errors.ts';
 import { buildInventory, type Inventory, type InventoryEntry } from '../../inventory/inventory.ts';
-import { owningWorkload } from '../../inventory/owning-workload.ts';
+import { owningWorkload, type WorkloadIdentity } from '../../inventory/owning-workload.ts';
 import { renderCostHtml } from '../../reporters/cost/cost-html.ts';
 import type { CostLine, CostReport, WaterfallStep } from '../../reporters/cost/cost-report.ts';
 import { renderCostMarkdown, renderCostTable } from '../../reporters/cost/cost-text.ts';
@@ -185,16 +190,29 @@ function averageUnitPrices(allocation: CostAllocation): UnitPrices {
   return cores > 0 && gib > 0 ? { cpuCoreHour: cpu / cores, memoryGiBHour: mem / gib } : DEFAULT_UNIT_PRICES;
 }
 
-/** The top-level workloads of the running pods, once each. */
-function runningWorkloads(inventory: Inventory): Map<string, InventoryEntry> {
-  const out = new Map<string, InventoryEntry>();
+/**
+ * The top-level workloads of the running pods, once each (the controller when the input has it,
+ * else the first of its pods: a snapshot of pods alone still groups them by workload).
+ */
+function runningWorkloads(inventory: Inventory): {
+  entries: Map<string, InventoryEntry>;
+  pods: Map<string, InventoryEntry[]>;
+  identities: Map<string, WorkloadIdentity>;
+} {
+  const entries = new Map<string, InventoryEntry>();
+  const pods = new Map<string, InventoryEntry[]>();
+  const identities = new Map<string, WorkloadIdentity>();
   for (const pod of inventory.ofKind('Pod')) {
     const phase = (pod.object.status as { phase?: string } | undefined)?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') continue;
-    const key = owningWorkload(inventory, pod).key;
-    if (!out.has(key)) out.set(key, inventory.topController(pod));
+    const identity = owningWorkload(inventory, pod);
+    if (!entries.has(identity.key)) {
+      entries.set(identity.key, inventory.topController(pod));
+      identities.set(identity.key, identity);
+    }
+    pods.set(identity.key, [...(pods.get(identity.key) ?? []), pod]);
   }
-  return out;
+  return { entries, pods, identities };
 }
 
 function groupLines(
@@ -241,31 +259,8 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
     const d = Number(opts.spotDiscount);
     if (!(d >= 0 && d < 1))
       throw new UsageError(`--spot-discount ${opts.spotDiscount}: expected a fraction in [0, 1), e.g. 0.65`);
-    spotDiscounts = Object.fromEntries(
-      [
-        'a',
-        'c',
-        'd',
-        'g',
-        'i',
-        'im',
-        'is',
-        'm',
-        'r',
-        't',
-        'x',
-        'z',
-        'p',
-        'inf',
-        'trn',
-        'dl',
-        'f',
-        'vt',
-        'h',
-        'u',
-        'mac',
-      ].map((k) => [k, d]),
-    );
+    // Every category the price table knows (the catalogue's categories all are).
+    spotDiscounts = Object.fromEntries(Object.keys(DEFAULT_SPOT_DISCOUNTS).map((k) => [k, d]));
   }
 
   let book: PriceBook;
@@ -348,7 +343,8 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
   }
 
   // Spot verdicts per running workload.
-  const workloads = runningWorkloads(inventory);
+  const running = runningWorkloads(inventory);
+  const workloads = running.entries;
   const verdicts = new Map<string, SpotVerdict>();
   for (const [key, entry] of workloads) {
     if (entry.object.kind === 'Pod' && owningWorkload(inventory, entry).kind === 'DaemonSet') continue;
@@ -405,15 +401,11 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
   const nodeCosts = new Map(allocation.nodes.map((n) => [n.name, n]));
   for (const [key, verdict] of verdicts) {
     if (verdict.verdict !== 'spot-safe') continue;
-    const entry = workloads.get(key);
-    if (!entry) continue;
+    const identity = running.identities.get(key);
+    if (!identity) continue;
     let monthly = 0;
     let saving = 0;
-    const pods =
-      entry.object.kind === 'Pod'
-        ? [entry]
-        : inventory.ofKind('Pod').filter((p) => inventory.topController(p) === entry);
-    for (const pod of pods) {
+    for (const pod of running.pods.get(key) ?? []) {
       const cost = costByPod.get(`${pod.ref.namespace}/${pod.ref.name}`);
       const node = cost ? nodeCosts.get(cost.node) : undefined;
       if (!cost || !node?.price.priced || node.price.capacityType !== 'on-demand') continue;
@@ -424,9 +416,9 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
     }
     if (monthly > 0)
       movable.push({
-        namespace: entry.ref.namespace ?? '',
-        kind: entry.object.kind,
-        name: entry.ref.name,
+        namespace: identity.namespace ?? '',
+        kind: identity.kind,
+        name: identity.name,
         monthly,
         saving,
       });
@@ -463,13 +455,7 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
     let offSpot = 0;
     for (const [key, v] of verdicts) {
       if (v.verdict !== 'on-demand-only') continue;
-      const entry = workloads.get(key);
-      const pods = !entry
-        ? []
-        : entry.object.kind === 'Pod'
-          ? [entry]
-          : inventory.ofKind('Pod').filter((p) => inventory.topController(p) === entry);
-      const onSpot = pods.some((p) => {
+      const onSpot = (running.pods.get(key) ?? []).some((p) => {
         const node = nodeCosts.get(costByPod.get(`${p.ref.namespace}/${p.ref.name}`)?.node ?? '');
         return node?.price.priced === true && node.price.capacityType === 'spot';
       });
