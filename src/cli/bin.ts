@@ -2,6 +2,12 @@
 import { basename } from 'node:path';
 import { main } from './main.ts';
 
+// `hindsight scan | head`: the reader went away; stop quietly, as other CLIs do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const invokedAs = basename(process.argv[1] ?? 'hindsight').replace(/\.(js|ts)$/, '');
 const code = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
