@@ -2,7 +2,7 @@
  * Benchmark: how long the test platform takes to start and to load a fixture of a given scale,
  * and the peak memory (VmHWM) of every process it runs.
  *
- *   node bench/platform.ts [--scale small|1k|max|NODESxPODS] [--prometheus] [--history-days 14] [--step 60] [--keep]
+ *   node bench/platform.ts [--scale small|1k|max|NODESxPODS] [--prometheus] [--history-days 14] [--step 60] [--history-via promtool|remote-write] [--keep]
  *
  * Prints a Markdown table for docs/BENCHMARKS.md. The platform is named `bench` so it does not
  * disturb a running dev or test platform; --keep leaves it running for other benchmarks.
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     prometheus: { type: 'boolean', default: false },
     'history-days': { type: 'string', default: '14' },
+    'history-via': { type: 'string', default: 'promtool' },
     step: { type: 'string', default: '60' },
     keep: { type: 'boolean', default: false },
   },
@@ -48,6 +49,7 @@ try {
     scale: values.scale,
     prometheus: values.prometheus,
     historyDays: Number(values['history-days']),
+    historyVia: values['history-via'] === 'remote-write' ? 'remote-write' : 'promtool',
     stepSeconds: Number(values.step),
     log,
   });

@@ -2,7 +2,7 @@
  * `npm run testenv -- <command>`: the test platform from the command line.
  *
  *   up      [--name N] [--scale small|1k|max] [--seed S] [--no-fixture] [--prometheus]
- *           [--history-days D] [--step SECONDS] [--controllers fixture|all]
+ *           [--history-days D] [--step SECONDS] [--history-via promtool|remote-write] [--controllers fixture|all]
  *   down    [--name N]
  *   status  [--name N]
  *   env     [--name N]     shell exports: KUBECONFIG, HINDSIGHT_PROMETHEUS_URL
@@ -26,6 +26,7 @@ const { positionals, values } = parseArgs({
     'no-fixture': { type: 'boolean', default: false },
     prometheus: { type: 'boolean', default: false },
     'history-days': { type: 'string', default: '14' },
+    'history-via': { type: 'string', default: 'promtool' },
     step: { type: 'string', default: '60' },
     controllers: { type: 'string', default: 'fixture' },
   },
@@ -67,6 +68,7 @@ async function up(): Promise<void> {
         scale: values.scale,
         prometheus: values.prometheus,
         historyDays: Number(values['history-days']),
+        historyVia: values['history-via'] === 'remote-write' ? 'remote-write' : 'promtool',
         stepSeconds: Number(values.step),
         log: say,
       });

@@ -6,11 +6,12 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeF
 import { join } from 'node:path';
 import { ApiClient, applyObjects } from './apply.ts';
 import { generateCluster, type ScaleName } from './fixtures/generate.ts';
-import { writeHistory } from './fixtures/history.ts';
+import { streamHistory, writeHistory } from './fixtures/history.ts';
 import { computeTruth, writeTruth } from './fixtures/truth.ts';
 import { cacheRoot } from './paths.ts';
 import { type PlatformState, writePlatformState } from './platform.ts';
 import { backfill, findPrometheus, startPrometheus } from './prometheus.ts';
+import { RemoteWriteSink } from './remote-write.ts';
 import { withDerivedWorkloadStatus } from './workload-status.ts';
 
 export interface LoadOptions {
@@ -24,6 +25,12 @@ export interface LoadOptions {
    * TSDB blocks can be built once per machine and reused. Queries give explicit times.
    */
   now?: Date;
+  /**
+   * How history reaches Prometheus: promtool blocks built from OpenMetrics text and cached per
+   * machine (default), or streamed to its remote-write receiver (no text on disk, no cache, no
+   * ground truth: for histories too large for the text route).
+   */
+  historyVia?: 'promtool' | 'remote-write';
   log?: (line: string) => void;
 }
 
@@ -101,7 +108,28 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
     now: now.toISOString(),
   };
 
-  if (options.prometheus) {
+  if (options.prometheus && options.historyVia === 'remote-write') {
+    const bins = findPrometheus();
+    const promDir = join(state.dir, 'prometheus');
+    const dataDir = join(promDir, 'data');
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    const prom = await startPrometheus(bins, promDir, dataDir, { remoteWriteReceiver: true });
+    timings.prometheusStartSeconds = lap();
+    const sink = new RemoteWriteSink(prom.url);
+    const written = await streamHistory(fixture, sink, historyOptions);
+    timings.historySeconds = lap();
+    log(
+      `history: ${written.series} series, ${written.samples} samples streamed to remote write in ${sink.requests} requests (${(sink.bytesSent / 1e6).toFixed(0)} MB) in ${timings.historySeconds.toFixed(1)}s`,
+    );
+    state.prometheus = {
+      url: prom.url,
+      pid: prom.process.pid,
+      dataDir,
+      historyStart: written.start.toISOString(),
+      historyEnd: written.end.toISOString(),
+    };
+  } else if (options.prometheus) {
     const bins = findPrometheus();
     const promDir = join(state.dir, 'prometheus');
     mkdirSync(promDir, { recursive: true });

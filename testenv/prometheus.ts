@@ -55,6 +55,7 @@ export async function startPrometheus(
   bins: PrometheusBinaries,
   dir: string,
   dataDir: string,
+  options: { remoteWriteReceiver?: boolean } = {},
 ): Promise<RunningPrometheus> {
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const port = await freePort();
@@ -71,6 +72,7 @@ export async function startPrometheus(
       `--web.listen-address=127.0.0.1:${port}`,
       '--query.max-samples=200000000',
       '--log.level=warn',
+      ...(options.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []),
     ],
     join(dir, 'logs', 'prometheus.log'),
   );
