@@ -28,6 +28,11 @@ export interface KrrPlanOptions {
   start: Date;
   end: Date;
   workloads: readonly KrrWorkload[];
+  /**
+   * KRR's `--timeframe_duration` in seconds (rate window and subquery step); default 75, its
+   * own default. A cluster scraped less often than every 40 s needs at least two scrapes in it.
+   */
+  stepSeconds?: number;
 }
 
 /** KRR's numbers for one container of one workload. */
@@ -45,7 +50,7 @@ export interface KrrContainerResult {
   memoryPoints: number;
 }
 
-const STEP = '75s';
+const DEFAULT_STEP_SECONDS = 75;
 const CPU_PERCENTILE = 95;
 const PODS_BATCH_SIZE = 50;
 const OWNER_BATCH_SIZE = 100;
@@ -65,6 +70,7 @@ export async function runKrrQueryPlan(
 ): Promise<KrrContainerResult[]> {
   const seconds = (options.end.getTime() - options.start.getTime()) / 1000;
   const duration = durationString(seconds);
+  const step = `${options.stepSeconds ?? DEFAULT_STEP_SECONDS}s`;
   const discoveryDays = Math.min(MAX_DISCOVERY_DAYS, Math.max(1, Math.ceil(seconds / 86400)));
   const results: KrrContainerResult[][] = new Array(options.workloads.length);
   let next = 0;
@@ -74,7 +80,9 @@ export async function runKrrQueryPlan(
       const w = options.workloads[index] as KrrWorkload;
       const pods = await loadPods(client, w, discoveryDays, options.end);
       results[index] = await Promise.all(
-        w.containers.map((container) => loadContainer(client, w, container, pods, duration, options.end)),
+        w.containers.map((container) =>
+          loadContainer(client, w, container, pods, duration, step, options.end),
+        ),
       );
     }
   };
@@ -114,6 +122,7 @@ async function loadContainer(
   container: string,
   pods: readonly string[],
   duration: string,
+  step: string,
   at: Date,
 ): Promise<KrrContainerResult> {
   const result: KrrContainerResult = {
@@ -131,19 +140,19 @@ async function loadContainer(
       `container=${promString(container)}`;
     const [p95, cpuCount, memoryCount, memoryMax] = await Promise.all([
       client.query(
-        `quantile_over_time(${Math.round(CPU_PERCENTILE) / 100}, max(rate(container_cpu_usage_seconds_total{${selector}}[${STEP}])) by (container, pod, job) [${duration}:${STEP}])`,
+        `quantile_over_time(${Math.round(CPU_PERCENTILE) / 100}, max(rate(container_cpu_usage_seconds_total{${selector}}[${step}])) by (container, pod, job) [${duration}:${step}])`,
         at,
       ),
       client.query(
-        `count_over_time(max(container_cpu_usage_seconds_total{${selector}}) by (container, pod, job) [${duration}:${STEP}])`,
+        `count_over_time(max(container_cpu_usage_seconds_total{${selector}}) by (container, pod, job) [${duration}:${step}])`,
         at,
       ),
       client.query(
-        `count_over_time(max(container_memory_working_set_bytes{${selector}}) by (container, pod, job) [${duration}:${STEP}])`,
+        `count_over_time(max(container_memory_working_set_bytes{${selector}}) by (container, pod, job) [${duration}:${step}])`,
         at,
       ),
       client.query(
-        `max_over_time(max(container_memory_working_set_bytes{${selector}}) by (container, pod, job) [${duration}:${STEP}])`,
+        `max_over_time(max(container_memory_working_set_bytes{${selector}}) by (container, pod, job) [${duration}:${step}])`,
         at,
       ),
     ]);
