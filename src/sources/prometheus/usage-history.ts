@@ -6,7 +6,7 @@
  * asks a fixed handful of questions per namespace instead, whatever its pod count:
  *
  * 1. requests, limits and "was any container OOM-killed" (one instant query at the end, over
- *    subqueries at the grid step);
+ *    hour tiles of the window: each sample read once);
  * 2. CPU: `rate` over one step at every grid point (a range query);
  * 3. memory: `max_over_time` over one step at every grid point (a range query);
  * 4. only when (1) found OOM kills: restarts, last-terminated reason and memory limit of the
@@ -272,16 +272,19 @@ async function readSpecs(
   at: Date,
   warnings: Set<string>,
 ): Promise<Specs> {
-  const range = `[${promDuration(grid.end - grid.start + grid.step)}:${promDuration(grid.step)}]`;
+  // Hour tiles: each raw sample is read once (no 5-minute lookback re-read at every grid point,
+  // which made these constant series the most expensive part of the read), and a pod that lived
+  // for minutes is still inside some tile.
+  const tiles = `[${promDuration(Math.ceil((grid.end - grid.start + grid.step) / 3600) * 3600)}:1h]`;
   const tagged = (expr: string, tag: string) =>
     `label_replace(${expr}, "hindsight_series", "${tag}", "", "")`;
   const resources = (metric: string) =>
-    `last_over_time((max by (pod, container, resource) (${metric}{${ns}, resource=~"cpu|memory"}))${range})`;
+    `last_over_time((max by (pod, container, resource) (last_over_time(${metric}{${ns}, resource=~"cpu|memory"}[1h])))${tiles})`;
   const expr = [
     tagged(resources('kube_pod_container_resource_requests'), 'requests'),
     tagged(resources('kube_pod_container_resource_limits'), 'limits'),
     tagged(
-      `max_over_time((max by (pod, container) (kube_pod_container_status_last_terminated_reason{${ns}, reason="OOMKilled"}))${range})`,
+      `max_over_time((max by (pod, container) (max_over_time(kube_pod_container_status_last_terminated_reason{${ns}, reason="OOMKilled"}[1h])))${tiles})`,
       'oomkilled',
     ),
   ].join(' or ');
