@@ -98,15 +98,24 @@ try {
     `| generate fixture (${state.fixture?.objects ?? '?'} objects) | ${timings.generateSeconds.toFixed(1)} |`,
     `| create objects through the API server | ${timings.applySeconds.toFixed(1)} |`,
     `| until KWOK reports every pod running (${running}/${total}) | ${runSeconds.toFixed(1)} |`,
-    ...(timings.historySeconds !== undefined
+    ...(values['history-via'] === 'remote-write'
       ? [
-          `| write history (OpenMetrics, once per machine) | ${timings.historySeconds.toFixed(1)} |`,
-          `| promtool backfill (once per machine) | ${timings.backfillSeconds?.toFixed(1)} |`,
+          `| start Prometheus (remote-write receiver) | ${timings.prometheusStartSeconds?.toFixed(1)} |`,
+          `| stream history to remote write | ${timings.historySeconds?.toFixed(1)} |`,
         ]
-      : []),
-    ...(timings.prometheusStartSeconds !== undefined
-      ? [`| copy cached TSDB blocks and start Prometheus | ${timings.prometheusStartSeconds.toFixed(1)} |`]
-      : []),
+      : [
+          ...(timings.historySeconds !== undefined
+            ? [
+                `| write history (OpenMetrics, once per machine) | ${timings.historySeconds.toFixed(1)} |`,
+                `| promtool backfill (once per machine) | ${timings.backfillSeconds?.toFixed(1)} |`,
+              ]
+            : []),
+          ...(timings.prometheusStartSeconds !== undefined
+            ? [
+                `| copy cached TSDB blocks and start Prometheus | ${timings.prometheusStartSeconds.toFixed(1)} |`,
+              ]
+            : []),
+        ]),
     '',
     '| process | peak RSS |',
     '|---|---|',
