@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { daysFrom, issueCertificate, type TestCertificate } from '../src/analyzers/certs/test-pki.ts';
-import { ApiClient, forEachConcurrent } from '../testenv/apply.ts';
+import { forEachConcurrent, platformClient } from '../testenv/apply.ts';
 import { binDir, REPO_ROOT } from '../testenv/paths.ts';
 import { readPlatformState } from '../testenv/platform.ts';
 
@@ -37,13 +37,7 @@ const log = (line: string): void => {
   process.stderr.write(`bench: ${line}\n`);
 };
 
-const api = new ApiClient({
-  server: state.server,
-  ca: state.pki.caCert,
-  cert: state.pki.adminCert,
-  key: state.pki.adminKey,
-  concurrency: 32,
-});
+const api = platformClient(state, 32);
 
 async function countSecrets(): Promise<number> {
   let count = 0;

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ApiClient } from '../testenv/apply.ts';
+import { platformClient } from '../testenv/apply.ts';
 import { loadFixture } from '../testenv/load.ts';
 import { startPlatform, stopPlatform } from '../testenv/platform.ts';
 
@@ -54,12 +54,7 @@ try {
     log,
   });
   // Wait until KWOK has every pod Running: part of "loaded".
-  const client = new ApiClient({
-    server: state.server,
-    ca: state.pki.caCert,
-    cert: state.pki.adminCert,
-    key: state.pki.adminKey,
-  });
+  const client = platformClient(state);
   const tRun = performance.now();
   let running = 0;
   let total = 0;

@@ -18,6 +18,20 @@ export interface ApiClientOptions {
   concurrency?: number;
 }
 
+/** The platform's admin client: its API server with the admin certificate. */
+export function platformClient(
+  state: { server: string; pki: { caCert: string; adminCert: string; adminKey: string } },
+  concurrency?: number,
+): ApiClient {
+  return new ApiClient({
+    server: state.server,
+    ca: state.pki.caCert,
+    cert: state.pki.adminCert,
+    key: state.pki.adminKey,
+    ...(concurrency !== undefined ? { concurrency } : {}),
+  });
+}
+
 export interface ApiResponse {
   status: number;
   body: string;

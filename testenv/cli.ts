@@ -11,7 +11,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApiClient } from './apply.ts';
+import { platformClient } from './apply.ts';
 import { installCrds } from './crds.ts';
 import { loadFixture } from './load.ts';
 import { stateDir } from './paths.ts';
@@ -48,12 +48,7 @@ async function up(): Promise<void> {
     const state = await startPlatform({ name, controllers });
     say(`control plane up in ${((performance.now() - t0) / 1000).toFixed(1)}s at ${state.server}`);
     const t1 = performance.now();
-    const client = new ApiClient({
-      server: state.server,
-      ca: state.pki.caCert,
-      cert: state.pki.adminCert,
-      key: state.pki.adminKey,
-    });
+    const client = platformClient(state);
     try {
       const count = await installCrds(client);
       say(

@@ -4,7 +4,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiClient, applyObjects } from './apply.ts';
+import { applyObjects, platformClient } from './apply.ts';
 import { generateCluster, type ScaleName } from './fixtures/generate.ts';
 import { streamHistory, writeHistory } from './fixtures/history.ts';
 import { computeTruth, writeTruth } from './fixtures/truth.ts';
@@ -68,13 +68,7 @@ export async function loadFixture(state: PlatformState, options: LoadOptions): P
     `generated ${fixture.objects.length} objects (seed ${options.seed}, scale ${options.scale}) in ${timings.generateSeconds.toFixed(1)}s`,
   );
 
-  const client = new ApiClient({
-    server: state.server,
-    ca: state.pki.caCert,
-    cert: state.pki.adminCert,
-    key: state.pki.adminKey,
-    concurrency: 48,
-  });
+  const client = platformClient(state, 48);
   try {
     let lastShown = performance.now();
     const report = await applyObjects(client, withDerivedWorkloadStatus(fixture.objects), (done, total) => {

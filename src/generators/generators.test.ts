@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiClient } from '../../testenv/apply.ts';
+import { type ApiClient, platformClient } from '../../testenv/apply.ts';
 import { requirePlatform } from '../../testenv/harness.ts';
 import { buildNodePool, diversifyFamilies } from './karpenter.ts';
 import { buildScaledObject, detectEventSource } from './keda.ts';
@@ -99,12 +99,7 @@ test('a VPA cannot target what it cannot scale', () => {
 test('generated objects pass the real CRD schemas on the API server; a broken one does not', async (t) => {
   const state = requirePlatform(t);
   if (!state) return;
-  const client = new ApiClient({
-    server: state.server,
-    ca: state.pki.caCert,
-    cert: state.pki.adminCert,
-    key: state.pki.adminKey,
-  });
+  const client = platformClient(state);
   try {
     const ns = await client.send('POST', '/api/v1/namespaces', { metadata: { name: 'hindsight-generated' } });
     assert.ok(ns.status < 300 || ns.status === 409, ns.body);

@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ApiClient } from '../../../testenv/apply.ts';
+import { type ApiClient, platformClient } from '../../../testenv/apply.ts';
 import { requirePlatform } from '../../../testenv/harness.ts';
 import { issueClientCertificate } from '../../../testenv/pki.ts';
 import { type PlatformState, writeKubeconfig } from '../../../testenv/platform.ts';
@@ -21,12 +21,7 @@ import { loadClusterCertificates } from './load-cluster-certificates.ts';
 const NOW = new Date();
 
 function admin(platform: PlatformState): ApiClient {
-  return new ApiClient({
-    server: platform.server,
-    ca: platform.pki.caCert,
-    cert: platform.pki.adminCert,
-    key: platform.pki.adminKey,
-  });
+  return platformClient(platform);
 }
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
