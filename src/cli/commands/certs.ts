@@ -32,6 +32,7 @@ import { type EndpointSpec, parseEndpointSpec, probeEndpoint } from '../../sourc
 import { readCertificatePaths } from '../../sources/tls/read-certificate-paths.ts';
 import { unknownConfigChecks } from '../catalog.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import { parseReportSpecs } from '../report-specs.ts';
 import { packageVersion } from '../version.ts';
 import { writeFileAtomic } from '../write-file.ts';
 
@@ -39,10 +40,6 @@ import { writeFileAtomic } from '../write-file.ts';
 export const CERT_FORMATS = [...FORMATS, 'timeline', 'prometheus', 'prometheusrule'] as const;
 /** One output format of `certs`. */
 export type CertFormat = (typeof CERT_FORMATS)[number];
-
-function isCertFormat(value: string): value is CertFormat {
-  return (CERT_FORMATS as readonly string[]).includes(value);
-}
 
 interface CertsOptions {
   output: CertFormat;
@@ -141,19 +138,6 @@ function durationOption(flag: string, value: string): number {
   return ms;
 }
 
-function parseReports(values: string[]): { format: CertFormat; file: string }[] {
-  return values.map((value) => {
-    const eq = value.indexOf('=');
-    const format = eq === -1 ? '' : value.slice(0, eq);
-    const file = eq === -1 ? '' : value.slice(eq + 1);
-    if (!isCertFormat(format) || file === '')
-      throw new UsageError(
-        `--report ${value}: expected FORMAT=FILE with FORMAT one of ${CERT_FORMATS.join(', ')}`,
-      );
-    return { format, file };
-  });
-}
-
 async function discover(
   paths: string[],
   endpoints: EndpointSpec[],
@@ -199,7 +183,7 @@ async function runCerts(paths: string[], opts: CertsOptions, io: CliIo): Promise
   const endpoints = opts.endpoint.map((e) => parseEndpointSpec(e));
   if (paths.length === 0 && !opts.cluster && endpoints.length === 0)
     throw new UsageError('--no-cluster with no paths needs at least one --endpoint');
-  const reports = parseReports(opts.report);
+  const reports = parseReportSpecs(opts.report, CERT_FORMATS);
   const { config, source: configSource } = await loadConfig({
     cwd: io.cwd,
     ...(opts.config ? { file: resolve(io.cwd, opts.config) } : {}),

@@ -34,6 +34,7 @@ import { applyRequestPatches } from '../cost/apply-requests.ts';
 import { writeGenerated } from '../cost/generate.ts';
 import { type RightsizingRun, runRightsizing } from '../cost/rightsizing-run.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import { parseReportSpecs } from '../report-specs.ts';
 import { packageVersion } from '../version.ts';
 import { writeFileAtomic } from '../write-file.ts';
 
@@ -154,19 +155,6 @@ export function registerCost(program: Command, io: CliIo, setExit: (code: ExitCo
     });
 }
 
-function parseReports(values: string[]): { format: CostFormat; file: string }[] {
-  return values.map((value) => {
-    const eq = value.indexOf('=');
-    const format = value.slice(0, Math.max(0, eq)) as CostFormat;
-    const file = eq === -1 ? '' : value.slice(eq + 1);
-    if (!COST_FORMATS.includes(format) || file === '')
-      throw new UsageError(
-        `--report ${value}: expected FORMAT=FILE with FORMAT one of ${COST_FORMATS.join(', ')}`,
-      );
-    return { format, file };
-  });
-}
-
 function renderAs(format: CostFormat, report: CostReport): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   if (format === 'markdown') return renderCostMarkdown(report);
@@ -242,7 +230,7 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
     throw new UsageError(
       '--context and --namespace apply to live clusters; give either paths or a context, not both',
     );
-  const reports = parseReports(opts.report);
+  const reports = parseReportSpecs(opts.report, COST_FORMATS);
   const windowMs = parseDuration(opts.window);
   if (!windowMs || windowMs < 3600_000)
     throw new UsageError(`--window ${opts.window}: expected a duration of at least 1h, like 14d`);

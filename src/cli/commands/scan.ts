@@ -7,7 +7,7 @@ import { LESSONS } from '../../core/lesson.ts';
 import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/severity.ts';
 import { runRules } from '../../engine/run-rules.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
-import { FORMATS, type Format, isFormat, render } from '../../reporters/render.ts';
+import { FORMATS, type Format, render } from '../../reporters/render.ts';
 import { ruleInfo, type ScanReport } from '../../reporters/report.ts';
 import { ruleReadme } from '../../rules/docs.ts';
 import { ALL_RULES } from '../../rules/registry.ts';
@@ -17,6 +17,7 @@ import { loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { locateFindings } from '../../sources/manifests/locate.ts';
 import { ALL_CHECK_IDS, unknownConfigChecks } from '../catalog.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import { parseReportSpecs } from '../report-specs.ts';
 import { packageVersion } from '../version.ts';
 import { writeFileAtomic } from '../write-file.ts';
 
@@ -89,20 +90,6 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: ExitCo
     });
 }
 
-function parseReports(values: string[]): { format: Format; file: string }[] {
-  return values.map((value) => {
-    const eq = value.indexOf('=');
-    const format = eq === -1 ? '' : value.slice(0, eq);
-    const file = eq === -1 ? '' : value.slice(eq + 1);
-    if (!isFormat(format) || file === '') {
-      throw new UsageError(
-        `--report ${value}: expected FORMAT=FILE with FORMAT one of ${FORMATS.join(', ')}`,
-      );
-    }
-    return { format, file };
-  });
-}
-
 async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<ExitCode> {
   const live = paths.length === 0;
   if (!live && (opts.context || opts.namespace)) {
@@ -110,7 +97,7 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
       '--context and --namespace apply to live clusters; give either paths or a context, not both',
     );
   }
-  const reports = parseReports(opts.report);
+  const reports = parseReportSpecs(opts.report, FORMATS);
   const { config, source: configSource } = await loadConfig({
     cwd: io.cwd,
     ...(opts.config ? { file: resolve(io.cwd, opts.config) } : {}),
