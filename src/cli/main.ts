@@ -3,7 +3,7 @@
  * is the only place that exits the process.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError, describeError, UsageError } from '../core/errors.ts';
+import { ConfigError, describeError, OutputError, UsageError } from '../core/errors.ts';
 import { registerCerts } from './commands/certs.ts';
 import { registerCost } from './commands/cost.ts';
 import { registerFix } from './commands/fix.ts';
@@ -55,7 +55,8 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
       // Help and version are successful exits; parse errors were already printed by commander.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    // A report or snapshot path that cannot be written is the user's to correct: exit 2.
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof OutputError) {
       io.stderr(`error: ${describeError(error)}\n`);
       return EXIT.usage;
     }

@@ -1,9 +1,10 @@
-import { rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { writeFileSafely } from '../fixes/safe-write.ts';
 
-/** Writes through a temporary file and a rename, so a reader never sees half a report. */
+/**
+ * Writes a report or generated manifest: through an exclusively created temporary file and a
+ * rename, so a reader never sees half a report and a planted link is never followed; an
+ * existing file keeps its mode and owner, a symbolic link its target (see fixes/safe-write.ts).
+ */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(tmp, content);
-  await rename(tmp, path);
+  await writeFileSafely(path, content);
 }

@@ -31,6 +31,20 @@ export class SourceError extends HindsightError {
 }
 
 /**
+ * A file hindsight was asked to write (a report, a snapshot, a fixed manifest) could not be
+ * written safely; the file is left as it was.
+ */
+export class OutputError extends HindsightError {
+  override readonly name = 'OutputError';
+  /** The file as the user named it. */
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.path = path;
+  }
+}
+
+/**
  * A Prometheus query failed after its retries (unreachable, timed out, HTTP or PromQL error).
  * `source` is the Prometheus URL; `query` the PromQL, for the user to run it themselves.
  */
@@ -54,6 +68,7 @@ export class PrometheusQueryError extends SourceError {
 /** The one-line form users see: `examples/bad.yaml: line 3: bad indentation`. */
 export function describeError(error: unknown): string {
   if (error instanceof SourceError) return `${error.source}: ${error.message}`;
+  if (error instanceof OutputError) return `${error.path}: ${error.message}`;
   if (error instanceof Error) return error.message;
   return String(error);
 }

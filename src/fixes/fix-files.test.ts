@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { runCli } from '../cli/run-cli.ts';
 
 const env = { HOME: '/nonexistent-home', HINDSIGHT_NOW: '2026-11-12T10:00:00Z' };
@@ -90,4 +102,85 @@ test('stdin cannot be fixed', async () => {
   const run = await runCli(['fix', '-'], { env });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /stdin/);
+});
+
+test('a byte-order mark and CRLF line endings survive a fix; only the fixed lines change', async () => {
+  const crlf = `\uFEFF${ORIGINAL.replace(/\n/g, '\r\n')}`;
+  const { file } = workdir(crlf);
+  const run = await runCli(['fix', '--rule', 'container-runs-as-root', file], { env });
+  assert.equal(run.code, 0, run.stderr);
+  const fixed = readFileSync(file, 'utf8');
+  assert.ok(fixed.startsWith('\uFEFF# Payments API'), 'BOM kept');
+  assert.doesNotMatch(fixed.replace(/\r\n/g, ''), /\n/, 'every line still ends in CRLF');
+  assert.match(fixed, /runAsNonRoot: true\r\n/);
+  const tail = crlf.slice(crlf.indexOf('---'));
+  assert.ok(fixed.endsWith(tail), 'the untouched document keeps every byte');
+});
+
+test('a file with mixed line endings is left alone, with the reason', async () => {
+  const mixed = ORIGINAL.replace('kind: Deployment\n', 'kind: Deployment\r\n');
+  const { file } = workdir(mixed);
+  const run = await runCli(['fix', '--rule', 'container-runs-as-root', file], { env });
+  assert.equal(run.code, 3);
+  assert.match(run.stderr, /mixes CRLF and LF line endings/);
+  assert.equal(readFileSync(file, 'utf8'), mixed);
+});
+
+test('a read-only file is refused with the reason and exit 3; --force edits it and keeps its mode', async () => {
+  const { file } = workdir(ORIGINAL);
+  chmodSync(file, 0o444);
+  const run = await runCli(['fix', '--rule', 'container-runs-as-root', file], { env });
+  assert.equal(run.code, 3);
+  assert.match(run.stderr, /api\.yaml: is read-only \(mode 0444\); make it writable or pass --force/);
+  assert.equal(readFileSync(file, 'utf8'), ORIGINAL);
+  const forced = await runCli(['fix', '--force', '--rule', 'container-runs-as-root', file], { env });
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(readFileSync(file, 'utf8'), /runAsNonRoot: true/);
+  assert.equal(statSync(file).mode & 0o777, 0o444);
+});
+
+test('fix through a symbolic link edits the linked file and keeps the link', async () => {
+  const { dir, file } = workdir(ORIGINAL);
+  const link = join(dir, 'link.yaml');
+  symlinkSync('api.yaml', link);
+  const run = await runCli(['fix', '--rule', 'container-runs-as-root', link], { env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(lstatSync(link).isSymbolicLink());
+  assert.match(readFileSync(file, 'utf8'), /runAsNonRoot: true/);
+});
+
+test('fix in a directory the user may not write in: the file is edited in place, no internal error', (t) => {
+  if (process.getuid?.() !== 0) {
+    t.skip('needs root to act as another user');
+    return;
+  }
+  const { dir, file } = workdir(ORIGINAL);
+  chmodSync(dir, 0o755);
+  chownSync(file, 65534, 65534);
+  const bin = fileURLToPath(new URL('../cli/bin.ts', import.meta.url));
+  const run = spawnSync(
+    'setpriv',
+    [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      process.execPath,
+      bin,
+      'fix',
+      '--rule',
+      'container-runs-as-root',
+      file,
+    ],
+    { encoding: 'utf8', env: { ...env, PATH: process.env.PATH ?? '' }, timeout: 60_000 },
+  );
+  if (run.error) {
+    t.skip(`setpriv: ${run.error.message}`);
+    return;
+  }
+  assert.equal(run.status, 0, run.stderr);
+  assert.doesNotMatch(run.stderr, /internal error/);
+  assert.match(readFileSync(file, 'utf8'), /runAsNonRoot: true/);
+  assert.equal(statSync(file).uid, 65534);
+  // Nothing the user may not write in was written: no temporary file beside it.
+  assert.deepEqual(readdirSync(dir), ['api.yaml']);
 });

@@ -2,15 +2,18 @@
  * `hindsight fix`: turns findings' edits into changes of the user's own YAML files. Only
  * documents that change are re-serialised (untouched documents keep every byte); the result is
  * re-read and must equal the original objects with exactly the intended edits, or the file is
- * left alone; files are replaced atomically, keeping their mode.
+ * left alone. Files are written through safe-write.ts (atomic, mode, owner, links, and a file
+ * changed since it was read is left alone); a byte-order mark and CRLF line endings are kept.
  */
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { createTwoFilesPatch } from 'diff';
 import { loadAll } from 'js-yaml';
 import { type Document, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { OutputError } from '../core/errors.ts';
 import type { Finding } from '../core/finding.ts';
+import { describeFsError } from '../sources/fs-errors.ts';
 import { applyToDocument, applyToObject, pathIsEditable } from './apply-edits.ts';
+import { writeFileSafely } from './safe-write.ts';
 
 export interface FileFix {
   file: string;
@@ -39,14 +42,25 @@ function detectIndentSeq(text: string): boolean {
 export async function fixFile(
   file: string,
   findings: readonly Finding[],
-  options: { dryRun: boolean },
+  options: { dryRun: boolean; force?: boolean },
 ): Promise<FileFix> {
   const result: FileFix = { file, applied: [], skipped: [] };
-  let original: string;
+  let raw: Buffer;
   try {
-    original = await readFile(file, 'utf8');
+    raw = await readFile(file);
   } catch (error) {
-    return { ...result, refused: `cannot read: ${(error as Error).message}` };
+    return { ...result, refused: `cannot read: ${describeFsError(error)}` };
+  }
+  // Edit the text without its byte-order mark and with LF line endings; both come back on write.
+  let original = raw.toString('utf8');
+  const bom = original.startsWith('\uFEFF');
+  if (bom) original = original.slice(1);
+  const crlf = original.includes('\r\n');
+  if (crlf) {
+    if (/(^|[^\r])\n/.test(original)) {
+      return { ...result, refused: 'the file mixes CRLF and LF line endings; it is left untouched' };
+    }
+    original = original.replace(/\r\n/g, '\n');
   }
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(original, { lineCounter, uniqueKeys: false });
@@ -116,10 +130,14 @@ export async function fixFile(
 
   result.diff = createTwoFilesPatch(file, file, original, next, '', '', { context: 3 });
   if (!options.dryRun) {
-    const mode = (await stat(file)).mode;
-    const tmp = join(dirname(file), `.${basename(file)}.hindsight-${process.pid}.tmp`);
-    await writeFile(tmp, next, { mode });
-    await rename(tmp, file);
+    const bytes = `${bom ? '\uFEFF' : ''}${crlf ? next.replace(/\n/g, '\r\n') : next}`;
+    try {
+      // Refused when the file changed since it was read above: an edit made meanwhile is kept.
+      await writeFileSafely(file, bytes, { expected: raw, ...(options.force ? { force: true } : {}) });
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      return { ...result, applied: [], refused: error.message };
+    }
   }
   return result;
 }

@@ -12,6 +12,7 @@ import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 
 interface FixOptions {
   dryRun?: boolean;
+  force?: boolean;
   rule: string[];
   config?: string;
 }
@@ -22,6 +23,7 @@ export function registerFix(program: Command, io: CliIo, setExit: (code: ExitCod
     .description('apply the fixes of fixable findings to your YAML files, keeping comments and formatting')
     .argument('<paths...>', 'YAML files or directories to fix')
     .option('--dry-run', 'print the changes as a unified diff; write nothing')
+    .option('--force', 'also edit files that have no write permission (mode 0444)')
     .option(
       '--rule <id>',
       'only fixes of this rule (repeatable)',
@@ -65,7 +67,7 @@ async function runFix(paths: string[], opts: FixOptions, io: CliIo): Promise<Exi
   let applied = 0;
   let refused = 0;
   for (const [file, list] of byFile) {
-    const result = await fixFile(file, list, { dryRun: opts.dryRun === true });
+    const result = await fixFile(file, list, { dryRun: opts.dryRun === true, force: opts.force === true });
     if (result.refused) {
       refused++;
       io.stderr(`error: ${file}: ${result.refused}\n`);

@@ -6,6 +6,7 @@
 import { SourceError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import type { LoadResult, SourcedObject } from '../manifests/load-manifests.ts';
+import { redactObject } from '../redact-object.ts';
 import { ClusterClient } from './api-client.ts';
 import { loadKubeconfig } from './kubeconfig.ts';
 
@@ -217,7 +218,7 @@ async function listResource(
     }
     for (const item of page.value.items ?? []) {
       // List items carry neither apiVersion nor kind; metadata-only items say PartialObjectMetadata.
-      const object = { ...item, apiVersion, kind: r.kind } as unknown as KubeObject;
+      const object = redactObject({ ...item, apiVersion, kind: r.kind } as unknown as KubeObject);
       const sourced: SourcedObject = { object, origin: { source } };
       result.objects.push(sourced);
     }

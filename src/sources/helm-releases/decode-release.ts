@@ -9,6 +9,7 @@ import { SourceError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import type { SourcedObject } from '../manifests/load-manifests.ts';
 import { parseYamlDocuments } from '../manifests/read-documents.ts';
+import { redactObject } from '../redact-object.ts';
 
 export interface HelmRelease {
   name: string;
@@ -98,7 +99,8 @@ export function expandHelmReleases(secrets: readonly KubeObject[]): {
       )
         continue;
       if (value.metadata.namespace === undefined) value.metadata.namespace = release.namespace;
-      objects.push({ object: value, origin: { source, document: doc.index, line: doc.line } });
+      // The release holds rendered Secrets and values: keep their payloads out of memory.
+      objects.push({ object: redactObject(value), origin: { source, document: doc.index, line: doc.line } });
     }
   }
   return { objects, errors, releases };

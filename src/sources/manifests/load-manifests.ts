@@ -9,6 +9,7 @@ import { SourceError } from '../../core/errors.ts';
 import { isKubeObject, type KubeObject } from '../../core/resource.ts';
 import { describeFsError, formatSize } from '../fs-errors.ts';
 import type { Origin } from '../origin.ts';
+import { snapshotProblem } from '../snapshot/snapshot-marker.ts';
 import { parseYamlDocuments, type RawDocument } from './read-documents.ts';
 
 export interface SourcedObject {
@@ -227,6 +228,8 @@ function addList(
     result.errors.push(new SourceError(origin.source, `${lineLabel(origin)}${kind}: items must be a list`));
     return;
   }
+  const partial = snapshotProblem(record, record.items.length);
+  if (partial) result.errors.push(new SourceError(origin.source, partial));
   // Typed lists from the raw API (PodList) omit each item's apiVersion and kind.
   const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
   record.items.forEach((item: unknown, i: number) => {
