@@ -33,6 +33,11 @@ export type Edit =
 export interface Fix {
   description: string;
   edits: Edit[];
+  /**
+   * New objects the fix needs beside the edited one, added to the same file as documents of
+   * their own (the PodDisruptionBudget that a second replica calls for).
+   */
+  companions?: Record<string, unknown>[];
 }
 
 export interface Exemption {
@@ -55,7 +60,21 @@ export interface Finding {
   container?: string;
   message: string;
   fix?: Fix;
+  /** Why no fix is offered although the problem has one: what a human must decide first. */
+  manual?: string;
   exemption?: Exemption;
+  /**
+   * For objects rendered once per environment (`--values-matrix`): the environments whose
+   * render has this finding, and those whose render does not (empty when it is in all).
+   */
+  environments?: { in: string[]; notIn: string[] };
+}
+
+/** `in prod, staging; not in dev`, or undefined when the finding is in every environment. */
+export function environmentPresence(finding: Finding): string | undefined {
+  const e = finding.environments;
+  if (!e || e.notIn.length === 0) return undefined;
+  return `in ${e.in.join(', ')}; not in ${e.notIn.join(', ')}`;
 }
 
 /** `spec.template.spec.containers[0].image` */

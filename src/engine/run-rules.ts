@@ -114,6 +114,7 @@ export function runRules(inventory: Inventory, options: EngineOptions): EngineRe
           ...(r.path ? { path: r.path } : {}),
           ...(r.container !== undefined ? { container: r.container } : {}),
           ...(r.fix ? { fix: r.fix } : {}),
+          ...(r.manual && !r.fix ? { manual: r.manual } : {}),
         };
         const exemption = findExemption(finding, entry.object, config.exemptions, options.now);
         if (exemption) {

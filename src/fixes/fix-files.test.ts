@@ -56,43 +56,45 @@ function workdir(content: string): { dir: string; file: string } {
 test('fix edits in place, keeps comments, key order and untouched documents byte for byte', async () => {
   const { file } = workdir(ORIGINAL);
   chmodSync(file, 0o640);
-  const run = await runCli(['fix', '--rule', 'container-runs-as-root', file], { env });
+  const run = await runCli(['fix', '--rule', 'container-privilege-escalation-allowed', file], { env });
   assert.equal(run.code, 0, run.stderr);
   const fixed = readFileSync(file, 'utf8');
   assert.match(fixed, /^# Payments API — owned by team payments\n/);
   assert.match(fixed, /# keep this name: dashboards use it/);
   assert.match(
     fixed,
-    /# root only to bind :80 \(ticket PAY-12\)\n {8}securityContext:\n {10}runAsUser: 1000\n {10}runAsNonRoot: true\n/,
+    /# root only to bind :80 \(ticket PAY-12\)\n {8}securityContext:\n {10}runAsUser: 0\n {10}allowPrivilegeEscalation: false\n/,
   );
   const tail = ORIGINAL.slice(ORIGINAL.indexOf('---'));
   assert.ok(fixed.endsWith(tail), 'the Service document is unchanged');
   assert.equal(statSync(file).mode & 0o777, 0o640, 'file mode kept');
   // A second run has nothing left to fix for this rule: fixes are idempotent.
-  const again = await runCli(['fix', '--rule', 'container-runs-as-root', file], { env });
+  const again = await runCli(['fix', '--rule', 'container-privilege-escalation-allowed', file], { env });
   assert.equal(readFileSync(file, 'utf8'), fixed);
   assert.match(again.stderr, /fixed 0 findings/);
   const scan = await runCli(['scan', '-o', 'json', file], { env });
   assert.equal(
-    JSON.parse(scan.stdout).findings.filter((f: { rule: string }) => f.rule === 'container-runs-as-root')
-      .length,
+    JSON.parse(scan.stdout).findings.filter(
+      (f: { rule: string }) => f.rule === 'container-privilege-escalation-allowed',
+    ).length,
     0,
   );
 });
 
 test('--dry-run prints a unified diff and writes nothing', async () => {
   const { file } = workdir(ORIGINAL);
-  const run = await runCli(['fix', '--dry-run', '--rule', 'container-runs-as-root', file], { env });
+  const run = await runCli(['fix', '--dry-run', '--rule', 'container-privilege-escalation-allowed', file], {
+    env,
+  });
   assert.equal(run.code, 0);
-  assert.match(run.stdout, /^-\s+runAsUser: 0$/m);
-  assert.match(run.stdout, /^\+\s+runAsNonRoot: true$/m);
+  assert.match(run.stdout, /^\+\s+allowPrivilegeEscalation: false$/m);
   assert.equal(readFileSync(file, 'utf8'), ORIGINAL);
 });
 
 test('a file it could not parse is never touched', async () => {
   const broken = `${ORIGINAL}---\nkind: [unclosed\n`;
   const { file } = workdir(broken);
-  const run = await runCli(['fix', '--rule', 'container-runs-as-root', file], { env });
+  const run = await runCli(['fix', '--rule', 'container-privilege-escalation-allowed', file], { env });
   assert.equal(readFileSync(file, 'utf8'), broken);
   assert.equal(run.code, 3);
   assert.match(run.stderr, /api\.yaml/);
@@ -107,12 +109,12 @@ test('stdin cannot be fixed', async () => {
 test('a byte-order mark and CRLF line endings survive a fix; only the fixed lines change', async () => {
   const crlf = `\uFEFF${ORIGINAL.replace(/\n/g, '\r\n')}`;
   const { file } = workdir(crlf);
-  const run = await runCli(['fix', '--rule', 'container-runs-as-root', file], { env });
+  const run = await runCli(['fix', '--rule', 'container-privilege-escalation-allowed', file], { env });
   assert.equal(run.code, 0, run.stderr);
   const fixed = readFileSync(file, 'utf8');
   assert.ok(fixed.startsWith('\uFEFF# Payments API'), 'BOM kept');
   assert.doesNotMatch(fixed.replace(/\r\n/g, ''), /\n/, 'every line still ends in CRLF');
-  assert.match(fixed, /runAsNonRoot: true\r\n/);
+  assert.match(fixed, /allowPrivilegeEscalation: false\r\n/);
   const tail = crlf.slice(crlf.indexOf('---'));
   assert.ok(fixed.endsWith(tail), 'the untouched document keeps every byte');
 });
@@ -120,7 +122,7 @@ test('a byte-order mark and CRLF line endings survive a fix; only the fixed line
 test('a file with mixed line endings is left alone, with the reason', async () => {
   const mixed = ORIGINAL.replace('kind: Deployment\n', 'kind: Deployment\r\n');
   const { file } = workdir(mixed);
-  const run = await runCli(['fix', '--rule', 'container-runs-as-root', file], { env });
+  const run = await runCli(['fix', '--rule', 'container-privilege-escalation-allowed', file], { env });
   assert.equal(run.code, 3);
   assert.match(run.stderr, /mixes CRLF and LF line endings/);
   assert.equal(readFileSync(file, 'utf8'), mixed);
@@ -129,13 +131,15 @@ test('a file with mixed line endings is left alone, with the reason', async () =
 test('a read-only file is refused with the reason and exit 3; --force edits it and keeps its mode', async () => {
   const { file } = workdir(ORIGINAL);
   chmodSync(file, 0o444);
-  const run = await runCli(['fix', '--rule', 'container-runs-as-root', file], { env });
+  const run = await runCli(['fix', '--rule', 'container-privilege-escalation-allowed', file], { env });
   assert.equal(run.code, 3);
   assert.match(run.stderr, /api\.yaml: is read-only \(mode 0444\); make it writable or pass --force/);
   assert.equal(readFileSync(file, 'utf8'), ORIGINAL);
-  const forced = await runCli(['fix', '--force', '--rule', 'container-runs-as-root', file], { env });
+  const forced = await runCli(['fix', '--force', '--rule', 'container-privilege-escalation-allowed', file], {
+    env,
+  });
   assert.equal(forced.code, 0, forced.stderr);
-  assert.match(readFileSync(file, 'utf8'), /runAsNonRoot: true/);
+  assert.match(readFileSync(file, 'utf8'), /allowPrivilegeEscalation: false/);
   assert.equal(statSync(file).mode & 0o777, 0o444);
 });
 
@@ -143,10 +147,10 @@ test('fix through a symbolic link edits the linked file and keeps the link', asy
   const { dir, file } = workdir(ORIGINAL);
   const link = join(dir, 'link.yaml');
   symlinkSync('api.yaml', link);
-  const run = await runCli(['fix', '--rule', 'container-runs-as-root', link], { env });
+  const run = await runCli(['fix', '--rule', 'container-privilege-escalation-allowed', link], { env });
   assert.equal(run.code, 0, run.stderr);
   assert.ok(lstatSync(link).isSymbolicLink());
-  assert.match(readFileSync(file, 'utf8'), /runAsNonRoot: true/);
+  assert.match(readFileSync(file, 'utf8'), /allowPrivilegeEscalation: false/);
 });
 
 test('fix in a directory the user may not write in: the file is edited in place, no internal error', (t) => {
@@ -168,7 +172,7 @@ test('fix in a directory the user may not write in: the file is edited in place,
       bin,
       'fix',
       '--rule',
-      'container-runs-as-root',
+      'container-privilege-escalation-allowed',
       file,
     ],
     { encoding: 'utf8', env: { ...env, PATH: process.env.PATH ?? '' }, timeout: 60_000 },
@@ -179,7 +183,7 @@ test('fix in a directory the user may not write in: the file is edited in place,
   }
   assert.equal(run.status, 0, run.stderr);
   assert.doesNotMatch(run.stderr, /internal error/);
-  assert.match(readFileSync(file, 'utf8'), /runAsNonRoot: true/);
+  assert.match(readFileSync(file, 'utf8'), /allowPrivilegeEscalation: false/);
   assert.equal(statSync(file).uid, 65534);
   // Nothing the user may not write in was written: no temporary file beside it.
   assert.deepEqual(readdirSync(dir), ['api.yaml']);

@@ -8,9 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import { createTwoFilesPatch } from 'diff';
 import { loadAll } from 'js-yaml';
-import { type Document, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { type Document, LineCounter, type Node, parseAllDocuments, stringify } from 'yaml';
 import { OutputError } from '../core/errors.ts';
 import type { Finding } from '../core/finding.ts';
+import { getAt } from '../core/workload.ts';
 import { describeFsError } from '../sources/fs-errors.ts';
 import { applyToDocument, applyToObject, pathIsEditable } from './apply-edits.ts';
 import { writeFileSafely } from './safe-write.ts';
@@ -82,6 +83,17 @@ export async function fixFile(
       result.skipped.push({ finding, reason: 'its document could not be found in the file' });
       continue;
     }
+    const flipped = edits.find(
+      (e) => e.op === 'set' && typeof e.value === 'boolean' && getAt(expected[index], e.path) === !e.value,
+    );
+    if (flipped) {
+      // An explicit boolean is the author's decision: reported, never flipped.
+      result.skipped.push({
+        finding,
+        reason: `${flipped.path.join('.')} is set explicitly to ${String(!(flipped as { value: boolean }).value)}: a decision to review, not to flip`,
+      });
+      continue;
+    }
     if (!edits.every((e) => pathIsEditable(doc, e.path))) {
       result.skipped.push({ finding, reason: 'a field on the path is not a mapping or list' });
       continue;
@@ -107,6 +119,12 @@ export async function fixFile(
     next +=
       doc.toString({ indentSeq, lineWidth: 0, flowCollectionPadding: false }) + trailing.replace(/^\n/, '');
   });
+  // New objects a fix brings along go at the end, one document each, once.
+  for (const companion of companionsOf(result.applied, originalObjects)) {
+    if (!next.endsWith('\n')) next += '\n';
+    next += `---\n${stringify(companion, { indentSeq, lineWidth: 0 })}`;
+    expected.push(companion);
+  }
 
   // The guard: the new text must read as the expected objects, document for document.
   let reread: unknown[];
@@ -140,4 +158,27 @@ export async function fixFile(
     }
   }
   return result;
+}
+
+/** The companions of the applied fixes, without duplicates and without objects the file already has. */
+function companionsOf(applied: readonly Finding[], existing: readonly unknown[]): Record<string, unknown>[] {
+  const identity = (o: unknown): string => {
+    const r = (o ?? {}) as {
+      apiVersion?: unknown;
+      kind?: unknown;
+      metadata?: { name?: unknown; namespace?: unknown };
+    };
+    return `${String(r.kind)}/${String(r.metadata?.namespace ?? '')}/${String(r.metadata?.name)}`;
+  };
+  const seen = new Set(existing.map(identity));
+  const out: Record<string, unknown>[] = [];
+  for (const finding of applied) {
+    for (const companion of finding.fix?.companions ?? []) {
+      const id = identity(companion);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(companion);
+    }
+  }
+  return out;
 }

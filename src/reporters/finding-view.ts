@@ -15,7 +15,15 @@ export interface FindingView {
   path?: string;
   file?: string;
   line?: number;
-  fix?: { description: string; edits: unknown[] };
+  /** The render the object came from (`helm template …`, `kubectl kustomize …`): `file` is its template or base file. */
+  rendered?: string;
+  /** With per-environment renders: the environments that have this finding … */
+  environments?: string[];
+  /** … and those that do not (absent when all have it). */
+  notInEnvironments?: string[];
+  fix?: { description: string; edits: unknown[]; companions?: unknown[] };
+  /** Why hindsight offers no fix: what a human has to decide first. */
+  manual?: string;
   exemption?: { reason: string; expires?: string; source: string };
 }
 
@@ -46,7 +54,17 @@ export function viewOf(report: ScanReport, f: Finding): FindingView {
     ...(f.path ? { path: formatPath(f.path) } : {}),
     ...(file ? { file } : {}),
     ...(line !== undefined ? { line } : {}),
+    ...(f.origin?.rendered ? { rendered: f.origin.rendered } : {}),
+    ...(f.environments
+      ? {
+          environments: f.environments.in,
+          ...(f.environments.notIn.length > 0 ? { notInEnvironments: f.environments.notIn } : {}),
+        }
+      : f.origin?.environment !== undefined
+        ? { environments: [f.origin.environment] }
+        : {}),
     ...(f.fix ? { fix: f.fix } : {}),
+    ...(f.manual ? { manual: f.manual } : {}),
     ...(f.exemption ? { exemption: f.exemption } : {}),
   };
 }

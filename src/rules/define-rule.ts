@@ -15,6 +15,8 @@ export interface Report {
   path?: ObjectPath;
   container?: string;
   fix?: Fix;
+  /** Why there is no fix although the problem has one (an explicit value, an unknown image). */
+  manual?: string;
   /** Overrides the rule's default severity for this one report (e.g. `privileged` is critical). */
   severity?: Severity;
 }

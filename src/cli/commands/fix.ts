@@ -8,6 +8,7 @@ import { fixFile } from '../../fixes/fix-files.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
 import { ALL_RULES, RULES } from '../../rules/registry.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
+import { formatOrigin } from '../../sources/origin.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 
 interface FixOptions {
@@ -48,8 +49,10 @@ async function runFix(paths: string[], opts: FixOptions, io: CliIo): Promise<Exi
     cwd: io.cwd,
     ...(opts.config ? { file: resolve(io.cwd, opts.config) } : {}),
   });
-  const loaded = await loadManifests(paths);
+  // Charts and kustomizations are passed over: their rendered objects are not in any file to edit.
+  const loaded = await loadManifests(paths, { renderedInputs: 'skip' });
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)} (not fixed)\n`);
+  for (const note of loaded.notes) if (note.includes('left alone')) io.stderr(`note: ${note}\n`);
   const rules = opts.rule.length > 0 ? ALL_RULES.filter((r) => opts.rule.includes(r.id)) : ALL_RULES;
   const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
   const { findings } = runRules(buildInventory(loaded.objects), { rules, config, now });
@@ -58,7 +61,7 @@ async function runFix(paths: string[], opts: FixOptions, io: CliIo): Promise<Exi
   let notYaml = 0;
   for (const f of findings) {
     if (!f.fix || !f.origin) continue;
-    if (!/\.ya?ml$/i.test(f.origin.source) || f.origin.line === undefined) {
+    if (!/\.ya?ml$/i.test(f.origin.source) || f.origin.line === undefined || f.origin.rendered) {
       notYaml++;
       continue;
     }
@@ -66,6 +69,7 @@ async function runFix(paths: string[], opts: FixOptions, io: CliIo): Promise<Exi
   }
   let applied = 0;
   let refused = 0;
+  let skipped = 0;
   for (const [file, list] of byFile) {
     const result = await fixFile(file, list, { dryRun: opts.dryRun === true, force: opts.force === true });
     if (result.refused) {
@@ -75,6 +79,7 @@ async function runFix(paths: string[], opts: FixOptions, io: CliIo): Promise<Exi
     }
     for (const s of result.skipped)
       io.stderr(`warning: ${file}: ${s.finding.ruleId} not fixed: ${s.reason}\n`);
+    skipped += result.skipped.length;
     applied += result.applied.length;
     if (opts.dryRun && result.diff) io.stdout(result.diff);
     else if (result.applied.length > 0) {
@@ -83,11 +88,22 @@ async function runFix(paths: string[], opts: FixOptions, io: CliIo): Promise<Exi
       );
     }
   }
-  const unfixable = findings.filter((f) => !f.fix).length;
+  // Fixes hindsight would not make, with what a human has to decide first.
+  for (const f of findings) {
+    if (f.fix || !f.manual) continue;
+    io.stderr(
+      `needs a human: ${f.origin ? formatOrigin(f.origin) : describeRef(f)}: ${f.ruleId}: ${f.manual}\n`,
+    );
+  }
+  const unfixable = findings.filter((f) => !f.fix).length + skipped;
   io.stderr(
     `${opts.dryRun ? 'would fix' : 'fixed'} ${applied} findings in ${byFile.size - refused} files` +
       `${notYaml > 0 ? `; ${notYaml} fixable findings are in JSON or other non-YAML inputs and were left alone` : ''}` +
       `; ${unfixable} findings need a human (hindsight scan lists them)\n`,
   );
   return refused > 0 || loaded.errors.length > 0 ? EXIT.partial : EXIT.ok;
+}
+
+function describeRef(f: Finding): string {
+  return `${f.ref.kind} ${f.ref.namespace ? `${f.ref.namespace}/` : ''}${f.ref.name}`;
 }

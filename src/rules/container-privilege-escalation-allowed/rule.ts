@@ -36,11 +36,18 @@ export default defineRule({
         data: { container: name },
         container: name,
         path: value === true ? fieldPath : [...path, 'securityContext'],
-        fix: {
-          description:
-            'set allowPrivilegeEscalation: false (no_new_privs: setuid binaries no longer gain privileges)',
-          edits: [{ op: 'set', path: fieldPath, value: false }],
-        },
+        ...(value === true
+          ? {
+              manual:
+                'allowPrivilegeEscalation: true is set explicitly: find out which setuid binary or file capability the process relies on before setting it to false',
+            }
+          : {
+              fix: {
+                description:
+                  'set allowPrivilegeEscalation: false (no_new_privs: setuid binaries no longer gain privileges)',
+                edits: [{ op: 'set', path: fieldPath, value: false }],
+              },
+            }),
       });
     }
   },

@@ -1,4 +1,5 @@
 import type { Edit } from '../../core/finding.ts';
+import { imageFacts } from '../../core/image-knowledge.ts';
 import { isWindowsPod } from '../../core/pod-os.ts';
 import type { Container } from '../../core/pod-spec.ts';
 import { containerContext } from '../../core/security-context.ts';
@@ -62,12 +63,22 @@ export default defineRule({
         });
         description += ' and mount an emptyDir at /tmp for temporary files';
       }
+      const writer = imageFacts(container.image).writesOutsideTmp === true;
       ctx.report({
         messageId: value === false ? 'setFalse' : 'notSet',
         data: { container: name },
         container: name,
         path: [...path, 'securityContext', ...(value === false ? ['readOnlyRootFilesystem'] : [])],
-        fix: { description, edits },
+        ...(value === false
+          ? {
+              manual:
+                'readOnlyRootFilesystem: false is set explicitly: a decision to review (where does the process write?), not to flip',
+            }
+          : writer
+            ? {
+                manual: `${String(container.image)} writes outside /tmp at run time (data, cache or pid files): mount emptyDir or PVC volumes on those paths, then set readOnlyRootFilesystem: true`,
+              }
+            : { fix: { description, edits } }),
       });
     }
   },

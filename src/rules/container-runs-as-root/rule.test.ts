@@ -46,7 +46,7 @@ test('container-runs-as-root', () => {
   }
 });
 
-test('container-runs-as-root points at the container and offers a fix', () => {
+test('container-runs-as-root points at an explicit UID 0 and leaves it to a human', () => {
   const [finding] = checkRule(rule, [deployment({}, { runAsUser: 0 })]);
   assert.equal(finding?.container, 'app');
   assert.deepEqual(finding?.path, [
@@ -58,8 +58,38 @@ test('container-runs-as-root points at the container and offers a fix', () => {
     'securityContext',
     'runAsUser',
   ]);
-  assert.deepEqual(
-    finding?.fix?.edits.map((e) => e.op),
-    ['set', 'set'],
-  );
+  assert.equal(finding?.fix, undefined, 'an explicit runAsUser: 0 is a decision, not flipped');
+  assert.match(finding?.manual ?? '', /set explicitly/);
+});
+
+test('container-runs-as-root sets runAsNonRoot only with a UID the image is known to run as', () => {
+  const withImage = (image: string) => ({
+    ...deployment({}),
+    spec: { template: { spec: { containers: [{ name: 'app', image }] } } },
+  });
+  // Rows: image → the UID the fix sets, or undefined when it needs a human.
+  const cases: [string, number | undefined][] = [
+    ['bitnami/redis:7.2', 1001], // Bitnami images run as 1001
+    ['gcr.io/distroless/static:nonroot', 65532],
+    ['nginxinc/nginx-unprivileged:1.27', 101],
+    ['mongo:7', undefined], // runs as root: runAsNonRoot alone would stop it from starting
+    ['mysql:8.4', undefined],
+    ['registry.example.com/app:1.0', undefined], // unknown: never assumed safe
+  ];
+  for (const [image, uid] of cases) {
+    const [finding] = checkRule(rule, [withImage(image)]);
+    if (uid === undefined) {
+      assert.equal(finding?.fix, undefined, image);
+      assert.match(finding?.manual ?? '', /user is not known/, image);
+    } else {
+      assert.deepEqual(
+        finding?.fix?.edits.map((e) => (e.op === 'set' ? [e.path.at(-1), e.value] : [])),
+        [
+          ['runAsUser', uid],
+          ['runAsNonRoot', true],
+        ],
+        image,
+      );
+    }
+  }
 });
