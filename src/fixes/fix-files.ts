@@ -10,11 +10,12 @@ import { createTwoFilesPatch } from 'diff';
 import { loadAll } from 'js-yaml';
 import { type Document, LineCounter, type Node, parseAllDocuments, stringify } from 'yaml';
 import { OutputError } from '../core/errors.ts';
-import type { Finding } from '../core/finding.ts';
+import type { Edit, Finding } from '../core/finding.ts';
 import { getAt } from '../core/workload.ts';
 import { describeFsError } from '../sources/fs-errors.ts';
 import { applyToDocument, applyToObject, pathIsEditable } from './apply-edits.ts';
 import { writeFileSafely } from './safe-write.ts';
+import { patchDocumentText } from './text-patch.ts';
 
 export interface FileFix {
   file: string;
@@ -71,6 +72,7 @@ export async function fixFile(
   const originalObjects = docs.map((d) => d.toJSON() as unknown);
   const expected = [...originalObjects];
   const changed = new Set<number>();
+  const editsByDocument = new Map<number, Edit[]>();
 
   for (const finding of findings) {
     const edits = finding.fix?.edits ?? [];
@@ -101,6 +103,7 @@ export async function fixFile(
     applyToDocument(doc, edits);
     expected[index] = applyToObject(expected[index], edits);
     changed.add(index);
+    editsByDocument.set(index, [...(editsByDocument.get(index) ?? []), ...edits]);
     result.applied.push(finding);
   }
   if (changed.size === 0) return result;
@@ -114,7 +117,13 @@ export async function fixFile(
       next += original.slice(start, end);
       return;
     }
-    // The document's own text, then whatever followed it before the next document (blank lines).
+    // Only the lines the edits must change; where an edit cannot be placed as text, the
+    // document is written again from its model (the guard below checks both ways).
+    const patched = patchDocumentText(original.slice(start, end), editsByDocument.get(i) ?? [], indentSeq);
+    if (patched !== undefined) {
+      next += patched;
+      return;
+    }
     const trailing = original.slice(doc.range[2] as number, end);
     next +=
       doc.toString({ indentSeq, lineWidth: 0, flowCollectionPadding: false }) + trailing.replace(/^\n/, '');
