@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the real test platform's binaries from upstream Go modules through the Go module proxy:
-# etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and kwok.
+# etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and kwok, and helm (for
+# the tests that render charts; kubectl also builds kustomizations).
 # Binaries land in $HINDSIGHT_TESTENV_CACHE/<versions>/bin (default ~/.cache/hindsight/testenv),
 # outside any checkout, so fresh clones on the same machine reuse them; a stamp file marks a
 # finished build and a rebuild is skipped when it is present.
@@ -13,8 +14,11 @@ CACHE_ROOT=${HINDSIGHT_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hindsight/
 OUT="$CACHE_ROOT/k8s-v$K8S_VERSION-etcd-v$ETCD_VERSION-kwok-v$KWOK_VERSION"
 BIN="$OUT/bin"
 STAMP="$OUT/.complete"
+# helm has a stamp of its own, so a cache built before helm was added gets helm alone, and a new
+# HELM_VERSION rebuilds helm only.
+HELM_STAMP="$OUT/.helm-v$HELM_VERSION"
 
-if [ -f "$STAMP" ]; then
+if [ -f "$STAMP" ] && [ -f "$HELM_STAMP" ]; then
   echo "testenv: binaries cached in $BIN"
   exit 0
 fi
@@ -74,6 +78,13 @@ build_kubernetes() {
   log "kube-apiserver $("$BIN/kube-apiserver" --version)"
 }
 
+# --- helm: a plain module without replaces; the version ldflag is what Helm's Makefile sets.
+build_helm() {
+  GOBIN="$BIN" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=v$HELM_VERSION" \
+    "helm.sh/helm/v4/cmd/helm@v$HELM_VERSION"
+  log "helm $("$BIN/helm" version --short)"
+}
+
 start=$(date +%s)
 log "building into $OUT (k8s v$K8S_VERSION, etcd v$ETCD_VERSION, kwok v$KWOK_VERSION)"
 # Each component is skipped when its binaries are already there, so an interrupted build resumes.
@@ -81,5 +92,7 @@ log "building into $OUT (k8s v$K8S_VERSION, etcd v$ETCD_VERSION, kwok v$KWOK_VER
 [ -x "$BIN/kwok" ] && [ -d "$OUT/kwok-kustomize" ] || { ( build_kwok ); log "kwok done after $(( $(date +%s) - start ))s"; }
 [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ] && [ -x "$BIN/kube-scheduler" ] && [ -x "$BIN/kubectl" ] ||
   { ( build_kubernetes ); log "kubernetes done after $(( $(date +%s) - start ))s"; }
-date -u +%FT%TZ > "$STAMP"
+[ -f "$HELM_STAMP" ] && [ -x "$BIN/helm" ] ||
+  { ( build_helm ); date -u +%FT%TZ > "$HELM_STAMP"; log "helm done after $(( $(date +%s) - start ))s"; }
+[ -f "$STAMP" ] || date -u +%FT%TZ > "$STAMP"
 log "all binaries built in $(( $(date +%s) - start ))s"

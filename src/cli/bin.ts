@@ -19,6 +19,7 @@ const code = await main(process.argv.slice(2), {
   },
   cwd: process.cwd(),
   isTty: Boolean(process.stdout.isTTY),
+  ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
 }).catch((error: unknown) => {
   process.stderr.write(
     `hindsight: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -6,6 +6,15 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTty: boolean;
+  /** Width of the terminal stdout is, when it is one. */
+  columns?: number;
+}
+
+/** Columns to fit text output in: `COLUMNS` when set, else the terminal's width, else none. */
+export function outputWidth(io: CliIo): number | undefined {
+  const fromEnv = Number(io.env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return io.isTty ? io.columns : undefined;
 }
 
 export const EXIT = {

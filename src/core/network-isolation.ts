@@ -18,6 +18,7 @@ import {
   parseCalicoSelector,
   type Tristate,
 } from './calico-selector.ts';
+import { inputText, inputTexts } from './input-text.ts';
 import { groupOf, type KubeObject } from './resource.ts';
 
 export type Direction = 'ingress' | 'egress';
@@ -58,7 +59,7 @@ export const NETWORK_POLICY_KINDS: readonly { kind: string; groups: readonly str
 
 /** True for objects of a policy kind this module understands (by kind and API group). */
 export function isNetworkPolicyObject(object: KubeObject): boolean {
-  const group = groupOf(String(object.apiVersion ?? ''));
+  const group = groupOf(inputText(object.apiVersion) ?? '');
   return NETWORK_POLICY_KINDS.some((k) => k.kind === object.kind && k.groups.includes(group));
 }
 
@@ -103,7 +104,7 @@ export function evaluateLabelSelector(
   let result: Tristate = true;
   for (const [key, value] of Object.entries(asRecord(s.matchLabels) ?? {})) {
     const v = known(key);
-    result = and(result, v === undefined ? undefined : v === String(value));
+    result = and(result, v === undefined ? undefined : v === inputText(value));
   }
   for (const raw of asArray(s.matchExpressions)) {
     const e = asRecord(raw);
@@ -113,7 +114,7 @@ export function evaluateLabelSelector(
       result = and(result, undefined);
       continue;
     }
-    const values = asArray(e.values).map(String);
+    const values = inputTexts(e.values);
     const has = v !== null;
     let holds: boolean;
     switch (e.operator) {
@@ -192,7 +193,7 @@ function kubernetesAllowsAll(rule: unknown, peersKey: 'from' | 'to'): boolean {
   if (peers.length === 0) return true;
   return peers.some((p) => {
     const block = asRecord(asRecord(p)?.ipBlock);
-    return block !== undefined && ALL_CIDRS.has(String(block.cidr)) && isEmpty(block.except);
+    return block !== undefined && ALL_CIDRS.has(inputText(block.cidr) ?? '') && isEmpty(block.except);
   });
 }
 
@@ -202,7 +203,7 @@ function kubernetesEffect(object: KubeObject, ns: NamespaceFacts): PolicyEffect 
   if (!spec) return undefined;
   // A missing podSelector is the zero value `{}` on the server: every pod.
   if (evaluateLabelSelector(spec.podSelector ?? {}, () => undefined) !== true) return undefined;
-  let types = asArray(spec.policyTypes).map(String);
+  let types = inputTexts(spec.policyTypes);
   if (types.length === 0) types = asArray(spec.egress).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
   const effect: PolicyEffect = { policy: policyName(object) };
   if (types.includes('Ingress'))
@@ -223,12 +224,12 @@ function ciliumMatchesEverything(rule: unknown, direction: Direction): boolean {
   const r = asRecord(rule);
   if (!r || !isEmpty(r.toPorts) || !isEmpty(r.icmps)) return false;
   const prefix = direction === 'ingress' ? 'from' : 'to';
-  const entities = asArray(r[`${prefix}Entities`]).map(String);
+  const entities = inputTexts(r[`${prefix}Entities`]);
   if (entities.includes('all') || (entities.includes('world') && entities.includes('cluster'))) return true;
-  if (asArray(r[`${prefix}CIDR`]).some((c) => ALL_CIDRS.has(String(c)))) return true;
+  if (inputTexts(r[`${prefix}CIDR`]).some((c) => ALL_CIDRS.has(c))) return true;
   return asArray(r[`${prefix}CIDRSet`]).some((c) => {
     const set = asRecord(c);
-    return set !== undefined && ALL_CIDRS.has(String(set.cidr)) && isEmpty(set.except);
+    return set !== undefined && ALL_CIDRS.has(inputText(set.cidr) ?? '') && isEmpty(set.except);
   });
 }
 
@@ -279,7 +280,7 @@ function calicoDirectionEffect(rules: unknown[]): DirectionEffect {
   for (const raw of rules) {
     const rule = asRecord(raw);
     if (!rule || !calicoIsUnconditional(rule)) continue;
-    const action = String(rule.action ?? '');
+    const action = inputText(rule.action) ?? '';
     if (action === 'Deny') return 'denies-all';
     if (action === 'Allow' || action === 'Pass') return 'allows-all';
     // Log does not decide; keep looking.
@@ -313,7 +314,7 @@ function calicoEffect(object: KubeObject, ns: NamespaceFacts): PolicyEffect | un
   }
   const ingress = asArray(spec.ingress);
   const egress = asArray(spec.egress);
-  let types = asArray(spec.types).map(String);
+  let types = inputTexts(spec.types);
   if (types.length === 0) {
     types = [];
     if (ingress.length > 0 || egress.length === 0) types.push('Ingress');
@@ -333,7 +334,7 @@ function calicoEffect(object: KubeObject, ns: NamespaceFacts): PolicyEffect | un
  */
 export function policyEffectsOn(object: KubeObject, ns: NamespaceFacts): PolicyEffect[] {
   if (!isNetworkPolicyObject(object)) return [];
-  const group = groupOf(String(object.apiVersion));
+  const group = groupOf(inputText(object.apiVersion) ?? '');
   if (group === 'cilium.io') return ciliumEffects(object, ns);
   const effect = group === 'networking.k8s.io' ? kubernetesEffect(object, ns) : calicoEffect(object, ns);
   return effect ? [effect] : [];

@@ -54,6 +54,34 @@ test('servingVerdict', () => {
       [service({ selector: { app: 'api', tier: 'web' } })],
       false,
     ],
+    // no containerPort, but a readiness probe gates traffic to a port
+    [
+      'readiness probe port',
+      workload('Deployment', [
+        { name: 'a', readinessProbe: { httpGet: { path: '/_cluster/health', port: 9200 } } },
+      ]),
+      [],
+      true,
+    ],
+    [
+      'readiness probe tcp',
+      workload('Deployment', [{ name: 'a', readinessProbe: { tcpSocket: { port: 'http' } } }]),
+      [],
+      true,
+    ],
+    // a probe on a metrics port, or an exec probe, is no sign of serving
+    [
+      'readiness probe on metrics',
+      workload('Deployment', [{ name: 'a', readinessProbe: { httpGet: { path: '/', port: 'metrics' } } }]),
+      [],
+      false,
+    ],
+    [
+      'exec probe',
+      workload('Deployment', [{ name: 'a', readinessProbe: { exec: { command: ['true'] } } }]),
+      [],
+      false,
+    ],
     // DaemonSets and Jobs never serve here
     ['daemonset', workload('DaemonSet', [{ name: 'a', ports: [{ containerPort: 53 }] }]), [], false],
     ['job', workload('Job', [{ name: 'a', ports: [{ containerPort: 8080 }] }]), [], false],

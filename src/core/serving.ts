@@ -5,10 +5,11 @@
  *
  * A workload serves when it is a Deployment, StatefulSet, ReplicaSet or Pod (a Pod only if no
  * Job or DaemonSet controls it) and either a container declares a port that is not only for
- * metrics, or a Service in the same namespace selects its pods. Pure: the caller passes the
+ * metrics (or a readiness probe checks a port), or a Service in the same namespace selects its pods. Pure: the caller passes the
  * Services it knows (from the inventory), so files without Services still work from ports.
  */
 import type { ObjectPath } from './finding.ts';
+import { inputText } from './input-text.ts';
 import type { Container } from './pod-spec.ts';
 import type { KubeObject } from './resource.ts';
 import { containersAt, getAt, podMetadataPath } from './workload.ts';
@@ -34,9 +35,12 @@ export interface ContainerPort {
 export function hasServingKind(object: KubeObject): boolean {
   if (!SERVING_KINDS.includes(object.kind)) return false;
   if (object.kind !== 'Pod') return true;
-  const owners = Array.isArray(object.metadata.ownerReferences) ? object.metadata.ownerReferences : [];
-  const owner = owners.find((o) => o?.controller) ?? owners[0];
-  return owner === undefined || SERVING_POD_OWNERS.has(String(owner.kind));
+  // Input may be malformed: entries that are not mappings (`- null`, found by bench/fuzz.ts).
+  const owners = (
+    Array.isArray(object.metadata.ownerReferences) ? object.metadata.ownerReferences : []
+  ).filter((o) => o !== null && typeof o === 'object');
+  const owner = owners.find((o) => o.controller) ?? owners[0];
+  return owner === undefined || SERVING_POD_OWNERS.has(inputText(owner.kind) ?? '');
 }
 
 /** A port that only exposes metrics (`metrics`, `http-metrics`, `prometheus`…): scraping is not serving. */
@@ -52,7 +56,28 @@ export function portsOf(container: Container): ContainerPort[] {
 
 /** Ports other than metrics ports. */
 export function servingPorts(container: Container): ContainerPort[] {
-  return portsOf(container).filter((p) => !isMetricsPort(p));
+  const declared = portsOf(container).filter((p) => !isMetricsPort(p));
+  const probe = readinessProbePort(container);
+  if (!probe || isMetricsPort(probe)) return declared;
+  // A readiness probe gates traffic to a port: the container serves there even when it
+  // declares no containerPort (which is only informational to Kubernetes).
+  const known = portsOf(container).some((p) =>
+    probe.name !== undefined ? p.name === probe.name : p.containerPort === probe.containerPort,
+  );
+  return known ? declared : [...declared, probe];
+}
+
+/** The port a readiness probe checks (httpGet, tcpSocket or grpc), by number or by name. */
+function readinessProbePort(container: Container): ContainerPort | undefined {
+  const probe = asRecord(container.readinessProbe);
+  if (!probe) return undefined;
+  for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
+    const port = asRecord(probe[handler])?.port;
+    if (typeof port === 'number' && Number.isInteger(port) && port > 0) return { containerPort: port };
+    if (typeof port === 'string' && /^\d+$/.test(port)) return { containerPort: Number(port) };
+    if (typeof port === 'string' && port !== '') return { name: port };
+  }
+  return undefined;
 }
 
 function podLabelsOf(object: KubeObject): Record<string, string> {
@@ -70,7 +95,7 @@ export function serviceSelects(service: KubeObject, labels: Record<string, strin
   if (!spec || spec.type === 'ExternalName') return false;
   const selector = asRecord(spec.selector);
   if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels[k] === String(v));
+  return Object.entries(selector).every(([k, v]) => labels[k] === inputText(v));
 }
 
 /** Services in the object's namespace that send traffic to its pods. */
@@ -93,7 +118,7 @@ export interface ServingVerdict {
 
 function describePort(port: ContainerPort): string {
   if (typeof port.name === 'string' && port.name !== '') return `${port.name}/${port.containerPort ?? '?'}`;
-  return String(port.containerPort ?? '?');
+  return inputText(port.containerPort) ?? '?';
 }
 
 /** Whether the workload serves traffic, and why. */
@@ -151,7 +176,7 @@ export function servingContainers(object: KubeObject, services: readonly KubeObj
       if (!resolved || found.has(resolved.index) || (resolved.port && isMetricsPort(resolved.port))) continue;
       const container = containers[resolved.index]?.container;
       if (!container) continue;
-      const reason = `Service ${service.metadata.name ?? ''} (targetPort ${String(target)})`;
+      const reason = `Service ${service.metadata.name ?? ''} (targetPort ${inputText(target) ?? '?'})`;
       const path = at[resolved.index]?.path ?? [];
       found.set(resolved.index, { index: resolved.index, container, path, reason });
     }

@@ -54,7 +54,11 @@ export interface ContainerAt {
   list: 'containers' | 'initContainers';
 }
 
-/** Every container (regular, then init) with its path; entries that are not mappings are skipped. */
+/**
+ * Every container (regular, then init) with its path. Entries that are not mappings, or whose
+ * name is a mapping or a list (`name: {toString: …}`, found by bench/fuzz.ts: every rule's
+ * `String(container.name)` threw), are not containers the API server would take: skipped.
+ */
 export function containersAt(object: KubeObject, options: { init?: boolean } = {}): ContainerAt[] {
   const base = podSpecPath(object.kind);
   const spec = podSpecAt(object);
@@ -67,8 +71,10 @@ export function containersAt(object: KubeObject, options: { init?: boolean } = {
     const items = spec[list];
     if (!Array.isArray(items)) continue;
     items.forEach((c, i) => {
-      if (c !== null && typeof c === 'object' && !Array.isArray(c))
-        out.push({ container: c, path: [...base, list, i], list });
+      if (c === null || typeof c !== 'object' || Array.isArray(c)) return;
+      const name: unknown = (c as { name?: unknown }).name;
+      if (name !== null && typeof name === 'object') return;
+      out.push({ container: c, path: [...base, list, i], list });
     });
   }
   return out;

@@ -75,5 +75,7 @@ export function pathIsEditable(doc: Document, path: ObjectPath): boolean {
     else if (isSeq(node) && typeof key === 'number') node = node.get(key, true);
     else return false;
   }
-  return true;
+  // The last parent counts too: `spec: '-5m'` cannot take `spec.replicas`, nor a list a name.
+  if (isSeq(node)) return typeof path[path.length - 1] === 'number';
+  return node === undefined || node === null || isMap(node);
 }

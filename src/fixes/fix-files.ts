@@ -69,7 +69,17 @@ export async function fixFile(
   if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) {
     return { ...result, refused: 'the file does not parse as YAML cleanly; it is left untouched' };
   }
-  const originalObjects = docs.map((d) => d.toJSON() as unknown);
+  let originalObjects: unknown[];
+  try {
+    originalObjects = docs.map((d) => d.toJSON() as unknown);
+  } catch (error) {
+    // Alias expansion past the parser's safety limit, or an alias to no anchor.
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      ...result,
+      refused: `the file's YAML aliases cannot be expanded safely (${why}); it is left untouched`,
+    };
+  }
   const expected = [...originalObjects];
   const changed = new Set<number>();
   const editsByDocument = new Map<number, Edit[]>();

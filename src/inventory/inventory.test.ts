@@ -5,7 +5,7 @@ import { buildInventory } from './inventory.ts';
 
 const obj = (kind: string, name: string, extra: Record<string, unknown> = {}): KubeObject =>
   ({
-    apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1',
+    apiVersion: kind === 'Pod' || kind === 'Service' ? 'v1' : 'apps/v1',
     kind,
     metadata: { name, namespace: 'shop', ...extra },
   }) as KubeObject;
@@ -42,12 +42,40 @@ test('malformed ownerReferences are ignored, not a crash', () => {
   }
 });
 
-test('a repeated object is recorded as a duplicate and the later one wins', () => {
+test('same-name objects in different files are all kept; relations prefer the nearest copy', () => {
   const inv = buildInventory([
-    { object: obj('Deployment', 'api', { labels: { v: '1' } }), origin: { source: 'a.yaml' } },
-    { object: obj('Deployment', 'api', { labels: { v: '2' } }), origin: { source: 'b.yaml' } },
+    { object: obj('Deployment', 'api', { labels: { v: '1' } }), origin: { source: 'v1/app.yaml' } },
+    { object: obj('Service', 'api'), origin: { source: 'v1/app.yaml' } },
+    { object: obj('Deployment', 'api', { labels: { v: '2' } }), origin: { source: 'v2/app.yaml' } },
+    { object: obj('Service', 'api'), origin: { source: 'v2/app.yaml' } },
+    { object: obj('Service', 'other'), origin: { source: 'shared/svc.yaml' } },
   ]);
-  assert.equal(inv.size, 1);
-  assert.equal(inv.ofKind('Deployment')[0]?.object.metadata.labels?.v, '2');
-  assert.equal(inv.duplicates[0]?.second.source, 'b.yaml');
+  assert.equal(inv.size, 5);
+  assert.deepEqual(
+    inv.ofKind('Deployment').map((e) => e.object.metadata.labels?.v),
+    ['1', '2'],
+  );
+  assert.deepEqual(
+    inv.duplicates.map((d) => [d.ref.kind, d.origins.map((o) => o.source)]),
+    [
+      ['Deployment', ['v1/app.yaml', 'v2/app.yaml']],
+      ['Service', ['v1/app.yaml', 'v2/app.yaml']],
+    ],
+  );
+  const v2 = inv.ofKind('Deployment')[1];
+  assert.ok(v2);
+  // The Service named like v2's own is v2's copy; the unrelated Service is still seen.
+  assert.deepEqual(
+    inv.inNamespace('Service', v2.ref.namespace, v2).map((e) => `${e.ref.name} ${e.origin.source}`),
+    ['api v2/app.yaml', 'other shared/svc.yaml'],
+  );
+  assert.equal(
+    inv.get({ apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'api' }, v2)?.origin.source,
+    'v2/app.yaml',
+  );
+  assert.equal(
+    inv.get({ apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'api' })?.origin.source,
+    'v1/app.yaml',
+  );
+  assert.equal(inv.copiesOf(v2.ref).length, 2);
 });

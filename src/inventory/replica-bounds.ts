@@ -107,7 +107,7 @@ export function targetOf(
   if (!target || typeof target.name !== 'string') return undefined;
   // KEDA's scaleTargetRef defaults its kind to Deployment.
   const kind = typeof target.kind === 'string' ? target.kind : 'Deployment';
-  return inventory.inNamespace(kind, scaler.ref.namespace).find((e) => e.ref.name === target.name);
+  return inventory.inNamespace(kind, scaler.ref.namespace, scaler).find((e) => e.ref.name === target.name);
 }
 
 /** `Deployment/api`, as the target of a scaler names it (the kind defaults to Deployment, as in KEDA). */

@@ -69,7 +69,8 @@ export function pdbsFor(inventory: Inventory, workload: InventoryEntry): Invento
     .filter(
       (pdb) =>
         pdb.ref.namespace === workload.ref.namespace &&
-        selectorMatches(getAt(pdb.object, ['spec', 'selector']), labels),
+        selectorMatches(getAt(pdb.object, ['spec', 'selector']), labels) &&
+        inventory.related(pdb, workload),
     );
 }
 
@@ -80,7 +81,7 @@ export function scalersFor(
   kind: string,
   refField = 'scaleTargetRef',
 ): InventoryEntry[] {
-  return inventory.inNamespace(kind, workload.ref.namespace).filter((s) => {
+  return inventory.inNamespace(kind, workload.ref.namespace, workload).filter((s) => {
     const target = asRecord(getAt(s.object, ['spec', refField]));
     if (!target || target.name !== workload.ref.name) return false;
     // KEDA's scaleTargetRef defaults its kind to Deployment.

@@ -28,6 +28,10 @@ export function renderMarkdown(report: ScanReport): string {
       `> ${report.inputs.errors.length} inputs could not be read: ${report.inputs.errors.map(cell).join('; ')}`,
     );
   }
+  if (report.inputs.notes.length > 0) {
+    out.push('');
+    for (const note of report.inputs.notes) out.push(`> note: ${cell(note)}`);
+  }
   for (const severity of [...SEVERITIES].reverse()) {
     const findings = report.findings.filter((f) => f.severity === severity);
     if (findings.length === 0) continue;

@@ -4,7 +4,7 @@ import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { ScanReport } from './report.ts';
 import { renderSarif } from './sarif.ts';
-import { renderTable } from './table.ts';
+import { type GroupBy, renderTable } from './table.ts';
 
 export const FORMATS = ['table', 'json', 'yaml', 'sarif', 'junit', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -16,7 +16,15 @@ export function isFormat(value: string): value is Format {
 export function render(
   format: Format,
   report: ScanReport,
-  context: { cwd: string; color: boolean; showExempted?: boolean; summary?: boolean },
+  context: {
+    cwd: string;
+    color: boolean;
+    showExempted?: boolean;
+    summary?: boolean;
+    width?: number;
+    groupBy?: GroupBy;
+    quiet?: boolean;
+  },
 ): string {
   switch (format) {
     case 'table':
@@ -24,6 +32,9 @@ export function render(
         color: context.color,
         ...(context.showExempted !== undefined ? { showExempted: context.showExempted } : {}),
         ...(context.summary !== undefined ? { summary: context.summary } : {}),
+        ...(context.width !== undefined ? { width: context.width } : {}),
+        ...(context.groupBy !== undefined ? { groupBy: context.groupBy } : {}),
+        ...(context.quiet !== undefined ? { quiet: context.quiet } : {}),
       });
     case 'json':
       return renderJson(report);

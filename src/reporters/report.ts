@@ -27,6 +27,8 @@ export interface ScanReport {
   score: number;
   rules: RuleInfo[];
   failOn?: Severity;
+  /** Findings left out of `findings` by `--min-severity` (still counted in score and --fail-on). */
+  hiddenBelow?: { severity: Severity; count: number };
   /** 1-based line of a finding's path in its file, when it could be located. */
   lines?: Map<Finding, number>;
 }

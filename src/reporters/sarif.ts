@@ -4,7 +4,7 @@
  * it could be found), logical locations naming the object, exempted findings as suppressions.
  */
 import { relative } from 'node:path';
-import type { Finding } from '../core/finding.ts';
+import { environmentPresence, type Finding } from '../core/finding.ts';
 import type { Severity } from '../core/severity.ts';
 import { findingFile, findingLine } from './finding-view.ts';
 import type { ScanReport } from './report.ts';
@@ -57,11 +57,12 @@ export function renderSarif(report: ScanReport, cwd: string): string {
     const file = findingFile(f);
     const line = findingLine(report, f);
     const objectName = `${f.ref.kind}/${f.ref.namespace ? `${f.ref.namespace}/` : ''}${f.ref.name}`;
+    const presence = environmentPresence(f);
     return {
       ruleId: f.ruleId,
       ruleIndex: ruleIndex.get(f.ruleId),
       level: LEVEL[f.severity],
-      message: { text: `${objectName}: ${f.message}` },
+      message: { text: `${objectName}: ${f.message}${presence ? ` (${presence})` : ''}` },
       locations: [
         {
           ...(file
@@ -80,6 +81,16 @@ export function renderSarif(report: ScanReport, cwd: string): string {
           ],
         },
       ],
+      ...(f.environments || f.origin?.rendered
+        ? {
+            properties: {
+              ...(f.origin?.rendered ? { rendered: f.origin.rendered } : {}),
+              ...(f.environments
+                ? { environments: f.environments.in, notInEnvironments: f.environments.notIn }
+                : {}),
+            },
+          }
+        : {}),
       // Stable across runs and line moves: rule, object and container.
       partialFingerprints: {
         'hindsight/v1': `${f.ruleId}:${objectName}:${f.container ?? ''}:${f.messageId ?? ''}`,
@@ -118,10 +129,10 @@ export function renderSarif(report: ScanReport, cwd: string): string {
         invocations: [
           {
             executionSuccessful: report.inputs.errors.length === 0,
-            toolExecutionNotifications: report.inputs.errors.map((e) => ({
-              level: 'error',
-              message: { text: e },
-            })),
+            toolExecutionNotifications: [
+              ...report.inputs.errors.map((e) => ({ level: 'error', message: { text: e } })),
+              ...report.inputs.notes.map((n) => ({ level: 'note', message: { text: n } })),
+            ],
           },
         ],
       },

@@ -6,6 +6,17 @@ export interface Origin {
   document?: number;
   /** 1-based line of the document's first line, when the source is a text file. */
   line?: number;
+  /**
+   * The render that produced the object, when it is not a plain manifest: `helm template
+   * charts/api -f charts/api/values-prod.yaml`, `kubectl kustomize deploy/overlays/prod`. `source`
+   * then names the template or base resource file it came from, which `fix` does not edit.
+   */
+  rendered?: string;
+  /**
+   * The environment of a per-environment render (`--values-matrix`): the values file's base
+   * name, `values-prod.yaml` → `prod`. Each environment is analysed as its own inventory.
+   */
+  environment?: string;
 }
 
 export function formatOrigin(origin: Origin): string {

@@ -55,7 +55,9 @@ function record(value: unknown): Record<string, unknown> {
  * ReplicaSet is counted through its owner, even when a snapshot lacks the owner object.
  */
 function isTopLevel(entry: InventoryEntry): boolean {
-  return !entry.object.metadata.ownerReferences?.some((r) => r.controller);
+  // Input may be malformed: ownerReferences that is not a list, or entries that are not mappings.
+  const owners: unknown = entry.object.metadata.ownerReferences;
+  return !(Array.isArray(owners) && owners.some((r) => (r as { controller?: unknown } | null)?.controller));
 }
 
 export function summarizeInventory(inventory: Inventory): InventorySummary {

@@ -409,7 +409,7 @@ function computeSpotVerdict(
 ): SpotVerdict {
   const object = entry.object;
   const spec = podSpecAt(object);
-  const services = inventory.inNamespace('Service', entry.ref.namespace).map((s) => s.object);
+  const services = inventory.inNamespace('Service', entry.ref.namespace, entry).map((s) => s.object);
   const serving = servingVerdict(object, services).serving;
   const workloadClass = classify(object, serving);
   const controlled = object.kind === 'Pod' && controllerOwnerKind(object) !== undefined;

@@ -31,7 +31,22 @@ import { loadClusterCertificates } from '../../sources/tls/load-cluster-certific
 import { type EndpointSpec, parseEndpointSpec, probeEndpoint } from '../../sources/tls/probe-endpoint.ts';
 import { readCertificatePaths } from '../../sources/tls/read-certificate-paths.ts';
 import { unknownConfigChecks } from '../catalog.ts';
+import {
+  type ClusterFlagValues,
+  clusterConnection,
+  contextOption,
+  execTimeoutOption,
+  kubeconfigOption,
+  namespaceOption,
+  requestTimeoutOption,
+} from '../cluster-flags.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import {
+  maxFileSizeOption,
+  maxInputSizeOption,
+  type ReadLimitFlagValues,
+  readLimits,
+} from '../read-limit-flags.ts';
 import { parseReportSpecs } from '../report-specs.ts';
 import { packageVersion } from '../version.ts';
 import { writeFileAtomic } from '../write-file.ts';
@@ -41,7 +56,7 @@ export const CERT_FORMATS = [...FORMATS, 'timeline', 'prometheus', 'prometheusru
 /** One output format of `certs`. */
 export type CertFormat = (typeof CERT_FORMATS)[number];
 
-interface CertsOptions {
+interface CertsOptions extends ClusterFlagValues, ReadLimitFlagValues {
   output: CertFormat;
   report: string[];
   failOn?: string;
@@ -55,9 +70,6 @@ interface CertsOptions {
   apiServer: boolean;
   cluster: boolean;
   showExempted?: boolean;
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -104,16 +116,21 @@ export function registerCerts(program: Command, io: CliIo, setExit: (code: ExitC
       collect,
       [],
     )
-    .option('--timeout <duration>', 'TLS handshake timeout per endpoint', '5s')
+    .option(
+      '--timeout <duration>',
+      'limit of each TLS probe (--endpoint, and the API server): TCP connect and handshake',
+      '5s',
+    )
     .option('--no-api-server', "do not probe the current context's API server (live cluster)")
     .option('--no-cluster', 'with no paths, read no cluster: probe only the --endpoint values')
     .option('--show-exempted', 'list exempted findings with their reasons (table output)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context to read')
-    .option(
-      '-n, --namespace <name>',
-      'only Secrets, ConfigMaps and Certificates in this namespace (live cluster)',
-    )
+    .addOption(kubeconfigOption())
+    .addOption(contextOption('kubeconfig context to read'))
+    .addOption(namespaceOption('only Secrets, ConfigMaps and Certificates in this namespace (live cluster)'))
+    .addOption(requestTimeoutOption())
+    .addOption(execTimeoutOption())
+    .addOption(maxFileSizeOption('; certificate and kubeconfig files: 8Mi'))
+    .addOption(maxInputSizeOption())
     .addHelpText(
       'after',
       [
@@ -129,6 +146,21 @@ export function registerCerts(program: Command, io: CliIo, setExit: (code: ExitC
     .action(async (paths: string[], opts: CertsOptions) => {
       setExit(await runCerts(paths, opts, io));
     });
+}
+
+/** `--max-file-size` sets every file's limit; without it certificates and kubeconfigs keep 8 MiB. */
+function certificateReadLimits(opts: CertsOptions): {
+  maxManifestFileBytes?: number;
+  maxCertificateFileBytes?: number;
+  maxInputBytes?: number;
+} {
+  const { maxFileBytes, maxInputBytes } = readLimits(opts);
+  return {
+    ...(maxFileBytes !== undefined
+      ? { maxManifestFileBytes: maxFileBytes, maxCertificateFileBytes: maxFileBytes }
+      : {}),
+    ...(maxInputBytes !== undefined ? { maxInputBytes } : {}),
+  };
 }
 
 function durationOption(flag: string, value: string): number {
@@ -149,15 +181,13 @@ async function discover(
   const discovery = live
     ? await loadClusterCertificates({
         env: io.env,
-        ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-        ...(opts.context ? { context: opts.context } : {}),
-        ...(opts.namespace ? { namespace: opts.namespace } : {}),
+        ...clusterConnection(opts),
         probeApiServer: opts.apiServer,
         timeoutMs,
         onWarning: (line) => io.stderr(`warning: ${line}\n`),
       })
     : paths.length > 0
-      ? await readCertificatePaths(paths, { stdin: io.stdin })
+      ? await readCertificatePaths(paths, { stdin: io.stdin, ...certificateReadLimits(opts) })
       : emptyDiscovery();
   await Promise.all(
     endpoints.map((spec) => probeEndpoint(spec, { timeoutMs, purpose: 'endpoint' }, discovery)),
@@ -178,6 +208,8 @@ async function runCerts(paths: string[], opts: CertsOptions, io: CliIo): Promise
     );
   const cliffWindowMs = durationOption('--cliff-window', opts.cliffWindow);
   const timeoutMs = durationOption('--timeout', opts.timeout);
+  clusterConnection(opts); // a malformed --request-timeout or --exec-timeout fails before any work
+  readLimits(opts); // so does a malformed --max-file-size or --max-input-size
   const expectValidityMs =
     opts.expectValidity !== undefined ? durationOption('--expect-validity', opts.expectValidity) : undefined;
   const endpoints = opts.endpoint.map((e) => parseEndpointSpec(e));

@@ -21,6 +21,7 @@ import { currentCapacity, type Resizes, scenarioDemand } from '../../analyzers/c
 import type { UnitPrices } from '../../analyzers/rightsizing/backtest.ts';
 import { type SpotVerdict, spotVerdict } from '../../analyzers/spot/verdict.ts';
 import { describeError, SourceError, UsageError } from '../../core/errors.ts';
+import { parseQuantity } from '../../core/quantity.ts';
 import { buildInventory, type Inventory, type InventoryEntry } from '../../inventory/inventory.ts';
 import { owningWorkload, type WorkloadIdentity } from '../../inventory/owning-workload.ts';
 import { renderCostHtml } from '../../reporters/cost/cost-html.ts';
@@ -29,7 +30,19 @@ import { renderCostMarkdown, renderCostTable } from '../../reporters/cost/cost-t
 import { percent, usd } from '../../reporters/cost/format.ts';
 import { loadCluster } from '../../sources/cluster/load-cluster.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
-import { createPrometheusClient } from '../../sources/prometheus/client.ts';
+import {
+  createPrometheusClient,
+  DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES,
+} from '../../sources/prometheus/client.ts';
+import {
+  type ClusterFlagValues,
+  clusterConnection,
+  contextOption,
+  execTimeoutOption,
+  kubeconfigOption,
+  namespaceOption,
+  requestTimeoutOption,
+} from '../cluster-flags.ts';
 import { applyRequestPatches } from '../cost/apply-requests.ts';
 import { writeGenerated } from '../cost/generate.ts';
 import { type RightsizingRun, runRightsizing } from '../cost/rightsizing-run.ts';
@@ -44,7 +57,7 @@ type CostFormat = (typeof COST_FORMATS)[number];
 /** OpenCost's default prices, for inputs with no priced node (manifests alone). */
 const DEFAULT_UNIT_PRICES: UnitPrices = { cpuCoreHour: 0.031611, memoryGiBHour: 0.004237 };
 
-interface CostOptions {
+interface CostOptions extends ClusterFlagValues {
   output: CostFormat;
   report: string[];
   prometheus?: string;
@@ -53,6 +66,7 @@ interface CostOptions {
   prometheusCa?: string;
   prometheusInsecure?: boolean;
   prometheusTimeout: string;
+  prometheusMaxResponseSize: string;
   window: string;
   end?: string;
   prices?: string;
@@ -66,9 +80,6 @@ interface CostOptions {
   clusterName: string;
   applyRequests: string[];
   dryRun?: boolean;
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -102,7 +113,16 @@ export function registerCost(program: Command, io: CliIo, setExit: (code: ExitCo
     .option('--prometheus-token-file <file>', 'file holding a bearer token, read for every request')
     .option('--prometheus-ca <file>', 'CA bundle for Prometheus TLS')
     .option('--prometheus-insecure', 'skip TLS verification of Prometheus')
-    .option('--prometheus-timeout <duration>', 'timeout of one Prometheus request', '60s')
+    .option(
+      '--prometheus-timeout <duration>',
+      'deadline of one Prometheus query, retries included (a query that times out is not retried)',
+      '60s',
+    )
+    .option(
+      '--prometheus-max-response-size <size>',
+      'largest Prometheus answer read, decompressed (e.g. 256Mi, 1Gi); past it the query fails',
+      `${DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES / 2 ** 20}Mi`,
+    )
     .option('--window <duration>', 'history to read, ending at --end', '14d')
     .option('--end <time>', 'end of the history window (RFC 3339; default now)')
     .option(
@@ -136,9 +156,11 @@ export function registerCost(program: Command, io: CliIo, setExit: (code: ExitCo
       [],
     )
     .option('--dry-run', 'with --apply-requests: print the diff, write nothing')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context to read')
-    .option('-n, --namespace <name>', 'only this namespace (live cluster and Prometheus)')
+    .addOption(kubeconfigOption())
+    .addOption(contextOption('kubeconfig context to read'))
+    .addOption(namespaceOption('only this namespace (live cluster and Prometheus)'))
+    .addOption(requestTimeoutOption())
+    .addOption(execTimeoutOption())
     .addHelpText(
       'after',
       [
@@ -237,6 +259,12 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
   const timeoutMs = parseDuration(opts.prometheusTimeout);
   if (!timeoutMs)
     throw new UsageError(`--prometheus-timeout ${opts.prometheusTimeout}: expected a duration like 60s`);
+  const maxResponseBytes = parseQuantity(opts.prometheusMaxResponseSize);
+  if (maxResponseBytes === undefined || maxResponseBytes < 1024)
+    throw new UsageError(
+      `--prometheus-max-response-size ${opts.prometheusMaxResponseSize}: expected a size such as 128Mi or 1Gi`,
+    );
+  const connection = clusterConnection(opts);
   const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
   const end = opts.end ? new Date(opts.end) : now;
   if (Number.isNaN(end.getTime()))
@@ -265,9 +293,7 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
   const loaded = live
     ? await loadCluster({
         env: io.env,
-        ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-        ...(opts.context ? { context: opts.context } : {}),
-        ...(opts.namespace ? { namespace: opts.namespace } : {}),
+        ...connection,
         onWarning: (line) => io.stderr(`warning: ${line}\n`),
       })
     : await loadManifests(paths, { stdin: io.stdin });
@@ -288,6 +314,8 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
     const client = createPrometheusClient({
       url: promUrl,
       timeoutMs,
+      totalTimeoutMs: timeoutMs,
+      maxResponseBytes,
       ...(token ? { bearerToken: token } : {}),
       ...(opts.prometheusTokenFile ? { bearerTokenFile: resolve(io.cwd, opts.prometheusTokenFile) } : {}),
       ...(opts.prometheusCa ? { caFile: resolve(io.cwd, opts.prometheusCa) } : {}),

@@ -10,8 +10,14 @@ import { ALL_RULES, RULES } from '../../rules/registry.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { formatOrigin } from '../../sources/origin.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import {
+  maxFileSizeOption,
+  maxInputSizeOption,
+  type ReadLimitFlagValues,
+  readLimits,
+} from '../read-limit-flags.ts';
 
-interface FixOptions {
+interface FixOptions extends ReadLimitFlagValues {
   dryRun?: boolean;
   force?: boolean;
   rule: string[];
@@ -32,6 +38,8 @@ export function registerFix(program: Command, io: CliIo, setExit: (code: ExitCod
       [],
     )
     .option('--config <file>', 'config file (default: .hindsight.yaml in the current directory, if present)')
+    .addOption(maxFileSizeOption())
+    .addOption(maxInputSizeOption())
     .addHelpText(
       'after',
       '\nExamples:\n  hindsight fix --dry-run apps/\n  hindsight fix --rule container-runs-as-root apps/payments',
@@ -50,7 +58,7 @@ async function runFix(paths: string[], opts: FixOptions, io: CliIo): Promise<Exi
     ...(opts.config ? { file: resolve(io.cwd, opts.config) } : {}),
   });
   // Charts and kustomizations are passed over: their rendered objects are not in any file to edit.
-  const loaded = await loadManifests(paths, { renderedInputs: 'skip' });
+  const loaded = await loadManifests(paths, { renderedInputs: 'skip', ...readLimits(opts) });
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)} (not fixed)\n`);
   for (const note of loaded.notes) if (note.includes('left alone')) io.stderr(`note: ${note}\n`);
   const rules = opts.rule.length > 0 ? ALL_RULES.filter((r) => opts.rule.includes(r.id)) : ALL_RULES;

@@ -1,27 +1,46 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { summarizeInventory } from '../../analyzers/inventory/summarize.ts';
 import { loadConfig } from '../../config/config.ts';
 import { describeError, UsageError } from '../../core/errors.ts';
 import { LESSONS } from '../../core/lesson.ts';
+import { formatRef } from '../../core/resource.ts';
 import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/severity.ts';
-import { runRules } from '../../engine/run-rules.ts';
-import { buildInventory } from '../../inventory/inventory.ts';
+import { runRulesByEnvironment } from '../../engine/run-environments.ts';
 import { FORMATS, type Format, render } from '../../reporters/render.ts';
 import { ruleInfo, type ScanReport } from '../../reporters/report.ts';
+import { GROUP_BY, type GroupBy } from '../../reporters/table.ts';
 import { ruleReadme } from '../../rules/docs.ts';
 import { ALL_RULES } from '../../rules/registry.ts';
 import { loadCluster, loadHelmReleaseSecrets } from '../../sources/cluster/load-cluster.ts';
+import { expandValuesMatrix } from '../../sources/helm/values-matrix.ts';
 import { expandHelmReleases } from '../../sources/helm-releases/decode-release.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { locateFindings } from '../../sources/manifests/locate.ts';
+import { formatOrigin } from '../../sources/origin.ts';
 import { ALL_CHECK_IDS, unknownConfigChecks } from '../catalog.ts';
-import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import {
+  type ClusterFlagValues,
+  clusterConnection,
+  contextOption,
+  execTimeoutOption,
+  kubeconfigOption,
+  namespaceOption,
+  requestTimeoutOption,
+} from '../cluster-flags.ts';
+import { type CliIo, EXIT, type ExitCode, outputWidth } from '../io.ts';
+import {
+  maxFileSizeOption,
+  maxInputSizeOption,
+  type ReadLimitFlagValues,
+  readLimits,
+} from '../read-limit-flags.ts';
 import { parseReportSpecs } from '../report-specs.ts';
 import { packageVersion } from '../version.ts';
 import { writeFileAtomic } from '../write-file.ts';
 
-interface ScanOptions {
+interface ScanOptions extends ClusterFlagValues, ReadLimitFlagValues {
   output: Format;
   report: string[];
   failOn?: string;
@@ -30,10 +49,15 @@ interface ScanOptions {
   showExempted?: boolean;
   helmReleases?: boolean;
   summary: boolean;
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
   allNamespaces?: boolean;
+  chart: string[];
+  values: string[];
+  set: string[];
+  releaseName?: string;
+  valuesMatrix?: string;
+  groupBy: GroupBy;
+  minSeverity?: string;
+  quiet?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -70,16 +94,62 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: ExitCo
     )
     .option('--show-exempted', 'list exempted findings with their reasons (table output)')
     .option('--no-summary', 'leave the inventory summary out of the table output')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context to scan')
-    .option('-n, --namespace <name>', 'only this namespace (live cluster)')
+    .addOption(
+      new Option('--group-by <what>', 'table output: group findings by namespace, object or rule')
+        .choices([...GROUP_BY])
+        .default('namespace'),
+    )
+    .addOption(
+      new Option(
+        '--min-severity <severity>',
+        'show only findings at or above this severity (every output; the score and --fail-on still count all)',
+      ).choices([...SEVERITIES]),
+    )
+    .option('-q, --quiet', 'table output: findings and one count line only; no notes on stderr')
+    .addOption(kubeconfigOption())
+    .addOption(contextOption('kubeconfig context to scan'))
+    .addOption(
+      namespaceOption(
+        'only this namespace: on the live cluster, and in files (objects of other namespaces are left out); the release namespace of Helm charts',
+      ),
+    )
     .option('-A, --all-namespaces', 'all namespaces (live cluster; the default)')
+    .addOption(requestTimeoutOption())
+    .addOption(execTimeoutOption())
+    .addOption(maxFileSizeOption())
+    .addOption(maxInputSizeOption())
+    .option(
+      '--chart <dir>',
+      'a Helm chart to render with your helm and scan (repeatable; or give its directory as a path)',
+      collect,
+      [],
+    )
+    .option(
+      '-f, --values <file>',
+      'Helm values file for the charts, as helm template -f (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--set <key=value>',
+      'Helm value for the charts, as helm template --set (repeatable)',
+      collect,
+      [],
+    )
+    .option('--release-name <name>', 'Helm release name for the charts (default: the chart name)')
+    .option(
+      '--values-matrix <dir-or-glob>',
+      "one render per values file, each an environment named by its file (values-prod.yaml: prod), e.g. 'charts/api/values-*.yaml'",
+    )
     .addHelpText(
       'after',
       [
         '',
         'Examples:',
         '  hindsight scan examples/repo',
+        '  hindsight scan charts/api -f charts/api/values-prod.yaml      # a Helm chart, rendered with your helm',
+        "  hindsight scan charts/api --values-matrix 'charts/api/values-*.yaml'",
+        '  hindsight scan deploy/overlays/prod                            # a kustomization, built with your kubectl',
         '  helm template ./chart | hindsight scan -',
         '  kubectl get all,pdb,hpa -A -o json > snap.json && hindsight scan snap.json',
         '  hindsight scan --context prod --fail-on high --report sarif=hindsight.sarif --report junit=hindsight.xml',
@@ -90,13 +160,27 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: ExitCo
     });
 }
 
-async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<ExitCode> {
+async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo): Promise<ExitCode> {
+  for (const chart of opts.chart) {
+    if (!existsSync(join(chart, 'Chart.yaml'))) throw new UsageError(`--chart ${chart}: no Chart.yaml there`);
+  }
+  const paths = [...givenPaths, ...opts.chart];
   const live = paths.length === 0;
-  if (!live && (opts.context || opts.namespace)) {
+  if (!live && opts.context) {
     throw new UsageError(
-      '--context and --namespace apply to live clusters; give either paths or a context, not both',
+      '--context and --namespace apply to live clusters (--namespace also to Helm charts); give either paths or a context, not both',
     );
   }
+  const helmFlags = [
+    ...(opts.values.length > 0 ? ['-f/--values'] : []),
+    ...(opts.set.length > 0 ? ['--set'] : []),
+    ...(opts.releaseName ? ['--release-name'] : []),
+    ...(opts.valuesMatrix ? ['--values-matrix'] : []),
+  ];
+  if (live && helmFlags.length > 0)
+    throw new UsageError(
+      `${helmFlags.join(', ')} apply to Helm charts: give a chart directory (or --chart DIR)`,
+    );
   const reports = parseReportSpecs(opts.report, FORMATS);
   const { config, source: configSource } = await loadConfig({
     cwd: io.cwd,
@@ -109,22 +193,49 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
   if (targetVersion !== undefined && !/^\d+\.\d+$/.test(targetVersion)) {
     throw new UsageError(`--target-version ${targetVersion}: expected a minor version such as 1.35`);
   }
+  const environments = opts.valuesMatrix ? await expandValuesMatrix(opts.valuesMatrix) : undefined;
 
+  const connection = clusterConnection(opts);
+  const limits = readLimits(opts);
   const progress = live && io.isTty ? startProgress(io) : undefined;
   const clusterLoader = opts.helmReleases ? loadHelmReleaseSecrets : loadCluster;
   const loaded = live
     ? await clusterLoader({
         env: io.env,
-        ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-        ...(opts.context ? { context: opts.context } : {}),
-        ...(opts.namespace ? { namespace: opts.namespace } : {}),
+        ...connection,
         onWarning: (line) => {
           progress?.clear();
           io.stderr(`warning: ${line}\n`);
         },
         ...(progress ? { onProgress: progress.update } : {}),
       }).finally(() => progress?.stop())
-    : await loadManifests(paths, { stdin: io.stdin });
+    : await loadManifests(paths, {
+        stdin: io.stdin,
+        ...limits,
+        env: io.env,
+        helm: {
+          valuesFiles: opts.values,
+          set: opts.set,
+          ...(opts.releaseName ? { releaseName: opts.releaseName } : {}),
+          ...(opts.namespace ? { namespace: opts.namespace } : {}),
+          ...(targetVersion ? { kubeVersion: `${targetVersion}.0` } : {}),
+          ...(environments ? { environments } : {}),
+        },
+      });
+  if (!live && !loaded.rendered?.charts && helmFlags.length > 0) {
+    throw new UsageError(`${helmFlags.join(', ')} apply to Helm charts, and ${paths.join(' ')} has none`);
+  }
+  let outsideNamespace = 0;
+  if (!live && opts.namespace) {
+    // As kubectl -n: objects of other namespaces are left out; objects without one stay (they
+    // land in whatever namespace they are applied to), and so do cluster-scoped ones.
+    const before = loaded.objects.length;
+    loaded.objects = loaded.objects.filter(({ object }) => {
+      const ns: unknown = object.metadata?.namespace;
+      return typeof ns !== 'string' || ns === '' || ns === opts.namespace;
+    });
+    outsideNamespace = before - loaded.objects.length;
+  }
   if (opts.helmReleases) {
     const expanded = expandHelmReleases(loaded.objects.map((o) => o.object));
     loaded.objects = expanded.objects;
@@ -134,22 +245,43 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
     );
   }
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)}\n`);
-  for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
-  const inventory = buildInventory(loaded.objects);
-  for (const d of inventory.duplicates) {
-    io.stderr(
-      `warning: ${d.ref.kind} ${d.ref.namespace ? `${d.ref.namespace}/` : ''}${d.ref.name} appears twice (${d.first.source}, ${d.second.source}); the later one is used\n`,
-    );
+  if (!opts.quiet) for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
+  if (!live && loaded.objects.length === 0) {
+    // Nothing read is never a clean scan: "0 objects, score 100" would pass any CI gate.
+    const why =
+      loaded.errors.length > 0
+        ? `${loaded.errors.length} unreadable input${loaded.errors.length === 1 ? '' : 's'}, above`
+        : outsideNamespace > 0
+          ? `all ${outsideNamespace} objects are in other namespaces than --namespace ${opts.namespace}`
+          : 'no manifests, charts or kustomizations in it';
+    throw new UsageError(`nothing to scan: no Kubernetes objects read from ${paths.join(' ')} (${why})`);
   }
 
   const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
-  const result = runRules(inventory, {
+  const result = runRulesByEnvironment(loaded.objects, {
     rules: ALL_RULES,
     config,
     now,
     otherCheckIds: ALL_CHECK_IDS,
     ...(targetVersion ? { targetVersion } : {}),
   });
+  const inventory = result.inventory;
+  if (result.environments.length > 1) {
+    io.stderr(
+      `note: ${result.environments.length} environments (${result.environments.join(', ')}), each scanned as its own inventory; the summary shows ${result.environments[0]}\n`,
+    );
+  }
+  const duplicateNotes = result.duplicates.map(
+    (d) =>
+      `${formatRef(d.ref)} is defined ${d.origins.length} times (${d.origins.map(formatOrigin).join(', ')}): each copy is scanned; Services, PDBs, autoscalers and ServiceAccounts are matched to the copy in the same file or directory`,
+  );
+  if (!opts.quiet) for (const note of duplicateNotes) io.stderr(`note: ${note}\n`);
+
+  // --min-severity is for reading: the score and --fail-on still count every finding.
+  const minSeverity = opts.minSeverity && isSeverity(opts.minSeverity) ? opts.minSeverity : undefined;
+  const shown = minSeverity
+    ? result.findings.filter((f) => atLeast(f.severity, minSeverity))
+    : result.findings;
   const report: ScanReport = {
     tool: { name: 'hindsight', version: packageVersion() },
     generatedAt: now.toISOString(),
@@ -158,12 +290,15 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
       files: loaded.files,
       objects: loaded.objects.length,
       errors: loaded.errors.map(describeError),
-      notes: loaded.notes,
+      notes: [...loaded.notes, ...duplicateNotes],
     },
     summary: summarizeInventory(inventory),
-    findings: result.findings,
+    findings: shown,
     exempted: result.exempted,
     score: result.score,
+    ...(minSeverity && shown.length < result.findings.length
+      ? { hiddenBelow: { severity: minSeverity, count: result.findings.length - shown.length } }
+      : {}),
     rules: ALL_RULES.map((r) =>
       ruleInfo({ ...r, lesson: LESSONS[r.lesson] }, result.stats.get(r.id), ruleReadme(r.id)),
     ),
@@ -175,15 +310,18 @@ async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<E
     opts.output === 'yaml' ||
     opts.output === 'markdown' ||
     reports.length > 0;
-  if (needsLines) report.lines = await locateFindings([...result.findings, ...result.exempted]);
+  if (needsLines) report.lines = await locateFindings([...shown, ...result.exempted]);
 
   const context = {
     cwd: io.cwd,
     color: io.isTty && !io.env.NO_COLOR,
     ...(opts.showExempted ? { showExempted: true } : {}),
     summary: opts.summary,
+    groupBy: opts.groupBy,
+    ...(opts.quiet ? { quiet: true } : {}),
+    ...(outputWidth(io) !== undefined ? { width: outputWidth(io) as number } : {}),
   };
-  if (opts.output === 'table') {
+  if (opts.output === 'table' && !opts.quiet) {
     const from = live ? 'live cluster' : `${loaded.files} file${loaded.files === 1 ? '' : 's'}`;
     io.stdout(`Scanned ${from}: ${loaded.objects.length} objects, ${loaded.errors.length} unreadable\n\n`);
   }

@@ -5,14 +5,20 @@ import { describeError } from '../../core/errors.ts';
 import { loadCluster } from '../../sources/cluster/load-cluster.ts';
 import type { LoadResult } from '../../sources/manifests/load-manifests.ts';
 import { snapshotMetadata } from '../../sources/snapshot/snapshot-marker.ts';
+import {
+  type ClusterFlagValues,
+  clusterConnection,
+  contextOption,
+  execTimeoutOption,
+  kubeconfigOption,
+  namespaceOption,
+  requestTimeoutOption,
+} from '../cluster-flags.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import { writeFileAtomic } from '../write-file.ts';
 
-interface SnapshotOptions {
+interface SnapshotOptions extends ClusterFlagValues {
   output?: string;
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
 }
 
 export function registerSnapshot(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
@@ -22,9 +28,11 @@ export function registerSnapshot(program: Command, io: CliIo, setExit: (code: Ex
       'save the live cluster (spec, status and events of every kind hindsight reads) as one JSON List to scan offline',
     )
     .option('-f, --file <path>', 'write to this file (default: stdout)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('-n, --namespace <name>', 'only this namespace')
+    .addOption(kubeconfigOption())
+    .addOption(contextOption('kubeconfig context'))
+    .addOption(namespaceOption('only this namespace'))
+    .addOption(requestTimeoutOption())
+    .addOption(execTimeoutOption())
     .addHelpText(
       'after',
       '\nSecrets and ConfigMaps are saved as metadata only, without last-applied-configuration; values that look like\nkeys, tokens or passwords in annotations, environment variables and arguments are replaced: no secret value\never leaves the cluster. The file is written only when the snapshot is complete; a partial one (exit 3) is\nmarked partial inside and never replaces an existing file (it goes beside it as NAME.partial.json).\n\nExample:\n  hindsight snapshot --context prod -f prod.json && hindsight scan prod.json',
@@ -32,9 +40,7 @@ export function registerSnapshot(program: Command, io: CliIo, setExit: (code: Ex
     .action(async (opts: SnapshotOptions & { file?: string }) => {
       const loaded = await loadCluster({
         env: io.env,
-        ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-        ...(opts.context ? { context: opts.context } : {}),
-        ...(opts.namespace ? { namespace: opts.namespace } : {}),
+        ...clusterConnection(opts),
         onWarning: (line) => io.stderr(`warning: ${line}\n`),
       });
       for (const e of loaded.errors) io.stderr(`error: ${describeError(e)}\n`);

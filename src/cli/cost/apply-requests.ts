@@ -31,7 +31,7 @@ export async function applyRequestPatches(
     result.refused++;
     return result;
   }
-  const loaded = await loadManifests(paths);
+  const loaded = await loadManifests(paths, { renderedInputs: 'skip' });
   for (const error of loaded.errors) result.messages.push(`error: ${describeError(error)} (not patched)`);
   const recs = new Map<string, ContainerRecommendation[]>();
   for (const r of recommendations) {

@@ -99,6 +99,50 @@ test('container-cpu-limit-throttles', () => {
   }
 });
 
+test('container-cpu-limit-throttles: each container is judged on its own port, not the first one', () => {
+  const object = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'shop' },
+    spec: {
+      template: {
+        metadata: { labels: { app: 'api' } },
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              image: 'web:1',
+              ports: [{ name: 'http', containerPort: 8080 }],
+              resources: { requests: { cpu: '1' }, limits: { cpu: '2' } },
+            },
+            {
+              name: 'log-shipper',
+              image: 'shipper:1',
+              resources: { requests: { cpu: '1' }, limits: { cpu: '2' } },
+            },
+            {
+              name: 'admin',
+              image: 'admin:1',
+              ports: [{ containerPort: 9000 }],
+              resources: { requests: { cpu: '1' }, limits: { cpu: '2' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+  assert.deepEqual(
+    checkRule(rule, [object])
+      .map((f) => [f.container, f.messageId, f.message.match(/\((port [^)]+)\)/)?.[1]])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    [
+      ['admin', 'servingLimit', 'port 9000'],
+      ['log-shipper', 'limit', undefined],
+      ['web', 'servingLimit', 'port http/8080'],
+    ],
+  );
+});
+
 test('container-cpu-limit-throttles: the fix keeps the request', () => {
   const [withRequest] = checkRule(rule, [deployment({ requests: { cpu: '500m' }, limits: { cpu: '500m' } })]);
   assert.deepEqual(withRequest?.fix?.edits, [

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Edit } from '../../core/finding.ts';
 import { formatCpu, parseQuantity } from '../../core/quantity.ts';
 import { declared, limitRangeDefaults, longRunningContainers } from '../../core/resource-defaulting.ts';
-import { servingVerdict } from '../../core/serving.ts';
+import { servingContainers } from '../../core/serving.ts';
 import { getAt } from '../../core/workload.ts';
 import { speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { defineRule } from '../define-rule.ts';
@@ -44,9 +44,10 @@ export default defineRule<z.infer<typeof Options>>({
       ctx.inventory.ofKind('LimitRange').map((e) => e.object),
       namespace,
     ).limits.has('cpu');
-    const serving = servingVerdict(
+    // Each container is judged on its own traffic: a sidecar beside a web server does not serve.
+    const serving = servingContainers(
       entry.object,
-      ctx.inventory.inNamespace('Service', entry.ref.namespace).map((e) => e.object),
+      ctx.inventory.inNamespace('Service', entry.ref.namespace, entry).map((e) => e.object),
     );
 
     for (const { container, path } of longRunningContainers(entry.object)) {
@@ -58,10 +59,9 @@ export default defineRule<z.infer<typeof Options>>({
       const name = String(container.name ?? '');
       const tight =
         requestCores !== undefined && Math.abs(requestCores - limitCores) < 1e-9 && limitCores < 1;
-      const messageId = tight ? 'limitEqualsRequest' : serving.serving ? 'servingLimit' : 'limit';
-      const reason = serving.port
-        ? `port ${serving.port}`
-        : `behind Service ${serving.services.map((s) => s.metadata.name).join(', ')}`;
+      const served = serving.find((s) => s.container === container);
+      const messageId = tight ? 'limitEqualsRequest' : served ? 'servingLimit' : 'limit';
+      const reason = served?.reason ?? '';
 
       const edits: Edit[] = [];
       if (request === undefined)

@@ -28,6 +28,11 @@ test('container-image-tag-mutable', () => {
     // other conventional moving tags
     ['main', 'ghcr.io/acme/api:main', ['mutableTag']],
     ['stable', 'nginx:stable', ['mutableTag']],
+    // a tag without a version: a variant of the newest release, moving like latest
+    ['variant', 'redis:alpine', ['mutableTag']],
+    ['lts', 'node:lts-slim', ['mutableTag']],
+    ['versioned variant', 'python:3.12-slim', []],
+    ['hex commit id', 'ghcr.io/acme/api:deadbeef', []],
     // a digest pins the image whatever the tag
     ['digest', `nginx@sha256:${'a'.repeat(64)}`, []],
     ['latest with digest', `nginx:latest@sha256:${'b'.repeat(64)}`, []],
@@ -50,7 +55,11 @@ test('container-image-tag-mutable', () => {
 
 test('container-image-tag-mutable options and per-container findings', () => {
   const config = {
-    rules: { 'container-image-tag-mutable': { options: { mutableTags: ['latest', 'prod'] } } },
+    rules: {
+      'container-image-tag-mutable': {
+        options: { mutableTags: ['latest', 'prod'], versionlessTagsMove: false },
+      },
+    },
     excludeNamespaces: [],
     exemptions: [],
   };

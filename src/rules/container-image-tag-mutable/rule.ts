@@ -9,7 +9,17 @@ const options = z.object({
   mutableTags: z
     .array(z.string())
     .default(['latest', 'main', 'master', 'develop', 'dev', 'edge', 'nightly', 'head', 'stable']),
+  /**
+   * Tags without a single digit (`alpine`, `slim`, `bookworm`, `lts-alpine`) name a variant of
+   * the newest release, not a release: they move like latest. Hex commit ids are not counted.
+   */
+  versionlessTagsMove: z.boolean().default(true),
 });
+
+/** `alpine`, `lts-slim`: no version in the tag, so it follows the newest release. */
+function isVersionless(tag: string): boolean {
+  return !/\d/.test(tag) && !/^[0-9a-f]{7,64}$/i.test(tag);
+}
 
 /** The digest a live pod's container actually runs, from its status. */
 function runningDigest(object: KubeObject, container: string): string | undefined {
@@ -49,7 +59,12 @@ export default defineRule({
       const ref = parseImageReference(image);
       // A digest pins the image whatever the tag says; templates and blanks are not references yet.
       if (!ref || ref.digest !== undefined || typeof image !== 'string') continue;
-      if (ref.tag !== undefined && !mutable.has(ref.tag.toLowerCase())) continue;
+      if (
+        ref.tag !== undefined &&
+        !mutable.has(ref.tag.toLowerCase()) &&
+        !(ctx.options.versionlessTagsMove && isVersionless(ref.tag))
+      )
+        continue;
       const name = String(container.name ?? '');
       const digest = runningDigest(entry.object, name);
       const running = digest

@@ -21,7 +21,7 @@ export default defineRule({
   },
   check(entry, ctx) {
     if (!speaksForWorkload(ctx.inventory, entry)) return;
-    const services = ctx.inventory.inNamespace('Service', entry.ref.namespace).map((e) => e.object);
+    const services = ctx.inventory.inNamespace('Service', entry.ref.namespace, entry).map((e) => e.object);
     for (const { container, path, reason } of servingContainers(entry.object, services)) {
       if (isProbe(container.readinessProbe)) continue;
       const name = String(container.name ?? '');

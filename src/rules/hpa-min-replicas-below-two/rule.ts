@@ -24,7 +24,7 @@ export default defineRule({
     if (!target) return;
     const serving = servingVerdict(
       target.object,
-      ctx.inventory.inNamespace('Service', target.ref.namespace).map((e) => e.object),
+      ctx.inventory.inNamespace('Service', target.ref.namespace, target).map((e) => e.object),
     );
     if (!serving.serving) return;
     const reason = serving.port

@@ -110,6 +110,23 @@ test('service-account-token-automounted', () => {
       ],
       ['serviceAccountUnknown'],
     ],
+    // manifests without a namespace: the ServiceAccount is looked up beside them, not in default
+    [
+      'no namespace, sa false',
+      [
+        { ...deployment({ serviceAccountName: 'api' }), metadata: { name: 'api' } },
+        { ...serviceAccount('api', false), metadata: { name: 'api' } },
+      ],
+      [],
+    ],
+    [
+      'no namespace, sa in another namespace',
+      [
+        { ...deployment({ serviceAccountName: 'api' }), metadata: { name: 'api' } },
+        serviceAccount('api', false),
+      ],
+      ['serviceAccountUnknown'],
+    ],
     // add-ons in kube-system talk to the API by design
     ['kube-system', [deployment({}, 'kube-system')], []],
     // a running pod shows whether the token was mounted

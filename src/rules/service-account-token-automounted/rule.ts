@@ -110,12 +110,17 @@ export default defineRule({
       return;
     }
 
-    const sa = ctx.inventory.get({
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      namespace,
-      name: serviceAccount,
-    });
+    // A manifest without a namespace goes wherever it is applied, with its ServiceAccount: look
+    // the account up the same way (no namespace), not in `default`.
+    const sa = ctx.inventory.get(
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        ...(entry.ref.namespace !== undefined ? { namespace: entry.ref.namespace } : {}),
+        name: serviceAccount,
+      },
+      entry,
+    );
     const saSetting = sa?.object.automountServiceAccountToken;
     if (podSetting === true) {
       if (saSetting === false) data.override = " (overriding the ServiceAccount's false)";

@@ -29,7 +29,7 @@ export default defineRule<z.infer<typeof Options>>({
     if (!bounds || bounds.max <= 1) return;
     const isStateful = entry.object.kind === 'StatefulSet';
     if (!isStateful && !ctx.options.includeNonServing) {
-      const services = ctx.inventory.inNamespace('Service', entry.ref.namespace).map((e) => e.object);
+      const services = ctx.inventory.inNamespace('Service', entry.ref.namespace, entry).map((e) => e.object);
       if (!servingVerdict(entry.object, services).serving) return;
     }
     if (pdbsFor(ctx.inventory, entry).length > 0) return;

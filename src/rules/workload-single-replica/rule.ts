@@ -79,7 +79,7 @@ export default defineRule({
     if (!bounds || bounds.scalers.length > 0 || bounds.max !== 1) return;
     const serving = servingVerdict(
       entry.object,
-      ctx.inventory.inNamespace('Service', entry.ref.namespace).map((e) => e.object),
+      ctx.inventory.inNamespace('Service', entry.ref.namespace, entry).map((e) => e.object),
     );
     if (!serving.serving) return;
     const reason = serving.port

@@ -7,7 +7,7 @@ import { SourceError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import type { LoadResult, SourcedObject } from '../manifests/load-manifests.ts';
 import { redactObject } from '../redact-object.ts';
-import { ClusterClient } from './api-client.ts';
+import { ClusterClient, type ClusterClientOptions, ClusterUnavailableError } from './api-client.ts';
 import { loadKubeconfig } from './kubeconfig.ts';
 
 /** group/Kind pairs hindsight reads; the group '' is the core API. */
@@ -71,6 +71,8 @@ export interface ClusterOptions {
   namespace?: string;
   kinds?: readonly [string, string][];
   pageSize?: number;
+  /** Time and size limits of the API requests (defaults: `CLUSTER_CLIENT_DEFAULTS`). */
+  client?: ClusterClientOptions;
   onWarning?: (line: string) => void;
   onProgress?: (objects: number) => void;
 }
@@ -136,17 +138,15 @@ export async function loadCluster(options: ClusterOptions): Promise<LoadResult> 
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context ? { context: options.context } : {}),
   });
-  const client = new ClusterClient(kc);
+  const client = new ClusterClient(kc, options.client);
   const result: LoadResult = { objects: [], errors: [], notes: [], files: 0 };
-  const source = `${kc.getCurrentContext()} (${client.server})`;
+  const source = client.source;
   try {
     let resources: Resource[];
     try {
       resources = await discover(client, options.kinds ?? CLUSTER_KINDS);
     } catch (error) {
-      result.errors.push(
-        new SourceError(source, `cannot reach the API server: ${(error as Error).message}`, { cause: error }),
-      );
+      result.errors.push(clusterError(error, source, 'cannot reach the API server'));
       return result;
     }
     const pageSize = options.pageSize ?? 500;
@@ -189,9 +189,9 @@ async function listResource(
     try {
       page = await getJson(client, path + query, accept);
     } catch (error) {
-      result.errors.push(
-        new SourceError(source, `listing ${r.plural}: ${(error as Error).message}`, { cause: error }),
-      );
+      // A dead server fails every list with the same error: report it once.
+      if (!result.errors.includes(error as SourceError))
+        result.errors.push(clusterError(error, source, `listing ${r.plural}`));
       return;
     }
     if (page.status === 403) {
@@ -238,9 +238,9 @@ export async function loadHelmReleaseSecrets(options: ClusterOptions): Promise<L
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context ? { context: options.context } : {}),
   });
-  const client = new ClusterClient(kc);
+  const client = new ClusterClient(kc, options.client);
   const result: LoadResult = { objects: [], errors: [], notes: [], files: 0 };
-  const source = `${kc.getCurrentContext()} (${client.server})`;
+  const source = client.source;
   const base = options.namespace ? `/api/v1/namespaces/${options.namespace}/secrets` : '/api/v1/secrets';
   try {
     let cont = '';
@@ -275,11 +275,19 @@ export async function loadHelmReleaseSecrets(options: ClusterOptions): Promise<L
       cont = page.value.metadata?.continue ?? '';
     } while (cont);
   } catch (error) {
-    result.errors.push(
-      new SourceError(source, `cannot reach the API server: ${(error as Error).message}`, { cause: error }),
-    );
+    result.errors.push(clusterError(error, source, 'listing Helm release Secrets'));
   } finally {
     client.close();
   }
   return result;
+}
+
+/**
+ * The error to report for a failed request: the client's own when the cluster is unavailable
+ * (its message is complete, and the same instance comes back from every request), else the
+ * failure prefixed with what was being done.
+ */
+export function clusterError(error: unknown, source: string, doing: string): SourceError {
+  if (error instanceof ClusterUnavailableError) return error;
+  return new SourceError(source, `${doing}: ${(error as Error).message}`, { cause: error });
 }

@@ -3,14 +3,25 @@
  * single objects or `List`s (including `kubectl get -A -o json` snapshots with status). One bad
  * file or document is one error naming it; everything else is still read.
  */
-import { open, readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
 import { SourceError } from '../../core/errors.ts';
 import { isKubeObject, type KubeObject } from '../../core/resource.ts';
-import { describeFsError, formatSize } from '../fs-errors.ts';
+import {
+  binaryProblem,
+  DEFAULT_MAX_FILE_BYTES,
+  InputBudget,
+  type ReadCaps,
+  type ReadResult,
+  readRegularFile,
+  readStreamCapped,
+} from '../bounded-read.ts';
+import { type HelmRenderOptions, renderChart } from '../helm/render-chart.ts';
+import { buildKustomization } from '../kustomize/build-kustomization.ts';
 import type { Origin } from '../origin.ts';
+import type { RenderedManifest } from '../rendered-manifest.ts';
 import { snapshotProblem } from '../snapshot/snapshot-marker.ts';
+import { planInputs } from './plan-inputs.ts';
 import { parseYamlDocuments, type RawDocument } from './read-documents.ts';
+import { parseStrictJson } from './strict-json.ts';
 
 export interface SourcedObject {
   object: KubeObject;
@@ -23,112 +34,135 @@ export interface LoadResult {
   /** Things passed over on purpose, said once each (e.g. a Helm chart's templates). */
   notes: string[];
   files: number;
+  /** Helm charts and kustomizations met (rendered, or passed over with `renderedInputs: 'skip'`). */
+  rendered?: { charts: number; kustomizations: number };
 }
 
 export interface LoadOptions {
-  /** Refuse files larger than this (default 256 MiB): a manifest that big is a mistake. */
+  /** Refuse files (and stdin) larger than this (default 256 MiB): a manifest that big is a mistake. */
   maxFileBytes?: number;
+  /** Stop reading once all inputs together reach this (default 2 GiB, `--max-input-size`). */
+  maxInputBytes?: number;
   /** Read for `-`. */
   stdin?: AsyncIterable<Buffer | string>;
+  /**
+   * Helm charts and kustomizations: rendered with the user's helm and kubectl (the default), or
+   * passed over with a note (`skip`: for commands that edit files, which rendered output is not).
+   */
+  renderedInputs?: 'render' | 'skip';
+  /** How charts are rendered: values, release name and namespace, environments. */
+  helm?: HelmRenderOptions;
+  /** The environment helm and kubectl run in (PATH, HOME, KUBECONFIG); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
-
-const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 export async function loadManifests(paths: string[], options: LoadOptions = {}): Promise<LoadResult> {
   const result: LoadResult = { objects: [], errors: [], notes: [], files: 0 };
-  for (const path of paths) {
-    if (path === '-') {
-      result.files++;
-      const text = await readStream(options.stdin ?? process.stdin);
-      parseText(text, '-', result);
-      continue;
+  const rendered = { charts: 0, kustomizations: 0 };
+  const render = options.renderedInputs !== 'skip';
+  const env = options.env ?? process.env;
+  const caps: ReadCaps = {
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    budget: new InputBudget(options.maxInputBytes),
+    what: 'manifest',
+  };
+  for (const input of await planInputs(paths, result)) {
+    switch (input.type) {
+      case 'stdin': {
+        result.files++;
+        const read = await readStreamCapped(options.stdin ?? process.stdin, '-', {
+          ...caps,
+          refuseBinary: true,
+        });
+        parseBytes(read, '-', result);
+        break;
+      }
+      case 'file':
+        await loadFile(input.path, result, caps, paths.includes(input.path));
+        break;
+      case 'chart': {
+        rendered.charts++;
+        if (!render) {
+          result.notes.push(`${input.dir}: Helm chart, left alone: change its templates or values by hand`);
+          break;
+        }
+        result.files++;
+        const chart = await renderChart(input.dir, options.helm ?? {}, env);
+        result.errors.push(...chart.errors);
+        result.notes.push(...chart.notes);
+        for (const manifest of chart.renders) await addRendered(manifest, result);
+        break;
+      }
+      case 'kustomization': {
+        rendered.kustomizations++;
+        if (!render) {
+          result.notes.push(
+            `${input.dir}: kustomization, left alone: change its resources or patches by hand`,
+          );
+          break;
+        }
+        result.files++;
+        try {
+          await addRendered(await buildKustomization(input.dir, input.file, env), result);
+        } catch (error) {
+          if (!(error instanceof SourceError)) throw error;
+          result.errors.push(error);
+        }
+        break;
+      }
     }
-    let info: Awaited<ReturnType<typeof stat>>;
-    try {
-      info = await stat(path);
-    } catch (error) {
-      result.errors.push(new SourceError(path, describeFsError(error), { cause: error }));
-      continue;
-    }
-    if (info.isDirectory()) await walkDirectory(path, result, options);
-    else await loadFile(path, result, options);
   }
+  if (rendered.charts > 0 || rendered.kustomizations > 0) result.rendered = rendered;
   return result;
 }
 
-async function walkDirectory(dir: string, result: LoadResult, options: LoadOptions): Promise<void> {
-  let entries: string[];
-  try {
-    entries = (await readdir(dir)).sort();
-  } catch (error) {
-    result.errors.push(new SourceError(dir, describeFsError(error), { cause: error }));
+/** The objects of a render, read like a file, each placed back in the user's own files. */
+async function addRendered(manifest: RenderedManifest, result: LoadResult): Promise<void> {
+  if (manifest.text.trim() === '') {
+    result.notes.push(`${manifest.input}: ${manifest.command} rendered no objects`);
     return;
   }
-  const isHelmChart = entries.includes('Chart.yaml');
-  let found = 0;
-  for (const entry of entries) {
-    if (entry.startsWith('.') || entry === 'node_modules') continue;
-    const path = join(dir, entry);
-    let info: Awaited<ReturnType<typeof stat>>;
-    try {
-      info = await stat(path);
-    } catch (error) {
-      result.errors.push(new SourceError(path, describeFsError(error), { cause: error }));
-      continue;
-    }
-    if (info.isDirectory()) {
-      if (isHelmChart && (entry === 'templates' || entry === 'charts')) {
-        result.notes.push(
-          `${path}: Helm chart templates are not plain manifests; render them and pipe them in: helm template ${dir} | hindsight scan -`,
-        );
-        continue;
-      }
-      const before = result.files;
-      await walkDirectory(path, result, options);
-      found += result.files - before;
-    } else if (MANIFEST_EXTENSIONS.has(extname(entry).toLowerCase())) {
-      if (isHelmChart && /^(Chart|values.*)\.ya?ml$/.test(entry)) continue;
-      found++;
-      await loadFile(path, result, options);
-    }
+  const read: LoadResult = { objects: [], errors: [], notes: [], files: 0 };
+  parseText(manifest.text, manifest.command, read);
+  for (const error of read.errors) {
+    const at = /^line (\d+): ([\s\S]*)$/.exec(error.message);
+    const file = at ? manifest.fileAt(Number(at[1])) : undefined;
+    result.errors.push(
+      at && file
+        ? new SourceError(file, `${at[2]} (line ${at[1]} of the output of ${manifest.command})`)
+        : new SourceError(manifest.input, `${manifest.command}: ${error.message}`),
+    );
   }
-  if (found === 0 && !isHelmChart) {
-    result.notes.push(`${dir}: no .yaml, .yml or .json files`);
-  }
+  result.notes.push(...read.notes);
+  for (const { object, origin } of read.objects)
+    result.objects.push({ object, origin: await manifest.place(object, origin.line) });
 }
 
-async function loadFile(path: string, result: LoadResult, options: LoadOptions): Promise<void> {
-  result.files++;
-  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let text: string;
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size > max) {
-        result.errors.push(
-          new SourceError(
-            path,
-            `file is ${formatSize(size)}, over the ${formatSize(max)} limit for one manifest file`,
-          ),
-        );
-        return;
-      }
-      const buffer = await handle.readFile();
-      if (buffer.includes(0)) {
-        result.errors.push(new SourceError(path, 'binary file (contains NUL bytes), not YAML or JSON'));
-        return;
-      }
-      text = buffer.toString('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    result.errors.push(new SourceError(path, describeFsError(error), { cause: error }));
+/**
+ * Reads one file. Only regular files are opened: a device, FIFO or socket named on the command
+ * line is an error, one met in a directory walk is passed over with a note.
+ */
+async function loadFile(path: string, result: LoadResult, caps: ReadCaps, explicit: boolean): Promise<void> {
+  const read = await readRegularFile(path, caps);
+  if (!read.ok && read.notAFile !== undefined && !explicit) {
+    result.notes.push(`${path}: ${read.error.message}`);
     return;
   }
-  parseText(text, path, result);
+  result.files++;
+  parseBytes(read, path, result);
+}
+
+function parseBytes(read: ReadResult, source: string, result: LoadResult): void {
+  if (!read.ok) {
+    result.errors.push(read.error);
+    return;
+  }
+  const binary = binaryProblem(read.bytes);
+  if (binary) {
+    result.errors.push(new SourceError(source, binary));
+    return;
+  }
+  parseText(read.bytes.toString('utf8'), source, result);
 }
 
 function parseText(text: string, source: string, result: LoadResult): void {
@@ -140,13 +174,16 @@ function parseText(text: string, source: string, result: LoadResult): void {
   let documents: RawDocument[];
   const trimmed = body.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      documents = [{ index: 0, line: lineOf(body), value: JSON.parse(body) }];
-    } catch (error) {
+    const json = parseStrictJson(body);
+    if (json.ok) documents = [{ index: 0, line: lineOf(body), value: json.value }];
+    else if (!json.syntax) {
+      result.errors.push(new SourceError(source, `line ${json.line}: ${json.message}`));
+      return;
+    } else {
       // JSON is a subset of YAML 1.2 flow syntax; a near-JSON file may still be valid YAML.
       const yaml = parseYamlDocuments(body, source);
       if (yaml.errors.length > 0 && yaml.documents.length === 0) {
-        result.errors.push(new SourceError(source, `invalid JSON: ${(error as Error).message}`));
+        result.errors.push(new SourceError(source, `invalid JSON: ${json.message}`));
         return;
       }
       documents = yaml.documents;
@@ -267,10 +304,4 @@ function lineLabel(origin: Origin): string {
   if (origin.line !== undefined) return `line ${origin.line}: `;
   if (origin.document !== undefined) return `item ${origin.document}: `;
   return '';
-}
-
-async function readStream(stream: AsyncIterable<Buffer | string>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_ALIASES_PER_DOCUMENT, parseYamlDocuments, splitYamlDocuments } from './read-documents.ts';
+import {
+  MAX_ALIASES_PER_DOCUMENT,
+  MAX_NESTING_DEPTH,
+  parseYamlDocuments,
+  splitYamlDocuments,
+} from './read-documents.ts';
 
 test('splitYamlDocuments keeps each document with its first line', () => {
   const text = [
@@ -65,4 +70,59 @@ test('timestamps stay strings, as the API server reads them', () => {
   );
   const value = documents[0]?.value as { metadata: { creationTimestamp: unknown } };
   assert.equal(value.metadata.creationTimestamp, '2026-11-01T10:00:00Z');
+});
+
+test('a duplicate key is an error at the line of the repeated key in the file, whatever the chunking', () => {
+  const cases: [string, number][] = [
+    // in the first document, under a mapping
+    ['a: 1\nb:\n  c: 2\n  c: 3\n', 4],
+    // in a later document after leading comments and blank lines
+    ['a: 1\n---\n\n# note\n# more\nkind: X\nkind: Y\n', 7],
+    // on a `---` line with inline content
+    ['a: 1\n--- {k: 1, k: 2}\n', 2],
+    // after a document end marker and a directive-looking comment
+    ['a: 1\n...\n# x\nb: 1\nc: 2\nb: 3\n', 6],
+  ];
+  for (const [text, line] of cases) {
+    const { errors } = parseYamlDocuments(text, 'dup.yaml');
+    assert.equal(errors.length, 1, text);
+    assert.equal(errors[0]?.line, line, text);
+    assert.match(
+      errors[0]?.message ?? '',
+      /^duplicate key "(c|kind|k|b)" \(kubectl apply refuses duplicate fields/,
+    );
+  }
+});
+
+test('quoted duplicate keys are named too', () => {
+  const { errors } = parseYamlDocuments('"a b": 1\n"a b": 2\n', 'q.yaml');
+  assert.match(errors[0]?.message ?? '', /^duplicate key "a b"/);
+});
+
+test('nesting deeper than MAX_NESTING_DEPTH is refused with a clear message; just under is read', () => {
+  const { errors } = parseYamlDocuments(`x: ${'['.repeat(100_000)}\n`, 'deep.yaml');
+  assert.equal(errors[0]?.line, 1);
+  assert.match(errors[0]?.message ?? '', /^nesting deeper than 1000 levels/);
+  const fine = parseYamlDocuments(`${'- '.repeat(MAX_NESTING_DEPTH - 1)}x\n`, 'ok.yaml');
+  assert.deepEqual(fine.errors, []);
+});
+
+test('aliases that form a cycle, expand exponentially or nest too deep are refused before anything walks them', () => {
+  const laughs = ['l0: &l0 [x, x]'];
+  for (let i = 1; i < 40; i++) laughs.push(`l${i}: &l${i} [*l${i - 1}, *l${i - 1}]`);
+  const deepAnchor = `a: &a ${'['.repeat(900)}${']'.repeat(900)}\nb: ${'['.repeat(900)}*a${']'.repeat(900)}\n`;
+  const cases: [string, RegExp][] = [
+    ['a: &a {b: *a}\n', /contain itself \(a cycle\)/],
+    ['spec: &s\n  containers: [*s]\n', /contain itself \(a cycle\)/],
+    [
+      laughs.join('\n'),
+      /expand the document to 4\.4e\+12 nodes \(it has \d+\); refusing a possible alias bomb/,
+    ],
+    [deepAnchor, /nest the document deeper than 1000 levels/],
+  ];
+  for (const [text, expected] of cases) {
+    const { documents, errors } = parseYamlDocuments(text, 'bomb.yaml');
+    assert.equal(documents.length, 0, text.slice(0, 40));
+    assert.match(errors[0]?.message ?? '', expected);
+  }
 });

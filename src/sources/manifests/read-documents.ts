@@ -1,8 +1,15 @@
 /**
  * Splitting a YAML stream into documents with their starting lines, and parsing each one. The
  * fast js-yaml parser reads; comment-preserving editing of the user's files is the fixer's job.
+ *
+ * Read as strictly as the API server reads: a duplicate key is an error naming its line, and a
+ * document nested deeper than MAX_NESTING_DEPTH, or whose aliases expand it beyond what a
+ * manifest needs (a "billion laughs"), or form a cycle, is refused before anything walks it.
  */
-import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, type LoadOptions, load as loadYaml, YAMLException } from 'js-yaml';
+import { duplicateKeyMessage, MAX_NESTING_DEPTH } from './strict-json.ts';
+
+export { MAX_NESTING_DEPTH } from './strict-json.ts';
 
 export interface RawDocument {
   index: number;
@@ -19,6 +26,19 @@ export interface DocumentError {
 
 /** Aliases beyond this many in one document are refused: a "billion laughs" bomb, not a manifest. */
 export const MAX_ALIASES_PER_DOCUMENT = 100;
+
+/**
+ * js-yaml's options. No `json: true`: it lets a repeated key's last value win silently.
+ * `maxDepth` (js-yaml ≥ 4.2, not in @types/js-yaml yet) counts the scalar at the bottom too.
+ */
+function yamlOptions(filename: string): LoadOptions {
+  const options: LoadOptions & { maxDepth: number } = {
+    filename,
+    schema: CORE_SCHEMA,
+    maxDepth: MAX_NESTING_DEPTH + 1,
+  };
+  return options;
+}
 
 const DOCUMENT_MARKER = /^(---|\.\.\.)(?:[ \t].*)?$/;
 
@@ -83,18 +103,94 @@ export function parseYamlDocuments(
       });
       return;
     }
+    let value: unknown;
     try {
-      // The chunk starts at its own line 1: pad so js-yaml reports file lines.
-      const value = loadYaml(chunk.text, { filename, json: true, schema: CORE_SCHEMA });
-      if (value !== undefined && value !== null) documents.push({ index, line: chunk.line, value });
+      value = loadYaml(chunk.text, yamlOptions(filename));
     } catch (error) {
-      if (error instanceof YAMLException) {
-        const line = chunk.line + (error.mark?.line ?? 0);
-        errors.push({ index, line, message: `invalid YAML: ${error.reason}` });
-      } else {
-        throw error;
-      }
+      if (!(error instanceof YAMLException)) throw error;
+      // The chunk starts at the document's first line: its line 0 is `chunk.line` of the file.
+      const line = chunk.line + (error.mark?.line ?? 0);
+      errors.push({ index, line, message: describeYamlError(error, chunk.text) });
+      return;
     }
+    if (value === undefined || value === null) return;
+    // Any `*` may be an alias the count above did not see: the walk is linear, so check them all.
+    const expansion = chunk.text.includes('*') ? aliasExpansionProblem(value) : undefined;
+    if (expansion) {
+      errors.push({ index, line: chunk.line, message: expansion });
+      return;
+    }
+    documents.push({ index, line: chunk.line, value });
   });
   return { documents, errors };
+}
+
+function describeYamlError(error: YAMLException, text: string): string {
+  if (error.reason === 'duplicated mapping key') {
+    // js-yaml puts the mark at the repeated key; quote it if it reads plainly.
+    const at = error.mark?.position;
+    const key =
+      at === undefined
+        ? undefined
+        : /^(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\n]|'')*)'|([^\s:#'"][^:#\n]*?))\s*:/.exec(
+            text.slice(at, at + 300),
+          );
+    const name = key ? (key[1] ?? key[2]?.replace(/''/g, "'") ?? key[3]) : undefined;
+    return duplicateKeyMessage(name);
+  }
+  if (error.reason?.startsWith('nesting exceeded maxDepth')) {
+    return `nesting deeper than ${MAX_NESTING_DEPTH} levels: a generated or hostile document, not a manifest`;
+  }
+  return `invalid YAML: ${error.reason}`;
+}
+
+/** Nodes that aliases may add to a document when expanded, beyond ten times its own. */
+export const MAX_ALIAS_EXPANSION = 100_000;
+
+/**
+ * Why a parsed document's aliases make it unsafe to walk, if they do. js-yaml shares one object
+ * for an anchor and its aliases, so an alias bomb costs nothing to parse; it is every later walk
+ * (rules, reporters, the fixer's guard) that would expand it, or loop forever on a cycle
+ * (`a: &a {b: *a}`). Counted without recursion over the distinct objects, memoised.
+ */
+export function aliasExpansionProblem(root: unknown): string | undefined {
+  const shapes = new Map<object, { nodes: number; depth: number }>();
+  const open = new Set<object>();
+  const stack: { node: object; children: unknown[]; next: number }[] = [];
+  const childrenOf = (node: object): unknown[] => (Array.isArray(node) ? node : Object.values(node));
+  if (root === null || typeof root !== 'object') return undefined;
+  stack.push({ node: root, children: childrenOf(root), next: 0 });
+  open.add(root);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as (typeof stack)[number];
+    if (frame.next < frame.children.length) {
+      const child = frame.children[frame.next++];
+      if (child === null || typeof child !== 'object' || shapes.has(child)) continue;
+      if (open.has(child)) return 'YAML aliases make the document contain itself (a cycle); refusing it';
+      open.add(child);
+      stack.push({ node: child, children: childrenOf(child), next: 0 });
+      continue;
+    }
+    let nodes = 1;
+    let depth = 0;
+    for (const child of frame.children) {
+      const shape = child !== null && typeof child === 'object' ? shapes.get(child) : undefined;
+      nodes += shape ? shape.nodes : 1;
+      depth = Math.max(depth, shape ? shape.depth : 0);
+    }
+    shapes.set(frame.node, { nodes, depth: depth + 1 });
+    open.delete(frame.node);
+    stack.pop();
+  }
+  const shape = shapes.get(root) as { nodes: number; depth: number };
+  let distinct = 0;
+  for (const s of shapes.keys()) distinct += childrenOf(s).length + 1;
+  if (shape.depth > MAX_NESTING_DEPTH)
+    return `YAML aliases nest the document deeper than ${MAX_NESTING_DEPTH} levels; refusing it`;
+  // Anchors for shared blocks (env, labels) repeat a few of them; a bomb multiplies them.
+  if (shape.nodes - distinct > MAX_ALIAS_EXPANSION + 10 * distinct) {
+    const expanded = shape.nodes < 1e12 ? shape.nodes.toLocaleString('en-US') : shape.nodes.toExponential(1);
+    return `YAML aliases expand the document to ${expanded} nodes (it has ${distinct.toLocaleString('en-US')}); refusing a possible alias bomb`;
+  }
+  return undefined;
 }

@@ -10,20 +10,20 @@
  * a busy Prometheus survives. Warnings (partial responses from Thanos, Mimir, remote read, …)
  * are collected and handed back, never dropped.
  *
+ * Every request is bounded (ADR 0007): a connect limit, the per-try deadline, an idle limit on
+ * the body, a cap on the answer's size (decompressed, streamed: an endless answer is cut at the
+ * cap, never buffered past it) and, optionally, a deadline for the whole call across its tries
+ * and back-off waits.
+ *
  * Only node:http/node:https/node:zlib: no HTTP library, so TLS options go straight to Node.
  */
 
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { ConfigError, PrometheusQueryError } from '../../core/errors.ts';
-
-const gunzipAsync = promisify(gunzip);
-const inflateAsync = promisify(inflate);
-const brotliAsync = promisify(brotliDecompress);
+import { boundedRequest, formatLimit, formatSize, RequestLimitError } from '../bounded-request.ts';
 
 /** How to reach one Prometheus (or a Prometheus-compatible query API: Thanos, Mimir, AMP proxy). */
 export interface PrometheusClientOptions {
@@ -37,8 +37,22 @@ export interface PrometheusClientOptions {
   insecureSkipVerify?: boolean;
   /** Extra headers on every request (e.g. `X-Scope-OrgID` for Mimir). */
   headers?: Readonly<Record<string, string>>;
-  /** Deadline of one request, headers and body; default 60 000. */
+  /** Deadline of one try, headers and body; default 60 000. */
   timeoutMs?: number;
+  /**
+   * Deadline of one call across all its tries and the waits between them; default none (each try
+   * has `timeoutMs`). A try never runs past it, and no retry starts that could not finish in it.
+   */
+  totalTimeoutMs?: number;
+  /** TCP connect and TLS handshake of a new connection; default 10 000 (and at most `timeoutMs`). */
+  connectTimeoutMs?: number;
+  /**
+   * Longest silence within an answer's body; default 30 000. (Before the headers Prometheus is
+   * evaluating the query: that wait is bounded by `timeoutMs` alone.)
+   */
+  idleTimeoutMs?: number;
+  /** Largest answer read, after decompression; default 128 MiB. Past it the try fails, not retried. */
+  maxResponseBytes?: number;
   /** Further tries after the first for retryable failures; default 3. */
   retries?: number;
   /** Requests in flight at once; default 2 (a right-sizing run must not crowd out dashboards). */
@@ -130,9 +144,13 @@ const BACKOFF_CAP_MS = 15_000;
 /** Longest Retry-After we honour: a longer one means "not today", and retries would only stall. */
 const RETRY_AFTER_CAP_MS = 30_000;
 
+/** Default of {@link PrometheusClientOptions.maxResponseBytes}. */
+export const DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+
 /** One failed try, classified for the retry decision and the final message. */
 interface AttemptFailure {
-  kind: 'network' | 'timeout' | 'http' | 'invalid';
+  /** `deadline`: the call's total deadline cut the try; `too-large`: the size cap did. */
+  kind: 'network' | 'timeout' | 'deadline' | 'too-large' | 'http' | 'invalid';
   retryable: boolean;
   status?: number;
   detail: string;
@@ -168,6 +186,10 @@ class HttpPrometheusClient implements PrometheusClient {
   private readonly base: URL;
   private readonly options: PrometheusClientOptions;
   private readonly timeoutMs: number;
+  private readonly totalTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly idleTimeoutMs: number;
+  private readonly maxResponseBytes: number;
   private readonly retries: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -195,6 +217,10 @@ class HttpPrometheusClient implements PrometheusClient {
     this.base = base;
     this.options = options;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.totalTimeoutMs = options.totalTimeoutMs ?? 0;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES;
     this.retries = Math.max(0, options.retries ?? 3);
     this.concurrency = Math.max(1, options.concurrency ?? 2);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -254,7 +280,13 @@ class HttpPrometheusClient implements PrometheusClient {
     const what = `series ${matchers.join(' ')}`;
     const data = await this.call('POST', 'series', form, what);
     if (!Array.isArray(data.body)) throw this.shapeError(what, 'series is not a list');
-    return data.body as Labels[];
+    const series: Labels[] = [];
+    for (const item of data.body as unknown[]) {
+      const labels = labelSet(item);
+      if (!labels) throw this.shapeError(what, 'a series is not a set of string labels');
+      series.push(labels);
+    }
+    return series;
   }
 
   async labelValues(
@@ -268,6 +300,8 @@ class HttpPrometheusClient implements PrometheusClient {
     // GET only: Prometheus does not accept POST on this endpoint.
     const data = await this.call('GET', `label/${encodeURIComponent(label)}/values`, params, what);
     if (!Array.isArray(data.body)) throw this.shapeError(what, 'label values are not a list');
+    if (!(data.body as unknown[]).every((v) => typeof v === 'string'))
+      throw this.shapeError(what, 'a label value is not a string');
     return data.body as string[];
   }
 
@@ -292,25 +326,29 @@ class HttpPrometheusClient implements PrometheusClient {
   ): Promise<{ body: unknown; warnings: string[] }> {
     await this.acquire();
     const started = performance.now();
+    const deadline = this.totalTimeoutMs > 0 ? started + this.totalTimeoutMs : Number.POSITIVE_INFINITY;
     try {
       const tries = this.retries + 1;
       for (let attempt = 0; ; attempt++) {
         try {
-          const envelope = await this.attempt(method, endpoint, params);
+          const envelope = await this.attempt(method, endpoint, params, deadline - performance.now());
           this.stats.queries++;
           return envelope;
         } catch (error) {
           if (!(error instanceof AttemptError)) throw error;
           const failure = error.failure;
-          if (!failure.retryable || attempt + 1 >= tries) {
-            this.stats.queries++;
-            this.stats.failures++;
-            throw this.finalError(failure, attempt + 1, what);
-          }
-          this.stats.retries++;
           // Full jitter: clients retrying after a shared outage do not come back in lockstep.
           const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt) * this.random();
-          await this.sleep(Math.max(backoff, failure.retryAfterMs ?? 0));
+          const wait = Math.max(backoff, failure.retryAfterMs ?? 0);
+          // A retry that could not even start before the deadline is not tried.
+          const outOfTime = performance.now() + wait >= deadline;
+          if (!failure.retryable || attempt + 1 >= tries || outOfTime) {
+            this.stats.queries++;
+            this.stats.failures++;
+            throw this.finalError(failure, attempt + 1, what, failure.retryable && attempt + 1 < tries);
+          }
+          this.stats.retries++;
+          await this.sleep(wait);
         }
       }
     } finally {
@@ -319,24 +357,42 @@ class HttpPrometheusClient implements PrometheusClient {
     }
   }
 
-  private finalError(failure: AttemptFailure, tries: number, what: string): PrometheusQueryError {
+  /** `cutShort`: the failure was retryable and tries were left, but the call's deadline was not. */
+  private finalError(
+    failure: AttemptFailure,
+    tries: number,
+    what: string,
+    cutShort = false,
+  ): PrometheusQueryError {
     const at = `Prometheus at ${this.url}`;
     const triesText = tries === 1 ? '1 try' : `${tries} tries`;
+    const total = formatLimit(this.totalTimeoutMs);
+    const noRetry = cutShort ? `; no time left for another try within the ${total} deadline` : '';
     let message: string;
     switch (failure.kind) {
       case 'timeout':
         message =
-          `${at} did not answer within ${formatSeconds(this.timeoutMs)} (${triesText}): ${failure.detail}; ` +
+          `${at} did not answer within ${formatSeconds(this.timeoutMs)} (${triesText}): ${failure.detail}${noRetry}; ` +
           'check --prometheus or raise --prometheus-timeout (a shorter window or fewer namespaces also help)';
         break;
+      case 'deadline':
+        message =
+          `${at} did not answer within the ${total} deadline of one query (${triesText}): ${failure.detail}; ` +
+          'check --prometheus or raise --prometheus-timeout (a shorter window or fewer namespaces also help)';
+        break;
+      case 'too-large':
+        message =
+          `${at}: ${failure.detail}; raise --prometheus-max-response-size, or ask for less ` +
+          '(a shorter --window, or -n NAMESPACE); is --prometheus really a Prometheus API?';
+        break;
       case 'network':
-        message = `${at} is unreachable (${triesText}): ${failure.detail}; check --prometheus and that Prometheus is reachable from here`;
+        message = `${at} is unreachable (${triesText}): ${failure.detail}${noRetry}; check --prometheus and that Prometheus is reachable from here`;
         break;
       case 'invalid':
         message = `${at} did not answer with Prometheus API JSON: ${failure.detail}; is --prometheus the base URL of the Prometheus HTTP API?`;
         break;
       default:
-        message = `${at} answered ${failure.detail}${tries > 1 ? ` (${triesText})` : ''}${httpAdvice(failure.status)}`;
+        message = `${at} answered ${failure.detail}${tries > 1 ? ` (${triesText})` : ''}${noRetry}${httpAdvice(failure.status)}`;
     }
     return new PrometheusQueryError(this.url, what, message, {
       cause: failure.cause,
@@ -381,10 +437,12 @@ class HttpPrometheusClient implements PrometheusClient {
     return headers;
   }
 
+  /** One try; `leftMs` is what remains of the call's deadline (Infinity without one). */
   private async attempt(
     method: 'GET' | 'POST',
     endpoint: string,
     params: URLSearchParams,
+    leftMs: number,
   ): Promise<{ body: unknown; warnings: string[] }> {
     const url = new URL(this.base.href);
     url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/${endpoint}`;
@@ -392,76 +450,101 @@ class HttpPrometheusClient implements PrometheusClient {
     if (method === 'GET') url.search = params.toString();
     const headers = await this.headers(body !== undefined);
     if (body) headers['content-length'] = String(body.length);
-    const response = await this.exchange(url, method, headers, body);
+    const response = await this.exchange(url, method, headers, body, leftMs);
     return this.readEnvelope(response.status, response.contentType, response.body, response.retryAfterMs);
   }
 
-  /** Sends one request and reads the whole (decompressed) body under one deadline. */
-  private exchange(
+  /**
+   * Sends one request and reads the whole (decompressed) body under the try's limits: the try's
+   * deadline (cut to what is left of the call's), connect, idle and size.
+   */
+  private async exchange(
     url: URL,
     method: string,
     headers: Record<string, string>,
     body: Buffer | undefined,
+    leftMs: number,
   ): Promise<{ status: number; contentType: string; body: Buffer; retryAfterMs?: number }> {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const fail = (failure: AttemptFailure) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        req.destroy();
-        reject(new AttemptError(failure));
-      };
-      const req = send(url, { method, headers, agent: this.agent }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => {
-          this.stats.bytesReceived += chunk.length;
-          chunks.push(chunk);
-        });
-        res.on('error', (error) =>
-          fail({ kind: 'network', retryable: true, detail: describeNetworkError(error), cause: error }),
-        );
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          const raw = Buffer.concat(chunks);
-          const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-          decode(raw, String(res.headers['content-encoding'] ?? '')).then(
-            (decoded) =>
-              resolve({
-                status: res.statusCode ?? 0,
-                contentType: String(res.headers['content-type'] ?? ''),
-                body: decoded,
-                ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-              }),
-            (error: unknown) =>
-              reject(
-                new AttemptError({
-                  kind: 'invalid',
-                  retryable: false,
-                  detail: `the body could not be decompressed (${(error as Error).message})`,
-                  cause: error,
-                }),
-              ),
-          );
-        });
-      });
-      const timer = setTimeout(
-        () =>
-          fail({
+    // The call's deadline binds when it is nearer than a whole try.
+    const byTotal = leftMs < this.timeoutMs;
+    const deadlineMs = Math.max(1, Math.ceil(byTotal ? leftMs : this.timeoutMs));
+    const request = boundedRequest(
+      url,
+      { method, headers, agent: this.agent },
+      {
+        connectTimeoutMs: Math.min(this.connectTimeoutMs, deadlineMs),
+        idleTimeoutMs: Math.min(this.idleTimeoutMs, deadlineMs),
+        idleBeforeHeaders: false,
+        deadlineMs,
+        maxBodyBytes: this.maxResponseBytes,
+        decompress: true,
+        onWireBytes: (n) => {
+          this.stats.bytesReceived += n;
+        },
+        ...(body ? { body } : {}),
+      },
+    );
+    let response: Awaited<typeof request.response>;
+    try {
+      response = await request.response;
+    } catch (error) {
+      if (!(error instanceof RequestLimitError)) throw error;
+      const f = error.failure;
+      const what = `${method} ${url.pathname}`;
+      switch (f.kind) {
+        case 'deadline':
+          throw new AttemptError({
+            kind: byTotal ? 'deadline' : 'timeout',
+            retryable: true,
+            // The call's deadline is in the final message already.
+            detail: byTotal
+              ? `${what} was still waiting`
+              : `${what} timed out after ${formatSeconds(f.limitMs)}`,
+          });
+        case 'connect-timeout':
+          throw new AttemptError({
+            kind: 'network',
+            retryable: true,
+            detail: `${what}: ${f.phase === 'tcp' ? 'no TCP connection' : 'no TLS handshake'} within ${formatLimit(f.limitMs)} (connect timeout)`,
+          });
+        case 'idle-timeout':
+          throw new AttemptError({
             kind: 'timeout',
             retryable: true,
-            detail: `${method} ${url.pathname} timed out after ${formatSeconds(this.timeoutMs)}`,
-          }),
-        this.timeoutMs,
-      );
-      req.on('error', (error) =>
-        fail({ kind: 'network', retryable: true, detail: describeNetworkError(error), cause: error }),
-      );
-      req.end(body);
-    });
+            detail: `${what}: the answer stalled, no byte for ${formatLimit(f.limitMs)} (idle timeout)`,
+          });
+        case 'too-large':
+          // The same question gets the same answer: not retried.
+          throw new AttemptError({
+            kind: 'too-large',
+            retryable: false,
+            detail: `the answer to ${what} exceeded ${formatSize(f.limitBytes)}; stopped reading it`,
+          });
+        case 'decode':
+          throw new AttemptError({
+            kind: 'invalid',
+            retryable: false,
+            detail: `the body could not be decompressed (${f.message})`,
+            cause: error,
+          });
+        case 'network':
+          throw new AttemptError({
+            kind: 'network',
+            retryable: true,
+            detail: f.message || f.code || 'network error',
+            cause: error,
+          });
+        case 'aborted':
+          throw f.reason;
+      }
+    }
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    return {
+      status: response.status,
+      contentType: String(response.headers['content-type'] ?? ''),
+      body: response.body,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
   }
 
   private readEnvelope(
@@ -499,7 +582,9 @@ class HttpPrometheusClient implements PrometheusClient {
       error?: unknown;
       warnings?: unknown;
     };
-    const warnings = Array.isArray(env.warnings) ? env.warnings.map(String) : [];
+    const warnings = Array.isArray(env.warnings)
+      ? (env.warnings as unknown[]).filter((w): w is string => typeof w === 'string')
+      : [];
     for (const w of warnings) {
       if (this.seenWarnings.has(w)) continue;
       this.seenWarnings.add(w);
@@ -547,24 +632,11 @@ function httpAdvice(status: number | undefined): string {
   return '';
 }
 
-async function decode(raw: Buffer, encoding: string): Promise<Buffer> {
-  const e = encoding.trim().toLowerCase();
-  if (e === 'gzip' || e === 'x-gzip') return gunzipAsync(raw);
-  if (e === 'deflate') return inflateAsync(raw);
-  if (e === 'br') return brotliAsync(raw);
-  return raw;
-}
-
 function parseRetryAfter(header: string | string[] | undefined): number | undefined {
   if (typeof header !== 'string') return undefined;
   const seconds = Number(header);
   if (!Number.isFinite(seconds) || seconds < 0) return undefined;
   return Math.min(RETRY_AFTER_CAP_MS, seconds * 1000);
-}
-
-function describeNetworkError(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  return e.message || e.code || String(error);
 }
 
 function snippet(raw: Buffer): string {
@@ -590,13 +662,27 @@ export function parseSampleValue(text: unknown): number {
   return Number(text); // "NaN" → NaN
 }
 
+/** A `[unix seconds, "value"]` pair as the API sends samples. */
+function isSamplePair(value: unknown): value is [number, string] {
+  return (
+    Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'string'
+  );
+}
+
+/** A label set: an object whose values are all strings; undefined if it is not one. */
+function labelSet(value: unknown): Labels | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  for (const v of Object.values(value)) if (typeof v !== 'string') return undefined;
+  return value as Labels;
+}
+
 function parseQueryData(data: unknown, warnings: string[], url: string, expr: string): QueryResult {
   const d = (data ?? {}) as { resultType?: unknown; result?: unknown };
   const bad = (detail: string) =>
     new PrometheusQueryError(url, expr, `Prometheus at ${url}: unexpected query answer: ${detail}`);
   if (d.resultType === 'scalar') {
-    const pair = d.result as [number, string] | undefined;
-    if (!Array.isArray(pair)) throw bad('scalar without a value');
+    const pair = d.result;
+    if (!isSamplePair(pair)) throw bad('scalar without a [time, value] pair');
     return {
       resultType: 'scalar',
       vector: [{ metric: {}, time: Number(pair[0]), value: parseSampleValue(pair[1]) }],
@@ -607,11 +693,17 @@ function parseQueryData(data: unknown, warnings: string[], url: string, expr: st
   if (!Array.isArray(d.result)) throw bad(`result of type ${String(d.resultType)} is not a list`);
   if (d.resultType === 'vector') {
     const vector: InstantSample[] = [];
-    for (const item of d.result as Array<{ metric?: Labels; value?: [number, string] }>) {
+    for (const raw of d.result as unknown[]) {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        throw bad('a vector item is not an object');
+      const item = raw as { metric?: unknown; value?: unknown };
       // Native-histogram samples carry `histogram` instead of `value`: none of hindsight's queries asks for them.
-      if (!item.value) continue;
+      if (item.value === undefined) continue;
+      if (!isSamplePair(item.value)) throw bad('a vector sample is not a [time, value] pair');
+      const metric = item.metric === undefined ? {} : labelSet(item.metric);
+      if (!metric) throw bad('a vector item has labels that are not strings');
       vector.push({
-        metric: item.metric ?? {},
+        metric,
         time: Number(item.value[0]),
         value: parseSampleValue(item.value[1]),
       });
@@ -620,16 +712,23 @@ function parseQueryData(data: unknown, warnings: string[], url: string, expr: st
   }
   if (d.resultType === 'matrix') {
     const matrix: RangeSeries[] = [];
-    for (const item of d.result as Array<{ metric?: Labels; values?: Array<[number, string]> }>) {
+    for (const raw of d.result as unknown[]) {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        throw bad('a matrix series is not an object');
+      const item = raw as { metric?: unknown; values?: unknown };
       const points = item.values ?? [];
+      if (!Array.isArray(points)) throw bad('a matrix series has values that are not a list');
+      const metric = item.metric === undefined ? {} : labelSet(item.metric);
+      if (!metric) throw bad('a matrix series has labels that are not strings');
       const times = new Float64Array(points.length);
       const values = new Float64Array(points.length);
       for (let i = 0; i < points.length; i++) {
-        const p = points[i] as [number, string];
+        const p: unknown = points[i];
+        if (!isSamplePair(p)) throw bad('a matrix point is not a [time, value] pair');
         times[i] = Number(p[0]);
         values[i] = parseSampleValue(p[1]);
       }
-      matrix.push({ metric: item.metric ?? {}, times, values });
+      matrix.push({ metric, times, values });
     }
     return { resultType: 'matrix', vector: [], matrix, warnings };
   }

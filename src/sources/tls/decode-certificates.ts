@@ -106,7 +106,7 @@ function decodePem(text: string): DecodedBundle {
     }
     const der = Buffer.from(body.replace(/\s+/g, ''), 'base64');
     try {
-      bundle.certificates.push(new X509Certificate(der));
+      bundle.certificates.push(readableCertificate(der));
     } catch (error) {
       bundle.problems.push(
         `certificate ${certificateNumber}: not a valid X.509 certificate (${shortReason(error)})`,
@@ -159,41 +159,56 @@ function classifyDer(bytes: Buffer, header: number): ContentKind {
   return 'other';
 }
 
-function decodeBinary(bytes: Buffer): DecodedBundle {
+/**
+ * A certificate whose validity can be read: OpenSSL parses a certificate with an impossible date
+ * and prints it as `Bad time value`, and Node's Date for it is then undefined, Invalid Date or
+ * (seen in fuzzing, run to run) some other date. Only dates the text and the Date agree on count.
+ */
+function readableCertificate(der: Buffer): X509Certificate {
+  const certificate = new X509Certificate(der);
+  const readable = (text: string, date: Date | undefined): boolean =>
+    date instanceof Date && !Number.isNaN(date.getTime()) && Date.parse(text) === date.getTime();
+  if (
+    !readable(certificate.validFrom, certificate.validFromDate) ||
+    !readable(certificate.validTo, certificate.validToDate)
+  )
+    throw new Error('its validity dates cannot be read');
+  return certificate;
+}
+
+function decodeBinary(data: Buffer): DecodedBundle {
   const bundle = emptyBundle();
-  if (bytes[0] !== 0x30) {
-    bundle.problems.push('binary content that is neither PEM nor DER (no ASN.1 SEQUENCE at the start)');
-    return bundle;
-  }
-  const size = derLength(bytes);
-  if (!size) {
-    bundle.problems.push('truncated DER: the length header is cut short');
-    return bundle;
-  }
-  const total = size.header + size.length;
-  if (total > bytes.length) {
-    bundle.problems.push(
-      `truncated DER: the header announces ${total} bytes, only ${bytes.length} are there`,
-    );
-    return bundle;
-  }
-  const kind = classifyDer(bytes, size.header);
-  if (kind !== 'other') {
-    count(bundle, kind);
-    return bundle;
-  }
-  try {
-    bundle.certificates.push(new X509Certificate(bytes.subarray(0, total)));
-  } catch (error) {
-    bundle.problems.push(`not a valid DER certificate (${shortReason(error)})`);
-    return bundle;
-  }
-  if (total < bytes.length) {
-    // Concatenated DER certificates are rare but legal in .p7b-less bundles.
-    const rest = decodeBinary(bytes.subarray(total));
-    bundle.certificates.push(...rest.certificates);
-    for (const [k, n] of Object.entries(rest.others)) bundle.others[k as ContentKind] = n;
-    bundle.problems.push(...rest.problems);
+  // Concatenated DER certificates are rare but legal in .p7b-less bundles: one after the other,
+  // in a loop (a file of thousands of them must not exhaust the stack).
+  for (let bytes = data; bytes.length > 0; ) {
+    if (bytes[0] !== 0x30) {
+      bundle.problems.push('binary content that is neither PEM nor DER (no ASN.1 SEQUENCE at the start)');
+      return bundle;
+    }
+    const size = derLength(bytes);
+    if (!size) {
+      bundle.problems.push('truncated DER: the length header is cut short');
+      return bundle;
+    }
+    const total = size.header + size.length;
+    if (total > bytes.length) {
+      bundle.problems.push(
+        `truncated DER: the header announces ${total} bytes, only ${bytes.length} are there`,
+      );
+      return bundle;
+    }
+    const kind = classifyDer(bytes, size.header);
+    if (kind !== 'other') {
+      count(bundle, kind);
+      return bundle;
+    }
+    try {
+      bundle.certificates.push(readableCertificate(bytes.subarray(0, total)));
+    } catch (error) {
+      bundle.problems.push(`not a valid DER certificate (${shortReason(error)})`);
+      return bundle;
+    }
+    bytes = bytes.subarray(total);
   }
   return bundle;
 }

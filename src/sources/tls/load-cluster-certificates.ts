@@ -11,8 +11,9 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { SourceError } from '../../core/errors.ts';
-import { ClusterClient } from '../cluster/api-client.ts';
+import { ClusterClient, type ClusterClientOptions, ClusterUnavailableError } from '../cluster/api-client.ts';
 import { loadKubeconfig } from '../cluster/kubeconfig.ts';
+import { clusterError } from '../cluster/load-cluster.ts';
 import { decodeCertificates } from './decode-certificates.ts';
 import { type Discovery, emptyDiscovery, mergeDiscovery } from './discovery.ts';
 import { collectFromKubeconfig } from './kubeconfig-certificates.ts';
@@ -30,7 +31,10 @@ export interface ClusterCertificateOptions {
   pageSize?: number;
   /** Connect to the context's API server and record its served chain (default true). */
   probeApiServer?: boolean;
+  /** Connect-and-handshake limit of the API server probe (`certs --timeout`). */
   timeoutMs: number;
+  /** Time and size limits of the API requests (defaults: `CLUSTER_CLIENT_DEFAULTS`). */
+  client?: ClusterClientOptions;
   onWarning?: (line: string) => void;
   onProgress?: (objects: number) => void;
 }
@@ -130,19 +134,33 @@ export async function loadClusterCertificates(options: ClusterCertificateOptions
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context ? { context: options.context } : {}),
   });
-  const client = new ClusterClient(kc);
+  const client = new ClusterClient(kc, options.client);
   const into = emptyDiscovery();
-  const source = `${kc.getCurrentContext()} (${client.server})`;
+  const source = client.source;
   try {
     await collectKubeconfigCertificates(kc, kubeconfigPath(options), into);
-    if (options.probeApiServer !== false) await probeApiServer(kc, client.server, options.timeoutMs, into);
+    if (options.probeApiServer !== false) {
+      const probe = emptyDiscovery();
+      await probeApiServer(kc, client.server, options.timeoutMs, probe);
+      const unreachable = probe.endpoints.length === 0 ? probe.errors[0] : undefined;
+      if (unreachable) {
+        // No TCP connection or no TLS handshake: the lists would only wait for the same silence.
+        into.errors.push(
+          new ClusterUnavailableError(
+            source,
+            `cannot reach the API server: ${unreachable.message}${timedOut(unreachable) ? ' (certs --timeout)' : ''}; nothing was listed`,
+            { cause: unreachable },
+          ),
+        );
+        return into;
+      }
+      mergeDiscovery(into, probe);
+    }
     let lists: ListSpec[];
     try {
       lists = await discoverLists(client);
     } catch (error) {
-      into.errors.push(
-        new SourceError(source, `cannot reach the API server: ${(error as Error).message}`, { cause: error }),
-      );
+      into.errors.push(clusterError(error, source, 'cannot reach the API server'));
       return into;
     }
     const queue = [...lists];
@@ -158,6 +176,8 @@ export async function loadClusterCertificates(options: ClusterCertificateOptions
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     dedupeNodes(into);
+    // A dead server fails every list with the same error instance: report it once.
+    into.errors = [...new Set(into.errors)];
   } finally {
     client.close();
   }
@@ -278,9 +298,8 @@ async function listAll(
     try {
       res = await client.get(`${path}?${query}`, accept);
     } catch (error) {
-      found.errors.push(
-        new SourceError(source, `listing ${spec.resource}: ${(error as Error).message}`, { cause: error }),
-      );
+      // A dead server fails every list with the same error: the caller reports it once.
+      found.errors.push(clusterError(error, source, `listing ${spec.resource}`));
       return found;
     }
     if (res.status === 403) {
@@ -323,4 +342,8 @@ function dedupeNodes(into: Discovery): void {
     seen.add(n.name);
     return true;
   });
+}
+
+function timedOut(error: Error): boolean {
+  return (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
 }

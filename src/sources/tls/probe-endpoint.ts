@@ -12,6 +12,7 @@ import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { connect, type DetailedPeerCertificate } from 'node:tls';
 import { SourceError, UsageError } from '../../core/errors.ts';
+import { formatLimit } from '../bounded-request.ts';
 import type { Discovery, EndpointLocation } from './discovery.ts';
 
 /** One `--endpoint`: the name it is matched by, and where to connect. */
@@ -103,6 +104,7 @@ export async function probeEndpoint(
   });
 }
 
+/** Connect and handshake under one limit; the socket never outlives the call. */
 function handshake(spec: EndpointSpec, timeoutMs: number): Promise<X509Certificate[]> {
   return new Promise((resolveChain, reject) => {
     const socket = connect({
@@ -111,8 +113,10 @@ function handshake(spec: EndpointSpec, timeoutMs: number): Promise<X509Certifica
       ...(isIP(spec.host) === 0 ? { servername: spec.host } : {}),
       rejectUnauthorized: false,
     });
+    // One limit for DNS, TCP connect and the TLS handshake; it says which of them it cut.
     const timer = setTimeout(() => {
-      socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
+      const phase = socket.connecting ? 'tcp' : 'tls';
+      socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT', phase }));
     }, timeoutMs);
     socket.once('secureConnect', () => {
       clearTimeout(timer);
@@ -140,7 +144,9 @@ function describeNetError(error: unknown, spec: EndpointSpec, timeoutMs: number)
       : '';
   switch (code) {
     case 'ETIMEDOUT':
-      return `no TLS handshake within ${timeoutMs / 1000} s${via}`;
+      return (error as { phase?: string }).phase === 'tcp'
+        ? `no TCP connection within ${formatLimit(timeoutMs)}${via}`
+        : `no TLS handshake within ${formatLimit(timeoutMs)}${via}`;
     case 'ECONNREFUSED':
       return `connection refused${via}`;
     case 'ENOTFOUND':

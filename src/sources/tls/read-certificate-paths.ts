@@ -6,11 +6,19 @@
  * key given by name is recognised and reported as "a key, not a certificate". One bad file is one
  * error naming it; everything else is still read.
  */
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { SourceError } from '../../core/errors.ts';
-import { describeFsError, formatSize } from '../fs-errors.ts';
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  InputBudget,
+  type ReadCaps,
+  readRegularFile,
+  readStreamCapped,
+} from '../bounded-read.ts';
+import { describeFileType, describeFsError } from '../fs-errors.ts';
 import { parseYamlDocuments, type RawDocument } from '../manifests/read-documents.ts';
+import { parseStrictJson } from '../manifests/strict-json.ts';
 import { decodeCertificates, explainNoCertificate } from './decode-certificates.ts';
 import { type Discovery, emptyDiscovery } from './discovery.ts';
 import { collectFromKubeconfig, isKubeconfig } from './kubeconfig-certificates.ts';
@@ -23,14 +31,38 @@ const CERT_DIR_PERMISSION_HINT =
 export interface ReadPathsOptions {
   /** Read for `-`. */
   stdin?: AsyncIterable<Buffer | string>;
-  /** Largest certificate or kubeconfig file read (default 8 MiB): a bigger one is a mistake. */
+  /**
+   * Largest certificate or kubeconfig file read (default 8 MiB, never more than
+   * `maxManifestFileBytes`): a bigger one is a mistake.
+   */
   maxCertificateFileBytes?: number;
-  /** Largest manifest or snapshot file read (default 256 MiB). */
+  /** Largest manifest or snapshot file, or stdin, read (default 256 MiB, `--max-file-size`). */
   maxManifestFileBytes?: number;
+  /** Largest total of everything read in one run (default 2 GiB, `--max-input-size`). */
+  maxInputBytes?: number;
 }
 
 const DEFAULT_MAX_CERTIFICATE_BYTES = 8 * 1024 * 1024;
-const DEFAULT_MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+
+/** The limits of one run's reads, shared by every file it opens. */
+interface RunCaps {
+  manifest: ReadCaps;
+  certificate: ReadCaps;
+}
+
+function runCaps(options: ReadPathsOptions): RunCaps {
+  const budget = new InputBudget(options.maxInputBytes);
+  const manifestMax = options.maxManifestFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const shared = { budget, permissionHint: CERT_DIR_PERMISSION_HINT };
+  return {
+    manifest: { ...shared, maxFileBytes: manifestMax, what: 'manifest' },
+    certificate: {
+      ...shared,
+      maxFileBytes: Math.min(options.maxCertificateFileBytes ?? DEFAULT_MAX_CERTIFICATE_BYTES, manifestMax),
+      what: 'certificate or kubeconfig',
+    },
+  };
+}
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Files a directory walk opens: certificates, kubeconfigs, manifests. */
@@ -66,11 +98,14 @@ export async function readCertificatePaths(
 ): Promise<Discovery> {
   const into = emptyDiscovery();
   const visited = new Set<string>();
+  const caps = runCaps(options);
   for (const path of paths) {
     if (path === '-') {
       into.files++;
-      const bytes = await readStream(options.stdin ?? process.stdin);
-      await readContent(bytes, '-', into, options, true);
+      // A DER certificate is binary: stdin is capped, not checked for text.
+      const read = await readStreamCapped(options.stdin ?? process.stdin, '-', caps.manifest);
+      if (read.ok) await readContent(read.bytes, '-', into, caps, true);
+      else into.errors.push(read.error);
       continue;
     }
     let info: Awaited<ReturnType<typeof stat>>;
@@ -82,18 +117,13 @@ export async function readCertificatePaths(
       );
       continue;
     }
-    if (info.isDirectory()) await walk(path, into, options, visited);
-    else await readFileAt(path, into, options, true);
+    if (info.isDirectory()) await walk(path, into, caps, visited);
+    else await readFileAt(path, into, caps, true);
   }
   return into;
 }
 
-async function walk(
-  dir: string,
-  into: Discovery,
-  options: ReadPathsOptions,
-  visited: Set<string>,
-): Promise<void> {
+async function walk(dir: string, into: Discovery, caps: RunCaps, visited: Set<string>): Promise<void> {
   let real: string;
   let entries: string[];
   try {
@@ -120,50 +150,39 @@ async function walk(
       );
       continue;
     }
-    if (info.isDirectory()) await walk(path, into, options, visited);
-    else if (info.isFile() && isWalkCandidate(entry)) await readFileAt(path, into, options, false);
+    if (info.isDirectory()) await walk(path, into, caps, visited);
+    else if (!isWalkCandidate(entry)) continue;
+    else if (info.isFile()) await readFileAt(path, into, caps, false);
+    else into.notes.push(`${path}: is ${describeFileType(info)}, not a file: skipped`);
   }
 }
 
-async function readFileAt(
-  path: string,
-  into: Discovery,
-  options: ReadPathsOptions,
-  explicit: boolean,
-): Promise<void> {
+async function readFileAt(path: string, into: Discovery, caps: RunCaps, explicit: boolean): Promise<void> {
   into.files++;
   const isManifest = MANIFEST_EXTENSIONS.has(extname(path).toLowerCase());
-  const max = isManifest
-    ? (options.maxManifestFileBytes ?? DEFAULT_MAX_MANIFEST_BYTES)
-    : (options.maxCertificateFileBytes ?? DEFAULT_MAX_CERTIFICATE_BYTES);
-  let bytes: Buffer;
-  try {
-    bytes = await readLimited(path, max, isManifest ? 'manifest' : 'certificate or kubeconfig');
-  } catch (error) {
-    into.errors.push(
-      error instanceof SourceError
-        ? error
-        : new SourceError(path, describeFsError(error, CERT_DIR_PERMISSION_HINT), { cause: error }),
-    );
+  const read = await readRegularFile(path, isManifest ? caps.manifest : caps.certificate);
+  if (!read.ok) {
+    into.errors.push(read.error);
     return;
   }
-  await readContent(bytes, path, into, options, explicit);
+  await readContent(read.bytes, path, into, caps, explicit);
 }
 
-/** Reads a whole file, refusing one over `max` bytes before reading it. */
-export async function readLimited(path: string, max: number, what: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    if (size > max)
-      throw new SourceError(
-        path,
-        `file is ${formatSize(size)}, over the ${formatSize(max)} limit for a ${what} file`,
-      );
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
+/**
+ * Reads a whole regular file, refusing one over `max` bytes before reading it, and anything that
+ * is not a regular file (a device, a FIFO) without opening it. Throws a SourceError naming `path`,
+ * or the file system's own error (ENOENT, EACCES).
+ */
+export async function readLimited(
+  path: string,
+  max: number,
+  what: string,
+  budget: InputBudget = new InputBudget(Number.POSITIVE_INFINITY),
+): Promise<Buffer> {
+  const read = await readRegularFile(path, { maxFileBytes: max, budget, what });
+  // A file-system error is thrown as itself, for callers that word ENOENT their own way.
+  if (!read.ok) throw read.error.cause ?? read.error;
+  return read.bytes;
 }
 
 /** True when text looks like YAML or JSON data rather than PEM armour. */
@@ -180,7 +199,7 @@ async function readContent(
   bytes: Buffer,
   path: string,
   into: Discovery,
-  options: ReadPathsOptions,
+  caps: RunCaps,
   explicit: boolean,
 ): Promise<void> {
   if (bytes.length === 0) {
@@ -190,7 +209,7 @@ async function readContent(
   const head = bytes.subarray(0, 4096);
   const text = head.includes(0) ? undefined : bytes.toString('utf8');
   if (text !== undefined && isStructured(text, path)) {
-    await readStructured(text, path, into, options, explicit);
+    await readStructured(text, path, into, caps, explicit);
     return;
   }
   const bundle = decodeCertificates(bytes);
@@ -211,7 +230,7 @@ async function readStructured(
   text: string,
   path: string,
   into: Discovery,
-  options: ReadPathsOptions,
+  caps: RunCaps,
   explicit: boolean,
 ): Promise<void> {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
@@ -223,13 +242,16 @@ async function readStructured(
     return parsed.documents;
   };
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      documents = [{ index: 0, line: 1, value: JSON.parse(body) }];
-    } catch (error) {
+    const json = parseStrictJson(body);
+    if (json.ok) documents = [{ index: 0, line: 1, value: json.value }];
+    else if (!json.syntax) {
+      into.errors.push(new SourceError(path, `line ${json.line}: ${json.message}`));
+      return;
+    } else {
       // JSON documents separated by `---` (or near-JSON) are still YAML.
       const parsed = parseYamlDocuments(body, path);
       if (parsed.documents.length === 0) {
-        into.errors.push(new SourceError(path, `invalid JSON: ${(error as Error).message}`));
+        into.errors.push(new SourceError(path, `invalid JSON: ${json.message}`));
         return;
       }
       for (const e of parsed.errors) into.errors.push(new SourceError(path, `line ${e.line}: ${e.message}`));
@@ -244,7 +266,7 @@ async function readStructured(
     if (isKubeconfig(doc.value)) {
       await collectFromKubeconfig(doc.value, path, origin, into, {
         readFile: (file) =>
-          readLimited(file, options.maxCertificateFileBytes ?? DEFAULT_MAX_CERTIFICATE_BYTES, 'certificate'),
+          readLimited(file, caps.certificate.maxFileBytes, 'certificate', caps.certificate.budget),
       });
     } else if (Array.isArray(doc.value)) {
       doc.value.forEach((item: unknown, i: number) => {
@@ -256,10 +278,4 @@ async function readStructured(
   }
   const after = into.certificates.length + into.certManager.length + into.controlPlaneNodes.length;
   if (explicit && after === before && documents.length > 0) into.notes.push(`${path}: no certificates in it`);
-}
-
-async function readStream(stream: AsyncIterable<Buffer | string>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
 }
