@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
+  cpSync,
   lstatSync,
   mkdtempSync,
   readdirSync,
@@ -187,4 +188,41 @@ test('fix in a directory the user may not write in: the file is edited in place,
   assert.equal(statSync(file).uid, 65534);
   // Nothing the user may not write in was written: no temporary file beside it.
   assert.deepEqual(readdirSync(dir), ['api.yaml']);
+});
+
+test('fix of the example repository: every fixed finding is gone on re-scan, and no new one appears', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hindsight-fix-repo-'));
+  cpSync(fileURLToPath(new URL('../../examples/repo', import.meta.url)), dir, { recursive: true });
+  const scan = async () => {
+    const run = await runCli(['scan', '-o', 'json', dir], { env });
+    const report = JSON.parse(run.stdout) as {
+      findings: {
+        rule: string;
+        kind: string;
+        namespace?: string;
+        name: string;
+        container?: string;
+        file?: string;
+        fixable?: boolean;
+      }[];
+    };
+    return report.findings.map(
+      (f) => `${f.rule} ${f.kind} ${f.namespace ?? ''}/${f.name} ${f.container ?? ''} ${f.file ?? ''}`,
+    );
+  };
+  const before = await scan();
+  const fix = await runCli(['fix', dir], { env });
+  assert.equal(fix.code, 0, fix.stderr);
+  const fixed = Number(/fixed (\d+) findings/.exec(fix.stderr)?.[1]);
+  assert.ok(fixed > 10, fix.stderr);
+  const after = await scan();
+  const introduced = after.filter((f) => !before.includes(f));
+  assert.deepEqual(introduced, [], 'a fix must not create a finding');
+  // Every fixed finding is gone (a fix may take another finding with it, never add one).
+  assert.ok(
+    before.length - after.length >= fixed,
+    `${before.length} before, ${after.length} after, ${fixed} fixed`,
+  );
+  // Fixes that would trade a finding for another are held back, saying which.
+  assert.match(fix.stderr, /not fixed: with the other fixes it would create /);
 });

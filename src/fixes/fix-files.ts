@@ -24,6 +24,8 @@ export interface FileFix {
   diff?: string;
   /** Why the whole file was left alone, if it was. */
   refused?: string;
+  /** The file's text after the fixes (LF line endings, no byte-order mark), when it changes. */
+  text?: string;
 }
 
 /** Sequences indented under their key (`key:\n  - a`) or not (`key:\n- a`), as the file does it. */
@@ -166,6 +168,7 @@ export async function fixFile(
   }
 
   result.diff = createTwoFilesPatch(file, file, original, next, '', '', { context: 3 });
+  result.text = next;
   if (!options.dryRun) {
     const bytes = `${bom ? '\uFEFF' : ''}${crlf ? next.replace(/\n/g, '\r\n') : next}`;
     try {

@@ -5,6 +5,7 @@ import { describeError, UsageError } from '../../core/errors.ts';
 import type { Finding } from '../../core/finding.ts';
 import { runRules } from '../../engine/run-rules.ts';
 import { fixFile } from '../../fixes/fix-files.ts';
+import { newFindings } from '../../fixes/verify-fixes.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
 import { ALL_RULES, RULES } from '../../rules/registry.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
@@ -75,9 +76,51 @@ async function runFix(paths: string[], opts: FixOptions, io: CliIo): Promise<Exi
     }
     byFile.set(f.origin.source, [...(byFile.get(f.origin.source) ?? []), f]);
   }
+  // Every fix is verified before anything is written: the fixed files are scanned again with
+  // the rest (against every rule, whatever --rule chose), and fixes whose result has a finding
+  // the original did not are held back, rule by rule, with what they would have caused.
+  const planned = new Map<string, string>();
+  const plan = async (file: string, list: readonly Finding[]) => {
+    const result = await fixFile(file, list, { dryRun: true });
+    if (result.text !== undefined && result.applied.length > 0) planned.set(file, result.text);
+    else planned.delete(file);
+  };
+  for (const [file, list] of byFile) await plan(file, list);
+  const verify = { rules: ALL_RULES, config, now };
+  const everyFinding =
+    rules === ALL_RULES ? findings : runRules(buildInventory(loaded.objects), verify).findings;
+  const heldBack: { file: string; ruleId: string; count: number; introduced: string[] }[] = [];
+  const worse = () => newFindings(loaded.objects, planned, everyFinding, verify);
+  if (worse().size > 0) {
+    // Some fix trades one finding for another (possibly in another file, through a relation).
+    // Build the set again: file by file, and within a file that fails, rule by rule, keeping
+    // each group whose addition introduces nothing anywhere.
+    planned.clear();
+    for (const [file, list] of [...byFile]) {
+      await plan(file, list);
+      if (worse().size === 0) continue;
+      let accepted: Finding[] = [];
+      for (const ruleId of [...new Set(list.map((f) => f.ruleId))]) {
+        const group = list.filter((f) => f.ruleId === ruleId);
+        await plan(file, [...accepted, ...group]);
+        const introduced = [...new Set([...worse().values()].flat())];
+        if (introduced.length > 0) heldBack.push({ file, ruleId, count: group.length, introduced });
+        else accepted = [...accepted, ...group];
+      }
+      await plan(file, accepted);
+      if (accepted.length > 0) byFile.set(file, accepted);
+      else byFile.delete(file);
+    }
+  }
+  for (const h of heldBack) {
+    io.stderr(
+      `warning: ${h.file}: ${h.ruleId} not fixed: with the other fixes it would create ${h.introduced.join('; ')}\n`,
+    );
+  }
+
   let applied = 0;
   let refused = 0;
-  let skipped = 0;
+  let skipped = heldBack.reduce((n, h) => n + h.count, 0);
   for (const [file, list] of byFile) {
     const result = await fixFile(file, list, { dryRun: opts.dryRun === true, force: opts.force === true });
     if (result.refused) {

@@ -165,6 +165,13 @@ function parseBytes(read: ReadResult, source: string, result: LoadResult): void 
   parseText(read.bytes.toString('utf8'), source, result);
 }
 
+/** The objects of one manifest's text, as if read from `source`: how `fix` re-reads its result. */
+export function readManifestText(text: string, source: string): LoadResult {
+  const result: LoadResult = { objects: [], errors: [], notes: [], files: 1 };
+  parseText(text, source, result);
+  return result;
+}
+
 function parseText(text: string, source: string, result: LoadResult): void {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (body.trim() === '') {
