@@ -285,3 +285,37 @@ test('the bundled snapshot gives a cost report without Prometheus, pods grouped 
   for (const m of report.spot.movable)
     assert.ok(Math.abs(m.saving - 0.7 * m.monthly) < 1e-6, 'saving = 70 % of its cost');
 });
+
+test('cost of a repository (no nodes, no pods): says what is missing, prices templates × replicas on planned nodes, exit 3', async () => {
+  const env = { HOME: '/nonexistent-home' };
+  const apps = join(REPO_ROOT, 'examples', 'repo', 'apps');
+  const table = await runCli(['cost', apps], { env });
+  assert.equal(table.code, 3, table.stderr);
+  assert.match(
+    table.stdout,
+    /^No nodes in the input: the requests below would run on \d+ nodes for \$[\d,.]+\/month/m,
+  );
+  assert.match(table.stdout, /PARTIAL: no Node objects in the input/);
+  assert.match(
+    table.stdout,
+    /no Pods in the input: requests are those of \d+ workload templates × their replicas/,
+  );
+  assert.doesNotMatch(table.stdout, /\$0\.00\/month on 0 nodes/);
+  assert.match(table.stderr, /no --prometheus: usage is unknown/);
+
+  const json = await runCli(['cost', apps, '-o', 'json'], { env });
+  const report = JSON.parse(json.stdout) as CostReport;
+  // The requests are the templates' own: each replicated workload's containers × its replicas.
+  assert.ok(report.templates && report.templates.cpu > 0 && report.templates.memory > 0);
+  assert.ok(report.templates.pods >= report.templates.workloads);
+  assert.ok(report.nodeMix && report.nodeMix.planMonthly > 0 && report.nodeMix.nodes.length > 0);
+  assert.equal(report.waterfall[0]?.label, 'on-demand');
+  assert.ok((report.waterfall.at(-1)?.monthly ?? 0) <= (report.waterfall[0]?.monthly ?? 0));
+
+  // Nothing priceable at all is a usage error, not "$0.00".
+  const dir = mkdtempSync(join(tmpdir(), 'hindsight-cost-empty-'));
+  writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: b}\n');
+  const empty = await runCli(['cost', dir], { env });
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /nothing to price: no nodes, pods or workloads/);
+});

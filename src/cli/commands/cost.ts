@@ -11,6 +11,7 @@ import { parseDuration } from '../../analyzers/certs/duration.ts';
 import { allocateCosts, type CostAllocation } from '../../analyzers/cost/allocation.ts';
 import { consolidationCandidates } from '../../analyzers/cost/consolidation.ts';
 import { type NodeMixPlan, planNodeMix, plannerInstanceTypes } from '../../analyzers/cost/planner.ts';
+import { podRequests } from '../../analyzers/cost/pod-requests.ts';
 import {
   DEFAULT_SPOT_DISCOUNTS,
   HOURS_PER_MONTH,
@@ -18,6 +19,7 @@ import {
   type PriceBook,
 } from '../../analyzers/cost/prices.ts';
 import { currentCapacity, type Resizes, scenarioDemand } from '../../analyzers/cost/scenarios.ts';
+import { podsFromTemplates } from '../../analyzers/cost/template-pods.ts';
 import type { UnitPrices } from '../../analyzers/rightsizing/backtest.ts';
 import { type SpotVerdict, spotVerdict } from '../../analyzers/spot/verdict.ts';
 import { describeError, SourceError, UsageError } from '../../core/errors.ts';
@@ -298,8 +300,37 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
       })
     : await loadManifests(paths, { stdin: io.stdin });
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)}\n`);
-  const inventory = buildInventory(loaded.objects);
   const partial: string[] = loaded.errors.map((e) => describeError(e));
+  let inventory = buildInventory(loaded.objects);
+  let templates: CostReport['templates'];
+  // A repository, not a cluster: no nodes to price, no pods to charge. Say so, and price what
+  // can be: the workloads' requests (templates × replicas) on the node mix Karpenter would launch.
+  const hasNodes = inventory.ofKind('Node').length > 0;
+  if (!live && !hasNodes) {
+    partial.push(
+      'no Node objects in the input: the cost of the cluster as it runs, its idle capacity and the dollars per namespace and team cannot be priced (give a snapshot with nodes: kubectl get nodes,pods,… -A -o json)',
+    );
+  }
+  if (!live && inventory.ofKind('Pod').length === 0) {
+    const expanded = podsFromTemplates(inventory);
+    if (expanded.workloads === 0) {
+      throw new UsageError(
+        `nothing to price: no nodes, pods or workloads in ${paths.join(' ')}${loaded.errors.length > 0 ? ' (unreadable inputs above)' : ''}`,
+      );
+    }
+    const leftOut = [...expanded.leftOut].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`);
+    partial.push(
+      `no Pods in the input: requests are those of ${expanded.workloads} workload templates × their replicas (the autoscaler's minimum where one targets them)${leftOut.length > 0 ? `; ${leftOut.join(' and ')} left out (they run to completion)` : ''}`,
+    );
+    inventory = buildInventory([...loaded.objects, ...expanded.pods]);
+    const total = { cpu: 0, memory: 0 };
+    for (const { object } of expanded.pods) {
+      const r = podRequests(object).total;
+      total.cpu += r.cpu;
+      total.memory += r.memory;
+    }
+    templates = { workloads: expanded.workloads, pods: expanded.pods.length, ...total };
+  }
 
   // Cost now, by requests; right-sizing (with usage) refines the allocation below.
   const teamLabels = opts.teamLabel.length > 0 ? { teamLabels: opts.teamLabel } : {};
@@ -309,6 +340,10 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
   let rightsizing: RightsizingRun | undefined;
   let prometheusInfo: CostReport['prometheus'];
   const promUrl = opts.prometheus ?? io.env.HINDSIGHT_PROMETHEUS_URL;
+  if (!promUrl)
+    io.stderr(
+      'note: no --prometheus: usage is unknown, so containers are charged their requests and nothing is right-sized\n',
+    );
   if (promUrl) {
     const token = opts.prometheusToken ?? io.env.HINDSIGHT_PROMETHEUS_TOKEN;
     const client = createPrometheusClient({
@@ -393,7 +428,10 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
               if (!v) return currentCapacity(_pod, key, node);
               return v.verdict === 'spot-safe' ? undefined : 'on-demand';
             }
-          : currentCapacity,
+          : hasNodes || live
+            ? currentCapacity
+            : // A repository has no current capacity type: the baseline is all on-demand.
+              () => 'on-demand' as const,
       });
       return planNodeMix({
         pods: demand.pods,
@@ -442,19 +480,28 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
   movable.sort((a, b) => b.saving - a.saving);
 
   const nowMonthly = allocation.totals.nodesMonthlyUSD;
-  const waterfall: WaterfallStep[] = [
-    { label: 'now', monthly: nowMonthly, saving: 0, safety: `${allocation.nodes.length} nodes as running` },
-  ];
+  // Without nodes there is no "now": the waterfall starts at the planned node mix.
+  const waterfall: WaterfallStep[] =
+    allocation.nodes.length > 0 || allocation.unpricedNodes.length > 0
+      ? [
+          {
+            label: 'now',
+            monthly: nowMonthly,
+            saving: 0,
+            safety: `${allocation.nodes.length} nodes as running`,
+          },
+        ]
+      : [];
   const hsRow = rightsizing?.backtest.rows.find(
     (r) => r.strategy === (opts.variant === 'guaranteed' ? 'hindsight-guaranteed' : 'hindsight'),
   );
   if (plans) {
     const step = (label: string, plan: NodeMixPlan, safety: string) => {
-      const previous = waterfall.at(-1)?.monthly ?? 0;
+      const previous = waterfall.at(-1)?.monthly ?? plan.monthlyUSD;
       waterfall.push({ label, monthly: plan.monthlyUSD, saving: previous - plan.monthlyUSD, safety });
     };
     step(
-      'node mix',
+      hasNodes || live ? 'node mix' : 'on-demand',
       plans.repacked,
       `${plans.repacked.nodeCount} nodes; plan within ${percent(plans.repacked.gap - 1)} of the proven lower bound`,
     );
@@ -518,6 +565,7 @@ async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<E
     target: live ? (opts.context ?? 'current context') : paths.join(' '),
     currency: 'USD',
     partial,
+    ...(templates ? { templates } : {}),
     ...(prometheusInfo ? { prometheus: prometheusInfo } : {}),
     now: {
       monthly: nowMonthly,

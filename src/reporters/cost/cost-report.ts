@@ -94,6 +94,11 @@ export interface CostReport {
   currency: 'USD';
   /** Sources or namespaces that were missing or incomplete: the figures stand, marked partial. */
   partial: string[];
+  /**
+   * When the input had no pods (a repository): the pods its workloads would create, templates ×
+   * replicas, with their requests (cores, bytes; a DaemonSet's pod counted once).
+   */
+  templates?: { workloads: number; pods: number; cpu: number; memory: number };
   prometheus?: {
     url: string;
     window: { start: string; end: string; stepSeconds: number };

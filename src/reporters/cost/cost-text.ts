@@ -16,6 +16,21 @@ const TOP = 15;
 
 function headline(report: CostReport): string[] {
   const n = report.now;
+  if (n.nodes === 0 && n.unpricedNodes.length === 0) {
+    // No nodes in the input: there is no "now" to price; the plan below is the estimate.
+    const lines = [
+      report.nodeMix
+        ? `No nodes in the input: the requests below would run on ${report.nodeMix.nodes.reduce((k, g) => k + g.count, 0)} nodes for ${usd(report.nodeMix.planMonthly)}/month at list prices (the node mix Karpenter would launch).`
+        : 'No nodes in the input: nothing to price (the node-mix planner is off).',
+      ...(report.templates
+        ? [
+            `Requests: CPU ${cores(report.templates.cpu)}, memory ${bytes(report.templates.memory)} in ${report.templates.pods} pods of ${report.templates.workloads} workloads (DaemonSets once per node).`,
+          ]
+        : []),
+    ];
+    if (report.partial.length > 0) lines.push(`PARTIAL: ${report.partial.join('; ')}`);
+    return lines;
+  }
   const lines = [
     `${usd(n.monthly)}/month on ${n.nodes} nodes; idle ${usd(n.idleMonthly)}/month.`,
     `CPU: ${cores(n.cpu.requested)} requested${n.cpu.used !== undefined ? `, ${cores(n.cpu.used)} used` : ''} of ${cores(n.cpu.allocatable)} allocatable (${percent(n.cpu.requested / n.cpu.allocatable, 0)} requested${n.cpu.used !== undefined ? `, ${percent(n.cpu.used / n.cpu.allocatable, 0)} used` : ''}).`,
@@ -37,7 +52,8 @@ function spotLine(report: CostReport): string {
 function planLine(report: CostReport): string {
   const m = report.nodeMix;
   if (!m) return '';
-  return `${usd(m.planMonthly)}/month ${report.rightsizing ? 'with right-sized requests and the spot plan' : 'with the spot plan'} (proven lower bound ${usd(m.lowerBoundMonthly)}, ratio ${m.ratio.toFixed(3)}); now ${usd(m.currentMonthly)} on ${m.currentNodes} nodes.`;
+  const now = m.currentNodes > 0 ? `; now ${usd(m.currentMonthly)} on ${m.currentNodes} nodes` : '';
+  return `${usd(m.planMonthly)}/month ${report.rightsizing ? 'with right-sized requests and the spot plan' : 'with the spot plan'} (proven lower bound ${usd(m.lowerBoundMonthly)}, ratio ${m.ratio.toFixed(3)})${now}.`;
 }
 
 function terminal(rows: Rows, limit = Number.POSITIVE_INFINITY): string {
@@ -53,8 +69,11 @@ function terminal(rows: Rows, limit = Number.POSITIVE_INFINITY): string {
 
 export function renderCostTable(report: CostReport): string {
   const out: string[] = [...headline(report), '', 'Savings', terminal(waterfallRows(report))];
-  out.push('', 'By team', terminal(costLineRows('team', report.byTeam, false), TOP));
-  out.push('', 'By namespace', terminal(costLineRows('namespace', report.byNamespace, true), TOP));
+  // Without nodes nothing is charged to teams or namespaces: no empty tables.
+  if (report.byTeam.length > 0)
+    out.push('', 'By team', terminal(costLineRows('team', report.byTeam, false), TOP));
+  if (report.byNamespace.length > 0)
+    out.push('', 'By namespace', terminal(costLineRows('namespace', report.byNamespace, true), TOP));
   if (report.rightsizing) {
     const rs = report.rightsizing;
     out.push(
