@@ -6,6 +6,7 @@ import type { AnyRule } from '../define-rule.ts';
 import dnsNdotsExternalLookups from '../dns-ndots-external-lookups/rule.ts';
 import dnsPolicyDefaultTrap from '../dns-policy-default-trap/rule.ts';
 import nodeEbsAttachLimit from '../node-ebs-attach-limit/rule.ts';
+import objectFieldUnknown from '../object-field-unknown/rule.ts';
 import podCrashLooping from '../pod-crash-looping/rule.ts';
 import podEvicted from '../pod-evicted/rule.ts';
 import pvZoneMismatch from '../pv-zone-mismatch/rule.ts';
@@ -28,6 +29,7 @@ export const OPERATIONS_RULES: AnyRule[] = [
   storageclassImmediateBindingZonal,
   nodeEbsAttachLimit,
   pvZoneMismatch,
-  // Upgrades
+  // Upgrades and deploys that fail
   apiVersionDeprecated,
+  objectFieldUnknown,
 ];

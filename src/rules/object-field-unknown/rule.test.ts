@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkRule } from '../rule-tester.ts';
+import rule, { likelyField } from './rule.ts';
+
+const deployment = (podSpec: object, top: object = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'api', namespace: 'shop' },
+  spec: {
+    selector: { matchLabels: { app: 'api' } },
+    template: { metadata: { labels: { app: 'api' } }, spec: podSpec },
+  },
+  ...top,
+});
+const container = (extra: object) => ({ containers: [{ name: 'app', image: 'app:1', ...extra }] });
+
+test('object-field-unknown', () => {
+  const cases: [string, object, string[]][] = [
+    ['known fields', deployment(container({ securityContext: { runAsNonRoot: true } })), []],
+    // misspelled, with the field meant
+    [
+      'misspelled security field',
+      deployment(container({ securityContext: { allowPrivilegedEscalation: false } })),
+      ['spec.template.spec.containers.0.securityContext.allowPrivilegedEscalation:allowPrivilegeEscalation'],
+    ],
+    // wrong case
+    [
+      'wrong case',
+      deployment(container({ imagePullpolicy: 'Always' })),
+      ['spec.template.spec.containers.0.imagePullpolicy:imagePullPolicy'],
+    ],
+    // a field at the wrong level: replicas in the pod template
+    ['wrong level', deployment({ ...container({}), replicas: 2 }), ['spec.template.spec.replicas:']],
+    // inside a map of models (volumes are a list; limits are a map of quantities: values only)
+    [
+      'map values are not fields',
+      deployment(container({ resources: { limits: { 'example.com/gpu': 1 } } })),
+      [],
+    ],
+    // free-form maps are not checked
+    ['labels', { ...deployment(container({})), metadata: { name: 'api', labels: { whatever: 'x' } } }, []],
+    // status is the cluster's
+    ['status', deployment(container({}), { status: { somethingNew: 1 } }), []],
+    // objects read from a cluster were accepted by it
+    [
+      'live object',
+      {
+        ...deployment(container({ futureField: true })),
+        metadata: { name: 'api', uid: 'u', resourceVersion: '1' },
+      },
+      [],
+    ],
+    // beta and custom apiVersions are not judged here
+    [
+      'custom resource',
+      { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'x' }, spec: { foo: 1 } },
+      [],
+    ],
+  ];
+  for (const [name, object, expected] of cases) {
+    assert.deepEqual(
+      checkRule(rule, [object]).map(
+        (f) => `${(f.path ?? []).join('.')}:${/did you mean (\w+)\?/.exec(f.message)?.[1] ?? ''}`,
+      ),
+      expected,
+      name,
+    );
+  }
+});
+
+test('object-field-unknown names the schema release and the likely field', () => {
+  const [finding] = checkRule(rule, [deployment(container({ livenesProbe: {} }))]);
+  assert.match(
+    finding?.message ?? '',
+    /livenesProbe is not a field of Container \(Kubernetes OpenAPI release-1\.\d+\)/,
+  );
+  assert.match(finding?.message ?? '', /did you mean livenessProbe\?/);
+  assert.equal(likelyField('completelyDifferent', ['image', 'name']), undefined);
+  assert.equal(likelyField('nmae', ['image', 'name']), 'name');
+});
