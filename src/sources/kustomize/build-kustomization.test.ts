@@ -68,6 +68,14 @@ test('a directory walk builds only the top kustomizations: a shared base once pe
     ],
   );
   assert.deepEqual(result.rendered, { charts: 0, kustomizations: 2 });
+  // Two overlays of one base are alternatives: each is an environment of its own.
+  assert.deepEqual([...new Set(result.objects.map((o) => o.origin.environment))].sort(), [
+    join(shop, 'overlays', 'prod'),
+    join(shop, 'overlays', 'staging'),
+  ]);
+  assert.ok(
+    result.notes.some((n) => /overlays of the same base, each scanned as its own environment/.test(n)),
+  );
   assert.ok(
     result.notes.some(
       (n) => n.startsWith(join(shop, 'base')) && /built through them, not on its own/.test(n),

@@ -113,7 +113,66 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
     }
   }
   if (rendered.charts > 0 || rendered.kustomizations > 0) result.rendered = rendered;
+  overlaysAsEnvironments(result);
   return result;
+}
+
+/**
+ * Overlays of one base (`apps/staging` and `apps/production` both building `apps/base`) render
+ * the same documents of the same base files (in their own namespaces, with their own names): alternatives, like one chart with two values
+ * files, not two copies in one cluster. Each such overlay becomes an environment named by its
+ * directory, analysed as its own inventory (with every object outside the overlays), and a
+ * finding says which environments have it.
+ */
+function overlaysAsEnvironments(result: LoadResult): void {
+  const inputOf = new Map<string, string>();
+  const commandsOf = new Map<string, Set<string>>();
+  for (const { object, origin } of result.objects) {
+    if (
+      !origin.rendered ||
+      origin.environment !== undefined ||
+      !/^(kubectl kustomize|kustomize build) /.test(origin.rendered)
+    )
+      continue;
+    inputOf.set(origin.rendered, origin.rendered.replace(/^(kubectl kustomize|kustomize build) /, ''));
+    // The same base document, whatever namespace or name prefix each overlay gives it.
+    const key = JSON.stringify([origin.source, origin.document, origin.line, object.kind]);
+    let commands = commandsOf.get(key);
+    if (!commands) {
+      commands = new Set();
+      commandsOf.set(key, commands);
+    }
+    commands.add(origin.rendered);
+  }
+  // Overlays sharing an object, joined transitively.
+  const group = new Map<string, string>();
+  const find = (c: string): string => {
+    let root = c;
+    while (group.get(root) !== undefined && group.get(root) !== root) root = group.get(root) as string;
+    group.set(c, root);
+    return root;
+  };
+  for (const commands of commandsOf.values()) {
+    const [first, ...rest] = [...commands];
+    if (first === undefined || rest.length === 0) continue;
+    for (const other of rest) group.set(find(other), find(first));
+  }
+  const members = new Map<string, string[]>();
+  for (const command of group.keys())
+    members.set(find(command), [...(members.get(find(command)) ?? []), command]);
+  const environmentOf = new Map<string, string>();
+  for (const commands of members.values()) {
+    if (commands.length < 2) continue;
+    for (const c of commands) environmentOf.set(c, inputOf.get(c) ?? c);
+    result.notes.push(
+      `${commands.map((c) => inputOf.get(c)).join(', ')}: overlays of the same base, each scanned as its own environment`,
+    );
+  }
+  if (environmentOf.size === 0) return;
+  for (const { origin } of result.objects) {
+    const environment = origin.rendered ? environmentOf.get(origin.rendered) : undefined;
+    if (environment !== undefined) origin.environment = environment;
+  }
 }
 
 /** The objects of a render, read like a file, each placed back in the user's own files. */
