@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { daysFrom, issueCertificate, type TestCertificate } from '../src/analyzers/certs/test-pki.ts';
+import { daysFrom, issueCertificate, type TestCertificate } from '../src/testing/test-pki.ts';
 import { forEachConcurrent, platformClient } from '../testenv/apply.ts';
 import { binDir, REPO_ROOT } from '../testenv/paths.ts';
 import { readPlatformState } from '../testenv/platform.ts';

@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCli } from '../src/cli/run-cli.ts';
+import { runCli } from '../src/testing/run-cli.ts';
 import { REPO_ROOT } from '../testenv/paths.ts';
 
 interface Entry {

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
+import { enableCompileCache } from 'node:module';
 import { basename } from 'node:path';
-import { main } from './main.ts';
+
+// V8's compiled code for hindsight's modules is cached on disk (in the OS temp directory, or
+// NODE_COMPILE_CACHE): later runs skip compiling them. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+enableCompileCache();
+const { main } = await import('./main.ts');
 
 // `hindsight scan | head`: the reader went away; stop quietly, as other CLIs do.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { runCli } from '../testing/run-cli.ts';
 import { parseTimeout } from './cluster-flags.ts';
-import { runCli } from './run-cli.ts';
 
 // Each row: --request-timeout as typed, and milliseconds (undefined: refused).
 const TIMEOUTS: [string, number | undefined][] = [

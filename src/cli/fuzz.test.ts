@@ -10,7 +10,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { issueCertificate } from '../analyzers/certs/test-pki.ts';
 import {
   crashSignature,
   createFuzzContext,
@@ -19,6 +18,7 @@ import {
   runFuzz,
 } from '../testing/fuzz-driver.ts';
 import type { FuzzInput } from '../testing/fuzz-inputs.ts';
+import { issueCertificate } from '../testing/test-pki.ts';
 
 /** Inputs per CI run: about 20 s on two busy cores. HINDSIGHT_FUZZ_INPUTS overrides. */
 const INPUTS = Number(process.env.HINDSIGHT_FUZZ_INPUTS ?? 2000);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../../testenv/paths.ts';
-import { runCli } from './run-cli.ts';
+import { runCli } from '../testing/run-cli.ts';
 
 const example = join(REPO_ROOT, 'examples', 'repo');
 

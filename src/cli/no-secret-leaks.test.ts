@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { requirePlatform } from '../../testenv/harness.ts';
 import { binDir } from '../../testenv/paths.ts';
-import { runCli } from './run-cli.ts';
+import { runCli } from '../testing/run-cli.ts';
 
 function kubectl(kubeconfig: string, args: string[], input?: string): string {
   const run = spawnSync(join(binDir(), 'kubectl'), ['--kubeconfig', kubeconfig, ...args], {

@@ -1,17 +1,14 @@
 /** Output formats by name, so the CLI can write several in one run. */
+
+import type { Format, GroupBy } from './formats.ts';
 import { renderJson, renderYaml } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { ScanReport } from './report.ts';
 import { renderSarif } from './sarif.ts';
-import { type GroupBy, renderTable } from './table.ts';
+import { renderTable } from './table.ts';
 
-export const FORMATS = ['table', 'json', 'yaml', 'sarif', 'junit', 'markdown'] as const;
-export type Format = (typeof FORMATS)[number];
-
-export function isFormat(value: string): value is Format {
-  return (FORMATS as readonly string[]).includes(value);
-}
+export { FORMATS, type Format, isFormat } from './formats.ts';
 
 export function render(
   format: Format,

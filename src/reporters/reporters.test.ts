@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../../testenv/paths.ts';
-import { runCli } from '../cli/run-cli.ts';
+import { runCli } from '../testing/run-cli.ts';
 
 const require = createRequire(import.meta.url);
 const example = join(REPO_ROOT, 'examples', 'repo');

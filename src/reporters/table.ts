@@ -7,6 +7,7 @@ import { environmentPresence, type Finding, formatPath } from '../core/finding.t
 import { isClusterScopedKind } from '../core/resource.ts';
 import { type Severity, severityRank } from '../core/severity.ts';
 import { findingFile } from './finding-view.ts';
+import type { GroupBy } from './formats.ts';
 import { countBySeverity, type ScanReport } from './report.ts';
 import { renderSummaryText } from './summary-text.ts';
 
@@ -21,9 +22,7 @@ const RESET = '\u001b[0m';
 const BOLD = '\u001b[1m';
 const DIM = '\u001b[2m';
 
-/** How findings are grouped in the table. */
-export const GROUP_BY = ['namespace', 'object', 'rule'] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
+export { GROUP_BY, type GroupBy } from './formats.ts';
 
 export interface TableOptions {
   color: boolean;

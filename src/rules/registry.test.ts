@@ -10,8 +10,8 @@ import { LESSONS } from '../core/lesson.ts';
 import { runRules } from '../engine/run-rules.ts';
 import { buildInventory } from '../inventory/inventory.ts';
 import { loadManifests } from '../sources/manifests/load-manifests.ts';
+import { TEST_NOW } from '../testing/rule-tester.ts';
 import { ALL_RULES, RULES } from './registry.ts';
-import { TEST_NOW } from './rule-tester.ts';
 
 const RULES_DIR = import.meta.dirname;
 const ruleFolders = readdirSync(RULES_DIR, { withFileTypes: true })

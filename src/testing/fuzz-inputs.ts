@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { REPO_ROOT } from '../../testenv/paths.ts';
-import { issueCertificate } from '../analyzers/certs/test-pki.ts';
+import { issueCertificate } from './test-pki.ts';
 
 /** What a generated input is fed to. */
 export type FuzzInput =

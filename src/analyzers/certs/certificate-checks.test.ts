@@ -17,11 +17,11 @@ import { dump } from 'js-yaml';
 import type { Finding } from '../../core/finding.ts';
 import { parseEndpointSpec, probeEndpoint } from '../../sources/tls/probe-endpoint.ts';
 import { readCertificatePaths } from '../../sources/tls/read-certificate-paths.ts';
+import { daysFrom, issueCertificate, type TestCertificate } from '../../testing/test-pki.ts';
 import { analyzeCertificates, type CertAnalysisOptions, DEFAULT_ANALYSIS_OPTIONS } from './analysis.ts';
 import { DAY_MS } from './duration.ts';
 import { CERT_CHECKS } from './registry.ts';
 import { runCertChecks } from './run-cert-checks.ts';
-import { daysFrom, issueCertificate, type TestCertificate } from './test-pki.ts';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const seen = new Set<string>();

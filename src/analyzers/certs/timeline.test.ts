@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { test } from 'node:test';
 import { type CertificateLocation, emptyDiscovery } from '../../sources/tls/discovery.ts';
+import { daysFrom, issueCertificate } from '../../testing/test-pki.ts';
 import { analyzeCertificates, DEFAULT_ANALYSIS_OPTIONS } from './analysis.ts';
-import { daysFrom, issueCertificate } from './test-pki.ts';
 import { buildTimeline, renderTimeline } from './timeline.ts';
 
 const NOW = new Date('2026-06-01T00:00:00Z');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { constant, syntheticHistory } from '../../testing/synthetic-history.ts';
 import { HINDSIGHT_DEFAULTS, hindsightRecommend, weightedQuantile } from './hindsight-strategy.ts';
 import { MIB, roundCpuUp, roundMemoryUp } from './history-window.ts';
-import { constant, syntheticHistory } from './synthetic-history.ts';
 
 const PER_DAY = 288;
 

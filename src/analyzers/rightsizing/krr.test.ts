@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { constant, syntheticHistory } from '../../testing/synthetic-history.ts';
 import { MIB } from './history-window.ts';
 import { KRR_MIN_CPU, KRR_MIN_MEMORY, krrSimple, prometheusQuantile } from './krr.ts';
-import { constant, syntheticHistory } from './synthetic-history.ts';
 
 test('prometheusQuantile interpolates linearly at rank q·(n−1)', () => {
   const rows: Array<[number, number[], number, string]> = [

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { constant, syntheticHistory } from '../../testing/synthetic-history.ts';
 import { GIB, MIB } from './history-window.ts';
 import { monthlyDelta, recommend } from './recommend.ts';
-import { constant, syntheticHistory } from './synthetic-history.ts';
 
 const PRICES = { cpuCoreHour: 0.04, memoryGiBHour: 0.005 };
 

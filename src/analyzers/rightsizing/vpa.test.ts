@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { constant, syntheticHistory } from '../../testing/synthetic-history.ts';
 import { bucketStart, CPU_HISTOGRAM, findBucket, MEMORY_HISTOGRAM } from './decaying-histogram.ts';
 import { MIB } from './history-window.ts';
-import { constant, syntheticHistory } from './synthetic-history.ts';
 import { vpaRecommend } from './vpa.ts';
 
 const PER_DAY = 288; // 300 s grid points per day

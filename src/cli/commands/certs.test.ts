@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { load } from 'js-yaml';
+import { runCli } from '../../testing/run-cli.ts';
 import {
   daysFrom,
   encryptedKeyPem,
   issueCertificate,
   pemBody,
   type TestCertificate,
-} from '../../analyzers/certs/test-pki.ts';
-import { runCli } from '../run-cli.ts';
+} from '../../testing/test-pki.ts';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const env = { HOME: '/nonexistent-home', HINDSIGHT_NOW: NOW.toISOString() };

@@ -15,7 +15,7 @@ import { load } from 'js-yaml';
 import { requirePlatform } from '../../../testenv/harness.ts';
 import { REPO_ROOT } from '../../../testenv/paths.ts';
 import type { CostReport } from '../../reporters/cost/cost-report.ts';
-import { runCli } from '../run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 interface TruthContainer {
   name: string;

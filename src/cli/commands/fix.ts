@@ -1,24 +1,8 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config.ts';
-import { describeError, UsageError } from '../../core/errors.ts';
-import type { Finding } from '../../core/finding.ts';
-import { runRules } from '../../engine/run-rules.ts';
-import { fixFile } from '../../fixes/fix-files.ts';
-import { newFindings } from '../../fixes/verify-fixes.ts';
-import { buildInventory } from '../../inventory/inventory.ts';
-import { ALL_RULES, RULES } from '../../rules/registry.ts';
-import { loadManifests } from '../../sources/manifests/load-manifests.ts';
-import { formatOrigin } from '../../sources/origin.ts';
-import { type CliIo, EXIT, type ExitCode } from '../io.ts';
-import {
-  maxFileSizeOption,
-  maxInputSizeOption,
-  type ReadLimitFlagValues,
-  readLimits,
-} from '../read-limit-flags.ts';
+import type { CliIo, ExitCode } from '../io.ts';
+import { maxFileSizeOption, maxInputSizeOption, type ReadLimitFlagValues } from '../read-limit-flags.ts';
 
-interface FixOptions extends ReadLimitFlagValues {
+export interface FixOptions extends ReadLimitFlagValues {
   dryRun?: boolean;
   force?: boolean;
   rule: string[];
@@ -46,115 +30,7 @@ export function registerFix(program: Command, io: CliIo, setExit: (code: ExitCod
       '\nExamples:\n  hindsight fix --dry-run apps/\n  hindsight fix --rule container-runs-as-root apps/payments',
     )
     .action(async (paths: string[], opts: FixOptions) => {
+      const { runFix } = await import('./fix-run.ts');
       setExit(await runFix(paths, opts, io));
     });
-}
-
-async function runFix(paths: string[], opts: FixOptions, io: CliIo): Promise<ExitCode> {
-  if (paths.includes('-')) throw new UsageError('fix edits files in place; stdin (-) has no file to edit');
-  for (const id of opts.rule)
-    if (!RULES.has(id)) throw new UsageError(`no rule ${id} (hindsight rules lists them all)`);
-  const { config } = await loadConfig({
-    cwd: io.cwd,
-    ...(opts.config ? { file: resolve(io.cwd, opts.config) } : {}),
-  });
-  // Charts and kustomizations are passed over: their rendered objects are not in any file to edit.
-  const loaded = await loadManifests(paths, { renderedInputs: 'skip', ...readLimits(opts) });
-  for (const error of loaded.errors) io.stderr(`error: ${describeError(error)} (not fixed)\n`);
-  for (const note of loaded.notes) if (note.includes('left alone')) io.stderr(`note: ${note}\n`);
-  const rules = opts.rule.length > 0 ? ALL_RULES.filter((r) => opts.rule.includes(r.id)) : ALL_RULES;
-  const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
-  const { findings } = runRules(buildInventory(loaded.objects), { rules, config, now });
-
-  const byFile = new Map<string, Finding[]>();
-  let notYaml = 0;
-  for (const f of findings) {
-    if (!f.fix || !f.origin) continue;
-    if (!/\.ya?ml$/i.test(f.origin.source) || f.origin.line === undefined || f.origin.rendered) {
-      notYaml++;
-      continue;
-    }
-    byFile.set(f.origin.source, [...(byFile.get(f.origin.source) ?? []), f]);
-  }
-  // Every fix is verified before anything is written: the fixed files are scanned again with
-  // the rest (against every rule, whatever --rule chose), and fixes whose result has a finding
-  // the original did not are held back, rule by rule, with what they would have caused.
-  const planned = new Map<string, string>();
-  const plan = async (file: string, list: readonly Finding[]) => {
-    const result = await fixFile(file, list, { dryRun: true });
-    if (result.text !== undefined && result.applied.length > 0) planned.set(file, result.text);
-    else planned.delete(file);
-  };
-  for (const [file, list] of byFile) await plan(file, list);
-  const verify = { rules: ALL_RULES, config, now };
-  const everyFinding =
-    rules === ALL_RULES ? findings : runRules(buildInventory(loaded.objects), verify).findings;
-  const heldBack: { file: string; ruleId: string; count: number; introduced: string[] }[] = [];
-  const worse = () => newFindings(loaded.objects, planned, everyFinding, verify);
-  if (worse().size > 0) {
-    // Some fix trades one finding for another (possibly in another file, through a relation).
-    // Build the set again: file by file, and within a file that fails, rule by rule, keeping
-    // each group whose addition introduces nothing anywhere.
-    planned.clear();
-    for (const [file, list] of [...byFile]) {
-      await plan(file, list);
-      if (worse().size === 0) continue;
-      let accepted: Finding[] = [];
-      for (const ruleId of [...new Set(list.map((f) => f.ruleId))]) {
-        const group = list.filter((f) => f.ruleId === ruleId);
-        await plan(file, [...accepted, ...group]);
-        const introduced = [...new Set([...worse().values()].flat())];
-        if (introduced.length > 0) heldBack.push({ file, ruleId, count: group.length, introduced });
-        else accepted = [...accepted, ...group];
-      }
-      await plan(file, accepted);
-      if (accepted.length > 0) byFile.set(file, accepted);
-      else byFile.delete(file);
-    }
-  }
-  for (const h of heldBack) {
-    io.stderr(
-      `warning: ${h.file}: ${h.ruleId} not fixed: with the other fixes it would create ${h.introduced.join('; ')}\n`,
-    );
-  }
-
-  let applied = 0;
-  let refused = 0;
-  let skipped = heldBack.reduce((n, h) => n + h.count, 0);
-  for (const [file, list] of byFile) {
-    const result = await fixFile(file, list, { dryRun: opts.dryRun === true, force: opts.force === true });
-    if (result.refused) {
-      refused++;
-      io.stderr(`error: ${file}: ${result.refused}\n`);
-      continue;
-    }
-    for (const s of result.skipped)
-      io.stderr(`warning: ${file}: ${s.finding.ruleId} not fixed: ${s.reason}\n`);
-    skipped += result.skipped.length;
-    applied += result.applied.length;
-    if (opts.dryRun && result.diff) io.stdout(result.diff);
-    else if (result.applied.length > 0) {
-      io.stdout(
-        `${file}: fixed ${result.applied.length} (${[...new Set(result.applied.map((f) => f.ruleId))].join(', ')})\n`,
-      );
-    }
-  }
-  // Fixes hindsight would not make, with what a human has to decide first.
-  for (const f of findings) {
-    if (f.fix || !f.manual) continue;
-    io.stderr(
-      `needs a human: ${f.origin ? formatOrigin(f.origin) : describeRef(f)}: ${f.ruleId}: ${f.manual}\n`,
-    );
-  }
-  const unfixable = findings.filter((f) => !f.fix).length + skipped;
-  io.stderr(
-    `${opts.dryRun ? 'would fix' : 'fixed'} ${applied} findings in ${byFile.size - refused} files` +
-      `${notYaml > 0 ? `; ${notYaml} fixable findings are in JSON or other non-YAML inputs and were left alone` : ''}` +
-      `; ${unfixable} findings need a human (hindsight scan lists them)\n`,
-  );
-  return refused > 0 || loaded.errors.length > 0 ? EXIT.partial : EXIT.ok;
-}
-
-function describeRef(f: Finding): string {
-  return `${f.ref.kind} ${f.ref.namespace ? `${f.ref.namespace}/` : ''}${f.ref.name}`;
 }

@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type CliRun, runCli } from '../run-cli.ts';
+import { type CliRun, runCli } from '../../testing/run-cli.ts';
 
 const env = { HOME: '/nonexistent-home', HINDSIGHT_NOW: '2026-11-12T10:00:00Z' };
 let root: string;

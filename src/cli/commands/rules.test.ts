@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CERT_CHECKS } from '../../analyzers/certs/registry.ts';
 import { ALL_RULES } from '../../rules/registry.ts';
+import { runCli } from '../../testing/run-cli.ts';
 import { CATALOG } from '../catalog.ts';
-import { runCli } from '../run-cli.ts';
 
 test('rules lists every scan rule and certificate check once, with the command that runs it', async () => {
   const run = await runCli(['rules', '-o', 'json']);

@@ -3,7 +3,6 @@ import { UsageError } from '../../core/errors.ts';
 import { CATEGORIES } from '../../core/finding.ts';
 import { LESSONS } from '../../core/lesson.ts';
 import { renderTable } from '../../reporters/text-table.ts';
-import { CATALOG, CATALOG_BY_ID } from '../catalog.ts';
 import type { CliIo } from '../io.ts';
 
 export function registerRules(program: Command, io: CliIo): void {
@@ -17,7 +16,9 @@ export function registerRules(program: Command, io: CliIo): void {
     )
     .addOption(new Option('--category <name>', 'only this category').choices([...CATEGORIES]))
     .addOption(new Option('--command <name>', 'only the checks this command runs').choices(['scan', 'certs']))
-    .action((opts: { output: string; category?: string; command?: string }) => {
+    .action(async (opts: { output: string; category?: string; command?: string }) => {
+      // The catalogue loads every rule: only when a command needs it.
+      const { CATALOG } = await import('../catalog.ts');
       const checks = CATALOG.filter(
         (r) =>
           (!opts.category || r.category === opts.category) && (!opts.command || r.command === opts.command),
@@ -52,7 +53,8 @@ export function registerRules(program: Command, io: CliIo): void {
     .command('explain')
     .description('explain a rule: the lesson behind it, why it matters, the fix and the runbook')
     .argument('<rule>', 'rule id, as shown by hindsight rules or in a finding')
-    .action((id: string) => {
+    .action(async (id: string) => {
+      const { CATALOG, CATALOG_BY_ID } = await import('../catalog.ts');
       const rule = CATALOG_BY_ID.get(id);
       if (!rule) {
         const close = CATALOG.filter((r) => r.id.includes(id) || id.includes(r.id.split('-')[0] ?? '')).map(

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { requirePlatform } from '../../../testenv/harness.ts';
-import { runCli } from '../run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 const GOOD = `${JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: {}, items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kept' } }] })}\n`;
 

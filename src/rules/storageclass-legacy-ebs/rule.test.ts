@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkRule } from '../rule-tester.ts';
+import { checkRule } from '../../testing/rule-tester.ts';
 import rule from './rule.ts';
 
 const sc = (provisioner: string, parameters?: Record<string, string>) => ({

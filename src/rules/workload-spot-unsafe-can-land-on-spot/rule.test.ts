@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigSchema } from '../../config/config.ts';
-import { checkRule } from '../rule-tester.ts';
+import { checkRule } from '../../testing/rule-tester.ts';
 import rule from './rule.ts';
 
 const mixedPool = {

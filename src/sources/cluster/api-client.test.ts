@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { runCli } from '../../cli/run-cli.ts';
-import { closedPort, silentServer } from '../test-servers.ts';
+import { runCli } from '../../testing/run-cli.ts';
+import { writeTestKubeconfig } from '../../testing/test-kubeconfig.ts';
+import { closedPort, silentServer } from '../../testing/test-servers.ts';
 import { ClusterClient, ClusterUnavailableError } from './api-client.ts';
-import { writeTestKubeconfig } from './test-kubeconfig.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hindsight-api-client-'));
 const closers: (() => void)[] = [() => rmSync(dir, { recursive: true, force: true })];

@@ -15,11 +15,11 @@ import { after, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { requirePlatform } from '../../../testenv/harness.ts';
 import { REPO_ROOT } from '../../../testenv/paths.ts';
-import { runCli } from '../../cli/run-cli.ts';
-import { closedPort } from '../test-servers.ts';
+import { runCli } from '../../testing/run-cli.ts';
+import { writeTestKubeconfig } from '../../testing/test-kubeconfig.ts';
+import { closedPort } from '../../testing/test-servers.ts';
 import { ClusterClient } from './api-client.ts';
 import { ExecCredentials, runExecPlugin } from './exec-credential.ts';
-import { writeTestKubeconfig } from './test-kubeconfig.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hindsight-exec-'));
 const closers: (() => void)[] = [];

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadFixture } from '../../../testenv/load.ts';
 import { startPlatform, stopPlatform } from '../../../testenv/platform.ts';
-import { runCli } from '../../cli/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 test('a frozen API server (SIGSTOP): scan and snapshot end in one timeout, exit 3, with defaults', {
   timeout: 180_000,

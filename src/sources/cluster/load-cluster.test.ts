@@ -5,7 +5,7 @@ import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/clien
 import { requirePlatform } from '../../../testenv/harness.ts';
 import { issueClientCertificate } from '../../../testenv/pki.ts';
 import { writeKubeconfig } from '../../../testenv/platform.ts';
-import { runCli } from '../../cli/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 import { loadCluster } from './load-cluster.ts';
 
 function admin(kubeconfig: string): KubeConfig {

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { requirePlatform } from '../../../testenv/harness.ts';
-import { runCli } from '../../cli/run-cli.ts';
 import type { KubeObject } from '../../core/resource.ts';
+import { runCli } from '../../testing/run-cli.ts';
 import { decodeHelmRelease, expandHelmReleases } from './decode-release.ts';
 
 const MANIFEST = `---

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { requireBinaries } from '../../../testenv/binaries.ts';
-import { runCli } from '../../cli/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 import { loadManifests } from '../manifests/load-manifests.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');

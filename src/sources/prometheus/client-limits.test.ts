@@ -11,9 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { REPO_ROOT } from '../../../testenv/paths.ts';
-import { runCli } from '../../cli/run-cli.ts';
 import { PrometheusQueryError } from '../../core/errors.ts';
-import { endlessServer, slowServer } from '../test-servers.ts';
+import { runCli } from '../../testing/run-cli.ts';
+import { endlessServer, slowServer } from '../../testing/test-servers.ts';
 import { createPrometheusClient } from './client.ts';
 
 const closers: (() => void)[] = [];

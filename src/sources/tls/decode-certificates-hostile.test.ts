@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { issueCertificate } from '../../analyzers/certs/test-pki.ts';
+import { issueCertificate } from '../../testing/test-pki.ts';
 import { decodeCertificates } from './decode-certificates.ts';
 
 test('a certificate whose notAfter OpenSSL cannot read is a problem, not a certificate (fuzz seed 1, input 254)', () => {

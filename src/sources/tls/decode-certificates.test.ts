@@ -5,12 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import {
-  encryptedKeyPem,
-  issueCertificate,
-  pemBody,
-  type TestCertificate,
-} from '../../analyzers/certs/test-pki.ts';
+import { encryptedKeyPem, issueCertificate, pemBody, type TestCertificate } from '../../testing/test-pki.ts';
 import { decodeCertificates, explainNoCertificate } from './decode-certificates.ts';
 
 const T0 = new Date('2026-01-01T00:00:00Z');

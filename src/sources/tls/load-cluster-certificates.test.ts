@@ -14,8 +14,8 @@ import { requirePlatform } from '../../../testenv/harness.ts';
 import { issueClientCertificate } from '../../../testenv/pki.ts';
 import { type PlatformState, writeKubeconfig } from '../../../testenv/platform.ts';
 import { verifyChain } from '../../analyzers/certs/certificate-inventory.ts';
-import { daysFrom, issueCertificate, pemBody } from '../../analyzers/certs/test-pki.ts';
-import { runCli } from '../../cli/run-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
+import { daysFrom, issueCertificate, pemBody } from '../../testing/test-pki.ts';
 import { loadClusterCertificates } from './load-cluster-certificates.ts';
 
 const NOW = new Date();

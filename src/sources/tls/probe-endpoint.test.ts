@@ -7,8 +7,8 @@ import {
 } from 'node:net';
 import { after, test } from 'node:test';
 import { createServer } from 'node:tls';
-import { daysFrom, issueCertificate } from '../../analyzers/certs/test-pki.ts';
 import { UsageError } from '../../core/errors.ts';
+import { daysFrom, issueCertificate } from '../../testing/test-pki.ts';
 import { emptyDiscovery } from './discovery.ts';
 import { parseEndpointSpec, probeEndpoint } from './probe-endpoint.ts';
 

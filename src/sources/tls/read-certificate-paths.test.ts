@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { daysFrom, issueCertificate, type TestCertificate } from '../../analyzers/certs/test-pki.ts';
+import { daysFrom, issueCertificate, type TestCertificate } from '../../testing/test-pki.ts';
 import { describeLocation } from './discovery.ts';
 import { readCertificatePaths } from './read-certificate-paths.ts';
 

@@ -3,7 +3,7 @@
  * tests state their data in one line. Not used by the analysis itself.
  */
 
-import type { ContainerHistory, OomKill, ResourcePair } from '../../core/usage-history.ts';
+import type { ContainerHistory, OomKill, ResourcePair } from '../core/usage-history.ts';
 
 /** One pod's usage: a value (cores or bytes) per grid index, NaN where the pod has no sample. */
 export interface SyntheticPod {

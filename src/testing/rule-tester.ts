@@ -5,7 +5,7 @@ import type { Finding } from '../core/finding.ts';
 import type { KubeObject } from '../core/resource.ts';
 import { runRules } from '../engine/run-rules.ts';
 import { buildInventory } from '../inventory/inventory.ts';
-import type { AnyRule } from './define-rule.ts';
+import type { AnyRule } from '../rules/define-rule.ts';
 
 export const TEST_NOW = new Date('2026-11-01T00:00:00Z');
 

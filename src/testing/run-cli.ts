@@ -1,6 +1,6 @@
 /** Runs the CLI in-process with captured output: how tests and benchmarks drive commands. */
-import type { CliIo, ExitCode } from './io.ts';
-import { main } from './main.ts';
+import type { CliIo, ExitCode } from '../cli/io.ts';
+import { main } from '../cli/main.ts';
 
 export interface CliRun {
   code: ExitCode;

@@ -1,0 +1,125 @@
+/**
+ * The package as users get it: `npm pack`, then `npm install --omit=dev` of the tarball into an
+ * empty prefix, then every command run from there — the check that catches a file the package
+ * leaves out (it once shipped without data/, and `cost` failed) or a dev-only import in dist/.
+ * Needs dist/ (npm test builds it first) and the npm registry for the dependencies.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { requirePlatform } from '../../testenv/harness.ts';
+import { REPO_ROOT } from '../../testenv/paths.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'hindsight-pack-'));
+const prefix = join(work, 'prefix');
+let bin = '';
+// The user's node (24) first on PATH, then the rest: npm runs with it, and so does hindsight.
+const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, NO_COLOR: '1' };
+
+before(() => {
+  assert.ok(
+    existsSync(join(REPO_ROOT, 'dist', 'cli', 'bin.js')),
+    'dist/ is missing: run npm run build first',
+  );
+  // prepack builds; the suite has just built, so skip it here.
+  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: 'pipe',
+  });
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+  assert.ok(tarball, 'npm pack wrote no tarball');
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--omit=dev',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--prefix',
+      prefix,
+      join(work, tarball),
+    ],
+    { env, stdio: 'pipe', timeout: 300_000 },
+  );
+  bin = join(prefix, 'node_modules', '.bin', 'hindsight');
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function run(args: string[], extraEnv: Record<string, string> = {}) {
+  const r = spawnSync(bin, args, {
+    cwd: work,
+    env: { ...env, HOME: work, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('the tarball holds what commands read and no test helpers', () => {
+  const installed = join(prefix, 'node_modules', 'hindsight');
+  for (const path of [
+    'data/aws/ec2-instance-types.json',
+    'LICENSE',
+    'CHANGELOG.md',
+    'README.md',
+    'dist/cli/bin.js',
+  ])
+    assert.ok(existsSync(join(installed, path)), `${path} is in the package`);
+  assert.ok(!existsSync(join(installed, 'dist', 'testing')), 'src/testing is not built into dist/');
+  assert.ok(!existsSync(join(installed, 'node_modules', '@peculiar')), 'no dev dependency is installed');
+  const files = readdirSync(join(installed, 'dist'), { recursive: true }).map(String);
+  assert.deepEqual(
+    files.filter((f) =>
+      /\.test\.js$|fixtures|test-pki|rule-tester|run-cli|synthetic-history|test-servers/.test(f),
+    ),
+    [],
+  );
+});
+
+test('installed with --omit=dev: version, rules, explain, scan, fix, certs and cost work', () => {
+  const version = run(['version']);
+  assert.equal(version.code, 0, version.stderr);
+  assert.match(version.stdout, /^hindsight \d+\.\d+\.\d+/);
+  assert.equal(run(['rules']).code, 0);
+  assert.match(run(['explain', 'container-privileged']).stdout, /Lesson:/);
+
+  const repo = join(REPO_ROOT, 'examples', 'repo');
+  const scan = run(['scan', repo, '-q']);
+  assert.equal(scan.code, 0, scan.stderr);
+  assert.match(scan.stdout, /\d+ findings: /);
+
+  const copy = join(work, 'fixme.yaml');
+  writeFileSync(
+    copy,
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, namespace: b}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers:\n        - name: a\n          image: registry.example.com/a:1.0.0\n',
+  );
+  const fix = run(['fix', '--dry-run', copy]);
+  assert.equal(fix.code, 0, fix.stderr);
+  assert.match(fix.stdout, /allowPrivilegeEscalation: false/);
+
+  const certs = run(['certs', join(REPO_ROOT, 'examples')]);
+  assert.ok(certs.code === 0 || certs.code === 1, certs.stderr);
+
+  // cost reads data/aws: the file the package once left out.
+  const snapshot = join(REPO_ROOT, 'examples', 'snapshot', 'cluster-snapshot.json');
+  const cost = run(['cost', snapshot, '-o', 'json']);
+  assert.equal(cost.code, 0, cost.stderr);
+  assert.ok((JSON.parse(cost.stdout) as { now: { monthly: number } }).now.monthly > 0);
+});
+
+test('installed: snapshot and a live scan of the real test platform', (t) => {
+  const state = requirePlatform(t);
+  if (!state) return;
+  const file = join(work, 'snap.json');
+  const snap = run(['snapshot', '-f', file], { KUBECONFIG: state.kubeconfig });
+  assert.equal(snap.code, 0, snap.stderr);
+  const scan = run(['scan', file, '-q']);
+  assert.ok(scan.code === 0 || scan.code === 1, scan.stderr);
+  const live = run(['scan', '-q', '-n', 'kube-system'], { KUBECONFIG: state.kubeconfig });
+  assert.ok(live.code === 0 || live.code === 1, live.stderr);
+});
