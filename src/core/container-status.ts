@@ -5,6 +5,7 @@
  */
 import type { ObjectPath } from './finding.ts';
 import type { Container } from './pod-spec.ts';
+import { asRecord } from './records.ts';
 import type { KubeObject } from './resource.ts';
 
 export interface TerminatedState {
@@ -24,12 +25,6 @@ export interface ContainerStatusAt {
   spec?: Container;
   path: ObjectPath;
   init: boolean;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 function terminated(value: unknown): TerminatedState | undefined {

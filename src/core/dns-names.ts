@@ -9,6 +9,7 @@
  * `logback.prod.xml` is not a host, and a false "you call external hosts" costs trust.
  */
 import type { PodSpec } from './pod-spec.ts';
+import { asRecord } from './records.ts';
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 /** scheme://[user@]host[:port] — the host is the part we want. */
@@ -135,12 +136,6 @@ export interface PodResolver {
   ndotsOptionIndex?: number;
   dnsPolicy: string;
   hostNetwork: boolean;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 export function podResolver(spec: PodSpec): PodResolver {

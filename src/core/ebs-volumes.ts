@@ -4,6 +4,8 @@
  * the zone an EBS volume or a node lives in. An EBS volume exists in exactly one availability
  * zone and can only attach to instances in that zone.
  */
+
+import { asRecord } from './records.ts';
 import type { KubeObject } from './resource.ts';
 
 export const EBS_CSI_DRIVER = 'ebs.csi.aws.com';
@@ -15,12 +17,6 @@ export const ZONE_KEYS: readonly string[] = [
   'topology.kubernetes.io/zone',
   'failure-domain.beta.kubernetes.io/zone',
 ];
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 export function isEbsProvisioner(provisioner: unknown): boolean {
   return provisioner === EBS_CSI_DRIVER || provisioner === IN_TREE_EBS;

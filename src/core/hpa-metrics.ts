@@ -4,6 +4,7 @@
  * scales on 80% average CPU utilization.
  */
 import type { ObjectPath } from './finding.ts';
+import { asRecord } from './records.ts';
 import type { KubeObject } from './resource.ts';
 
 export interface HpaResourceMetric {
@@ -22,12 +23,6 @@ export interface HpaResourceMetric {
 }
 
 export const DEFAULT_CPU_UTILIZATION = 80;
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 function targetOf(source: Record<string, unknown>): { targetType: string; target: string } | undefined {
   const target = asRecord(source.target);

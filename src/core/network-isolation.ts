@@ -19,6 +19,7 @@ import {
   type Tristate,
 } from './calico-selector.ts';
 import { inputText, inputTexts } from './input-text.ts';
+import { asRecord } from './records.ts';
 import { groupOf, type KubeObject } from './resource.ts';
 
 export type Direction = 'ingress' | 'egress';
@@ -66,12 +67,6 @@ export function isNetworkPolicyObject(object: KubeObject): boolean {
 /** True for policy kinds that apply across namespaces. */
 export function isClusterWidePolicy(object: KubeObject): boolean {
   return object.kind === 'CiliumClusterwideNetworkPolicy' || object.kind === 'GlobalNetworkPolicy';
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 function asArray(value: unknown): unknown[] {

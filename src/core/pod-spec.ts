@@ -1,6 +1,8 @@
 /**
  * Where the pod template lives in each workload kind, and the containers in it.
  */
+
+import { asRecord } from './records.ts';
 import type { KubeObject } from './resource.ts';
 
 export interface Container {
@@ -29,12 +31,6 @@ export const WORKLOAD_KINDS = [
   'CronJob',
   'Pod',
 ] as const;
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 /** The pod spec of a Pod or of a workload's template; undefined when the object has none. */
 export function podSpecOf(object: KubeObject): PodSpec | undefined {

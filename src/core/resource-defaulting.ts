@@ -12,6 +12,7 @@
  * platform team already covers with a LimitRange.
  */
 import type { Container, PodSpec } from './pod-spec.ts';
+import { asRecord } from './records.ts';
 import type { KubeObject } from './resource.ts';
 import { type ContainerAt, containersAt } from './workload.ts';
 
@@ -22,12 +23,6 @@ export interface NamespaceDefaults {
   requests: Map<string, string>;
   /** Resource name → LimitRange name, for default limits. */
   limits: Map<string, string>;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 function keysOf(value: unknown): string[] {

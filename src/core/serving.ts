@@ -11,6 +11,7 @@
 import type { ObjectPath } from './finding.ts';
 import { inputText } from './input-text.ts';
 import type { Container } from './pod-spec.ts';
+import { asRecord } from './records.ts';
 import type { KubeObject } from './resource.ts';
 import { containersAt, getAt, podMetadataPath } from './workload.ts';
 
@@ -18,12 +19,6 @@ export const SERVING_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'R
 
 /** Controllers whose Pods may serve; a Job's or a DaemonSet's pods are not "serving" here. */
 const SERVING_POD_OWNERS = new Set(['ReplicaSet', 'StatefulSet', 'ReplicationController']);
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 export interface ContainerPort {
   name?: string;

@@ -2,6 +2,8 @@
  * What a VerticalPodAutoscaler does to pods: its update mode (with the API default) and which
  * resources it controls for which containers.
  */
+
+import { asRecord } from './records.ts';
 import type { KubeObject } from './resource.ts';
 
 /**
@@ -18,12 +20,6 @@ export function vpaUpdateMode(vpa: KubeObject): { mode: string; defaulted: boole
 
 /** Modes in which the VPA updater evicts running pods to apply new requests. */
 export const EVICTING_MODES: readonly string[] = ['Auto', 'Recreate', 'InPlaceOrRecreate'];
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 export const DEFAULT_CONTROLLED = ['cpu', 'memory'] as const;
 

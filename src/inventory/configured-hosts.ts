@@ -4,14 +4,9 @@
  * when those ConfigMaps are in the inventory.
  */
 import { type HostMention, hostsIn } from '../core/dns-names.ts';
+import { asRecord } from '../core/records.ts';
 import { containersAt } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 function configMapData(
   inventory: Inventory,

@@ -4,6 +4,8 @@
  * `events.k8s.io/v1` Events (`regarding`, `note`, `series.count`, `eventTime`, and the
  * `deprecated*` fields the API server fills in for old-style events).
  */
+
+import { asRecord } from '../core/records.ts';
 import type { KubeObject } from '../core/resource.ts';
 import type { Inventory } from './inventory.ts';
 
@@ -18,12 +20,6 @@ export interface ObjectEvent {
   last?: Date;
   /** Which container it is about, from `fieldPath: spec.containers{name}`. */
   container?: string;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 function str(value: unknown): string | undefined {

@@ -4,6 +4,8 @@
  * and autoscaling rules need: which workloads a PodDisruptionBudget counts, which workload an
  * HPA targets, which HPAs KEDA made itself.
  */
+
+import { asRecord } from '../core/records.ts';
 import { getAt } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
 import { hasFinished } from './owning-workload.ts';
@@ -11,12 +13,6 @@ import { podLabels, scalersFor, selectorMatches } from './selectors.ts';
 
 /** Kinds whose replica count is `spec.replicas`. */
 export const SCALABLE_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'ReplicaSet'];
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 function nonNegativeInt(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;

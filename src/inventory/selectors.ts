@@ -2,18 +2,14 @@
  * Label selectors and the cross-object links rules need: which PDBs cover a workload, which
  * autoscalers target it, which pods it owns.
  */
+
+import { asRecord } from '../core/records.ts';
 import { getAt, podMetadataPath } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 /**

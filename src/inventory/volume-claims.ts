@@ -2,14 +2,10 @@
  * The storage graph: Pod → PersistentVolumeClaim → PersistentVolume, and the StorageClass a
  * claim asks for (named, or the cluster default when it names none).
  */
+
+import { asRecord } from '../core/records.ts';
 import { getAt, podSpecAt } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 /** Claim names a pod spec mounts: `persistentVolumeClaim.claimName`, and generic ephemeral volumes (`<pod>-<volume>`). */
 export function claimNamesOf(entry: InventoryEntry): string[] {

@@ -12,6 +12,7 @@
  * right-sizing history) is optional; without it containers are charged their requests.
  */
 import { parseQuantity } from '../../core/quantity.ts';
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { hasFinished, owningWorkload } from '../../inventory/owning-workload.ts';
@@ -135,12 +136,6 @@ export interface CostAllocation {
   };
   /** Over every node in the inventory, priced or not. */
   utilisation: { cpu: ResourceUtilisation; memory: ResourceUtilisation };
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 function quantityAt(list: unknown, key: string): number | undefined {

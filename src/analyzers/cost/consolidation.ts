@@ -16,6 +16,7 @@
  * a zone selector, and pods pending elsewhere.
  */
 import { parseQuantity } from '../../core/quantity.ts';
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { podSpecAt } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
@@ -52,12 +53,6 @@ interface Room {
 }
 
 const BLOCKING_CODES = new Set(['host-path', 'local-volume', 'pdb-blocks']);
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 function ownerKinds(pod: KubeObject): string[] {
   const owners = Array.isArray(pod.metadata.ownerReferences) ? pod.metadata.ownerReferences : [];

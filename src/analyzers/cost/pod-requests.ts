@@ -6,6 +6,7 @@
  */
 import { type Container, effectiveRequests, type PodSpec } from '../../core/pod-spec.ts';
 import { parseQuantity } from '../../core/quantity.ts';
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { isSidecar } from '../../core/resource-defaulting.ts';
 
@@ -30,12 +31,6 @@ export interface PodRequests {
   extra: CpuMemory;
   /** The pod's effective request: Σ containers + extra. */
   total: CpuMemory;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 function requestOf(container: Container): CpuMemory {

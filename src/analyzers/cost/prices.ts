@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, SourceError } from '../../core/errors.ts';
 import { parseQuantity } from '../../core/quantity.ts';
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { INSTANCE_TYPE_LABEL } from '../spot/node-pool.ts';
 import { nodeCapacityType } from '../spot/placement.ts';
@@ -188,12 +189,6 @@ export function packageRoot(start: string = import.meta.dirname): string {
       throw new ConfigError(`no package.json above ${start}: cannot find hindsight's data folder`);
     dir = parent;
   }
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 function readCatalogue(file: string): { region: string; types: Map<string, InstanceType> } {

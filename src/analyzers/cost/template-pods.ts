@@ -6,6 +6,8 @@
  * them onto the nodes Karpenter would launch. A DaemonSet gives one pod, placed on a stand-in
  * node so it counts as per-node overhead. Jobs and CronJobs run to completion and are left out.
  */
+
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import type { Inventory } from '../../inventory/inventory.ts';
 import { replicaBounds } from '../../inventory/replica-bounds.ts';
@@ -24,12 +26,6 @@ export interface TemplatePods {
 
 const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
 export function podsFromTemplates(inventory: Inventory): TemplatePods {
   const out: TemplatePods = { pods: [], workloads: 0, leftOut: new Map() };
   for (const entry of inventory.all()) {
@@ -41,13 +37,13 @@ export function podsFromTemplates(inventory: Inventory): TemplatePods {
     if (!REPLICATED.has(kind) && kind !== 'DaemonSet') continue;
     // A ReplicaSet a Deployment owns is the Deployment's, counted there.
     if (inventory.controllerOf(entry)) continue;
-    const template = record(record(entry.object.spec)?.template);
-    const podSpec = record(template?.spec);
+    const template = asRecord(asRecord(entry.object.spec)?.template);
+    const podSpec = asRecord(template?.spec);
     if (!template || !podSpec) continue;
     const replicas = kind === 'DaemonSet' ? 1 : (replicaBounds(inventory, entry)?.min ?? 1);
     if (replicas === 0) continue;
     out.workloads++;
-    const metadata = record(template.metadata) ?? {};
+    const metadata = asRecord(template.metadata) ?? {};
     for (let i = 0; i < replicas; i++) {
       const pod: KubeObject = {
         apiVersion: 'v1',

@@ -9,6 +9,7 @@
  * (capacity reservations, Karpenter 1.3+) counts only when a requirement names it.
  */
 import type { ObjectPath } from '../../core/finding.ts';
+import { asRecord } from '../../core/records.ts';
 import { groupOf, type KubeObject } from '../../core/resource.ts';
 import { getAt } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
@@ -56,12 +57,6 @@ export interface NodePoolView {
   capacityTypes: CapacityType[];
   /** The requirements that name `karpenter.sh/capacity-type`. */
   capacityTypeRequirements: Requirement[];
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 /** A Karpenter NodePool (group `karpenter.sh`); other products also have a kind called NodePool. */

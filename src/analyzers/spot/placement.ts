@@ -15,6 +15,7 @@
  * it can land on spot only if it asks for spot itself.
  */
 import type { PodSpec } from '../../core/pod-spec.ts';
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { getAt, podSpecAt } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
@@ -108,12 +109,6 @@ export interface Placement {
   prefersOnDemand: boolean;
   options: LandingOption[];
   running: RunningPod[];
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 // --- label algebra -------------------------------------------------------------------------

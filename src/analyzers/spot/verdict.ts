@@ -46,6 +46,7 @@ import { type IntOrPercent, parseIntOrPercent, scaledValue } from '../../core/di
 import { parseImageReference } from '../../core/image-reference.ts';
 import type { PodSpec } from '../../core/pod-spec.ts';
 import { formatBytes, parseQuantity } from '../../core/quantity.ts';
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { servingVerdict } from '../../core/serving.ts';
 import { containersAt, getAt, podMetadataPath, podSpecAt } from '../../core/workload.ts';
@@ -155,12 +156,6 @@ const DATABASE_IMAGES = new Set([
 const NON_PRODUCTION =
   /^(dev|devel|development|test|testing|qa|staging|stage|sandbox|preview|review|ephemeral|ci)$/i;
 const ENVIRONMENT_LABELS = ['environment', 'env', 'hindsight.dev/environment'];
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 function controllerOwnerKind(object: KubeObject): string | undefined {
   const owners = Array.isArray(object.metadata.ownerReferences) ? object.metadata.ownerReferences : [];

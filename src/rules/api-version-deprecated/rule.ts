@@ -1,4 +1,5 @@
 import type { Fix } from '../../core/finding.ts';
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import {
   type ApiComponent,
@@ -28,12 +29,6 @@ const RUNTIME_ONLY = new Set([
 ]);
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 /** The apiVersion the object was last `kubectl apply`-ed with, when it differs from the served one. */
 function lastAppliedVersion(object: KubeObject): string | undefined {

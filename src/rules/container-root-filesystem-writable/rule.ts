@@ -2,15 +2,10 @@ import type { Edit } from '../../core/finding.ts';
 import { imageFacts } from '../../core/image-knowledge.ts';
 import { isWindowsPod } from '../../core/pod-os.ts';
 import type { Container } from '../../core/pod-spec.ts';
+import { asRecord } from '../../core/records.ts';
 import { containerContext } from '../../core/security-context.ts';
 import { containersAt, podSpecAt, podSpecPath } from '../../core/workload.ts';
 import { defineRule } from '../define-rule.ts';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 function mountsTmp(container: Container): boolean {
   const mounts = Array.isArray(container.volumeMounts) ? container.volumeMounts : [];

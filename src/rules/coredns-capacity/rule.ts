@@ -1,5 +1,6 @@
 import type { ObjectPath } from '../../core/finding.ts';
 import { parseQuantity } from '../../core/quantity.ts';
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { getAt, podSpecAt } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
@@ -17,12 +18,6 @@ const NODES_PER_REPLICA = 16;
 
 const HOSTNAME_KEYS = new Set(['kubernetes.io/hostname']);
 const ZONE_KEYS = new Set(['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone']);
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 function isCoreDnsLabels(labels: Record<string, string> | undefined): boolean {
   return labels?.['k8s-app'] === 'kube-dns' || labels?.['app.kubernetes.io/name'] === 'coredns';

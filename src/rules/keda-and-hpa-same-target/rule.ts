@@ -1,12 +1,7 @@
+import { asRecord } from '../../core/records.ts';
 import { getAt } from '../../core/workload.ts';
 import { hpaBounds, isKedaOwnedHpa, scaledObjectBounds } from '../../inventory/replica-bounds.ts';
 import { defineRule } from '../define-rule.ts';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 /** `Deployment/worker` (KEDA's scaleTargetRef defaults its kind to Deployment). */
 function targetKey(object: unknown): string | undefined {

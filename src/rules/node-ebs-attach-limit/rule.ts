@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EBS_CSI_DRIVER, isEbsProvisioner, isEbsVolume } from '../../core/ebs-volumes.ts';
+import { asRecord } from '../../core/records.ts';
 import { getAt } from '../../core/workload.ts';
 import { estimateEbsAttachLimit } from '../../data/ebs-attach-limits.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
@@ -11,12 +12,6 @@ const Options = z.object({
   /** Warn when this share of the node's EBS attachments is in use. */
   warnPercent: z.number().min(1).max(100).default(80),
 });
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 interface NodeVolumes {
   volumes: Set<string>;

@@ -1,11 +1,6 @@
 import { isKarpenterNodePool } from '../../analyzers/spot/node-pool.ts';
+import { asRecord } from '../../core/records.ts';
 import { defineRule } from '../define-rule.ts';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 /** A budget of zero nodes, at all times, for the reasons consolidation uses. */
 function blocksConsolidationAlways(raw: unknown): boolean {

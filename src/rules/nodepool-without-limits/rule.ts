@@ -1,16 +1,11 @@
 import { isKarpenterNodePool, NODEPOOL_LABEL } from '../../analyzers/spot/node-pool.ts';
 import { formatBytes, formatCpu, parseQuantity } from '../../core/quantity.ts';
+import { asRecord } from '../../core/records.ts';
 import type { Inventory } from '../../inventory/inventory.ts';
 import { defineRule } from '../define-rule.ts';
 
 /** Limits that bound how much the pool can launch: the total of CPU, memory or nodes. */
 const BOUNDING = ['cpu', 'memory', 'nodes'];
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 /** What the pool's nodes in the inventory hold now, as a hint for sizing the limit. */
 function currentSize(inventory: Inventory, pool: string): string {

@@ -1,15 +1,10 @@
 import type { ObjectPath } from '../../core/finding.ts';
+import { asRecord } from '../../core/records.ts';
 import { KIND_MODELS, KUBE_SCHEMA_SOURCE, MODELS } from '../../data/kube-schema.ts';
 import { defineRule } from '../define-rule.ts';
 
 /** Findings per object at most: a document of the wrong kind would otherwise flood the report. */
 const MAX_PER_OBJECT = 20;
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 /** Edit distance (insert, delete, substitute, swap of neighbours), capped at `limit + 1`. */
 function distance(a: string, b: string, limit: number): number {
@@ -79,7 +74,7 @@ export default defineRule({
     let reported = 0;
     const walk = (value: unknown, type: string, path: ObjectPath): void => {
       const fields = MODELS[type];
-      const object = record(value);
+      const object = asRecord(value);
       if (!fields || !object) return;
       for (const [key, child] of Object.entries(object)) {
         if (reported >= MAX_PER_OBJECT) return;
@@ -108,7 +103,7 @@ export default defineRule({
           if (Array.isArray(child))
             for (const [i, item] of child.entries()) walk(item, list[1] as string, [...path, key, i]);
         } else if (map?.[1]) {
-          for (const [k, v] of Object.entries(record(child) ?? {})) walk(v, map[1], [...path, key, k]);
+          for (const [k, v] of Object.entries(asRecord(child) ?? {})) walk(v, map[1], [...path, key, k]);
         } else {
           walk(child, field, [...path, key]);
         }

@@ -1,4 +1,5 @@
 import { formatBytes, parseQuantity } from '../../core/quantity.ts';
+import { asRecord } from '../../core/records.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { owningWorkload } from '../../inventory/owning-workload.ts';
 import { groupsLedBy, isGroupMember, podGroups } from '../../inventory/pod-groups.ts';
@@ -55,12 +56,6 @@ interface EvictionHit {
   cause: EvictionCause;
   /** The owning workload, when the pod is not its own. */
   workload?: string;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 function evictions(inventory: Inventory) {

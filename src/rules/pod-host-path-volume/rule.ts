@@ -1,13 +1,8 @@
 import { hostPathRisk, normalizeHostPath } from '../../core/host-paths.ts';
+import { asRecord } from '../../core/records.ts';
 import { type Severity, severityRank } from '../../core/severity.ts';
 import { containersAt, podSpecAt, podSpecPath } from '../../core/workload.ts';
 import { defineRule } from '../define-rule.ts';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 interface Exposure {
   severity: Severity;

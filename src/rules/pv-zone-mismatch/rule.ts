@@ -1,16 +1,11 @@
 import { nodeZone, volumeZones, ZONE_KEYS } from '../../core/ebs-volumes.ts';
+import { asRecord } from '../../core/records.ts';
 import { getAt, podSpecAt, podSpecPath } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { eventsAbout } from '../../inventory/object-events.ts';
 import { podsOf } from '../../inventory/selectors.ts';
 import { claimNamed, claimNamesOf, volumeOf } from '../../inventory/volume-claims.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 /**
  * The zones a pod spec allows, from `nodeSelector` and required node affinity; undefined when it

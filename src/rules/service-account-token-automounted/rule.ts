@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { containersAt, podSpecAt, podSpecPath } from '../../core/workload.ts';
 import type { Inventory } from '../../inventory/inventory.ts';
@@ -14,12 +15,6 @@ const options = z.object({
    */
   ignoreNamespaces: z.array(z.string()).default(['kube-system', 'kube-public', 'kube-node-lease']),
 });
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 const boundCache = new WeakMap<Inventory, Set<string>>();
 

@@ -1,12 +1,7 @@
 import { EBS_CSI_DRIVER, IN_TREE_EBS } from '../../core/ebs-volumes.ts';
 import type { Edit } from '../../core/finding.ts';
+import { asRecord } from '../../core/records.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 const RECREATE =
   'StorageClass provisioner and parameters are immutable: delete and re-create the class (existing volumes are not touched)';

@@ -1,5 +1,6 @@
 import type { Edit, Fix } from '../../core/finding.ts';
 import { describeHpaMetric, hpaResourceMetrics } from '../../core/hpa-metrics.ts';
+import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import {
   containerPolicies,
@@ -12,12 +13,6 @@ import { containersAt, getAt } from '../../core/workload.ts';
 import type { InventoryEntry } from '../../inventory/inventory.ts';
 import { isKedaOwnedHpa, targetOf } from '../../inventory/replica-bounds.ts';
 import { defineRule } from '../define-rule.ts';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
 
 /** `Deployment/api` for a scaleTargetRef or targetRef (kind defaults to Deployment, as KEDA does). */
 function refKeyOf(object: KubeObject, field: string): string | undefined {
