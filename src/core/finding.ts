@@ -3,7 +3,7 @@
  * them into text, SARIF, JUnit and the rest, and fixes turn their edits into file changes.
  */
 
-import type { Origin } from '../sources/origin.ts';
+import type { Origin } from './origin.ts';
 import type { ResourceRef } from './resource.ts';
 import type { Severity } from './severity.ts';
 

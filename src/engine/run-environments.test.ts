@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Origin } from '../core/origin.ts';
 import type { KubeObject } from '../core/resource.ts';
 import { defineRule } from '../rules/define-rule.ts';
-import type { Origin } from '../sources/origin.ts';
 import { runRulesByEnvironment } from './run-environments.ts';
 
 const NOW = new Date('2026-11-01T00:00:00Z');

@@ -6,9 +6,9 @@
  * environments have it and which do not.
  */
 import type { Finding } from '../core/finding.ts';
+import type { Origin } from '../core/origin.ts';
 import { type KubeObject, refKey } from '../core/resource.ts';
 import { buildInventory, type Inventory } from '../inventory/inventory.ts';
-import type { Origin } from '../sources/origin.ts';
 import {
   compareFindings,
   type EngineOptions,

@@ -2,8 +2,9 @@
  * The indexed object graph every analysis reads: objects by kind and namespace, lookup by
  * reference, and owner chains (Pod → ReplicaSet → Deployment) resolved to the top controller.
  */
+
+import type { Origin } from '../core/origin.ts';
 import { type KubeObject, type OwnerReference, type ResourceRef, refKey, refOf } from '../core/resource.ts';
-import type { Origin } from '../sources/origin.ts';
 
 export interface InventoryEntry {
   object: KubeObject;

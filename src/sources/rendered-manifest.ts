@@ -3,8 +3,9 @@
  * the YAML stream the tool wrote, read by the same reader as files, and the way back from a
  * rendered object to the user's own file it came from.
  */
+
+import type { Origin } from '../core/origin.ts';
 import type { KubeObject } from '../core/resource.ts';
-import type { Origin } from './origin.ts';
 
 export interface RenderedManifest {
   /** Multi-document YAML as the tool wrote it. */

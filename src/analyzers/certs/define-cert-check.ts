@@ -7,9 +7,9 @@
  */
 import type { Category, ObjectPath } from '../../core/finding.ts';
 import type { LessonId } from '../../core/lesson.ts';
+import type { Origin } from '../../core/origin.ts';
 import type { ResourceRef } from '../../core/resource.ts';
 import type { Severity } from '../../core/severity.ts';
-import type { Origin } from '../../sources/origin.ts';
 import type { CertAnalysis } from './analysis.ts';
 import type { CertificateRecord } from './certificate-inventory.ts';
 

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { SourceError, UsageError } from '../../core/errors.ts';
+import type { Origin } from '../../core/origin.ts';
 import { isClusterScopedKind, type KubeObject } from '../../core/resource.ts';
 import { findExecutable, runTool, type ToolLimits, ToolRunError } from '../external-tool.ts';
-import type { Origin } from '../origin.ts';
 import type { RenderedManifest } from '../rendered-manifest.ts';
 import { type ChartInfo, isLocalRepository, readChart, vendoredSubcharts } from './chart.ts';
 

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { SourceError, UsageError } from '../../core/errors.ts';
+import type { Origin } from '../../core/origin.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { findExecutable, runTool, type ToolLimits, ToolRunError } from '../external-tool.ts';
 import { parseYamlDocuments, type RawDocument } from '../manifests/read-documents.ts';
-import type { Origin } from '../origin.ts';
 import type { RenderedManifest } from '../rendered-manifest.ts';
 
 export const KUSTOMIZE_MISSING =

@@ -4,6 +4,7 @@
  * file or document is one error naming it; everything else is still read.
  */
 import { SourceError } from '../../core/errors.ts';
+import type { Origin } from '../../core/origin.ts';
 import { isKubeObject, type KubeObject } from '../../core/resource.ts';
 import {
   binaryProblem,
@@ -16,7 +17,6 @@ import {
 } from '../bounded-read.ts';
 import { type HelmRenderOptions, renderChart } from '../helm/render-chart.ts';
 import { buildKustomization } from '../kustomize/build-kustomization.ts';
-import type { Origin } from '../origin.ts';
 import type { RenderedManifest } from '../rendered-manifest.ts';
 import { snapshotProblem } from '../snapshot/snapshot-marker.ts';
 import { planInputs } from './plan-inputs.ts';

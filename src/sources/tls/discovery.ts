@@ -7,7 +7,7 @@
 import type { X509Certificate } from 'node:crypto';
 import type { SourceError } from '../../core/errors.ts';
 import type { ObjectPath } from '../../core/finding.ts';
-import type { Origin } from '../origin.ts';
+import type { Origin } from '../../core/origin.ts';
 
 /** A certificate file on disk (PEM or DER). */
 export interface FileLocation {

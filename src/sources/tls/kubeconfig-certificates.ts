@@ -6,7 +6,7 @@
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import { SourceError } from '../../core/errors.ts';
-import type { Origin } from '../origin.ts';
+import type { Origin } from '../../core/origin.ts';
 import { decodeCertificates } from './decode-certificates.ts';
 import type { Discovery, KubeconfigLocation } from './discovery.ts';
 import { addBundle } from './object-certificates.ts';

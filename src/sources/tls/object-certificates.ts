@@ -7,7 +7,7 @@
  */
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { SourceError } from '../../core/errors.ts';
-import type { Origin } from '../origin.ts';
+import type { Origin } from '../../core/origin.ts';
 import { type DecodedBundle, decodeCertificates, explainNoCertificate } from './decode-certificates.ts';
 import type {
   CaBundleKind,
