@@ -51,6 +51,27 @@ export function likelyField(key: string, fields: readonly string[]): string | un
   return best;
 }
 
+type FieldShape = { shape: 'value' } | { shape: 'model' | 'list' | 'map'; model: string };
+const shapes = new Map<string, Map<string, FieldShape> | undefined>();
+
+/** A model's fields, decoded once from the generated schema. */
+function shapesOf(model: string): Map<string, FieldShape> | undefined {
+  if (shapes.has(model)) return shapes.get(model);
+  const fields = MODELS[model];
+  const decoded = fields
+    ? new Map(
+        Object.entries(fields).map(([name, t]): [string, FieldShape] => {
+          if (t === 0) return [name, { shape: 'value' }];
+          if (t.startsWith('[')) return [name, { shape: 'list', model: t.slice(1, -1) }];
+          if (t.startsWith('{')) return [name, { shape: 'map', model: t.slice(1, -1) }];
+          return [name, { shape: 'model', model: t }];
+        }),
+      )
+    : undefined;
+  shapes.set(model, decoded);
+  return decoded;
+}
+
 function modelName(name: string): string {
   return name.replace(/^V\d+(?:(?:alpha|beta)\d+)?/, '');
 }
@@ -72,17 +93,19 @@ export default defineRule({
     const model = KIND_MODELS[`${entry.object.apiVersion}/${entry.object.kind}`];
     if (!model) return;
     let reported = 0;
-    const walk = (value: unknown, type: string, path: ObjectPath): void => {
-      const fields = MODELS[type];
+    // One path, pushed and popped as the walk goes: copied only when a finding needs it.
+    const path: ObjectPath = [];
+    const walk = (value: unknown, type: string): void => {
+      const fields = shapesOf(type);
       const object = asRecord(value);
       if (!fields || !object) return;
-      for (const [key, child] of Object.entries(object)) {
+      for (const key in object) {
         if (reported >= MAX_PER_OBJECT) return;
         // Live state and server bookkeeping are not the author's.
         if (path.length === 0 && key === 'status') continue;
-        const field = fields[key];
+        const field = fields.get(key);
         if (field === undefined) {
-          const near = likelyField(key, Object.keys(fields));
+          const near = likelyField(key, [...fields.keys()]);
           reported++;
           ctx.report({
             messageId: 'unknown',
@@ -96,19 +119,30 @@ export default defineRule({
           });
           continue;
         }
-        if (field === 0) continue;
-        const list = /^\[(\w+)\]$/.exec(field);
-        const map = /^\{(\w+)\}$/.exec(field);
-        if (list?.[1]) {
+        if (field.shape === 'value') continue;
+        const child = object[key];
+        path.push(key);
+        if (field.shape === 'list') {
           if (Array.isArray(child))
-            for (const [i, item] of child.entries()) walk(item, list[1] as string, [...path, key, i]);
-        } else if (map?.[1]) {
-          for (const [k, v] of Object.entries(asRecord(child) ?? {})) walk(v, map[1], [...path, key, k]);
+            for (let i = 0; i < child.length; i++) {
+              path.push(i);
+              walk(child[i], field.model);
+              path.pop();
+            }
+        } else if (field.shape === 'map') {
+          const map = asRecord(child);
+          if (map)
+            for (const k in map) {
+              path.push(k);
+              walk(map[k], field.model);
+              path.pop();
+            }
         } else {
-          walk(child, field, [...path, key]);
+          walk(child, field.model);
         }
+        path.pop();
       }
     };
-    walk(entry.object, model, []);
+    walk(entry.object, model);
   },
 });

@@ -5,6 +5,7 @@ import {
   MAX_NESTING_DEPTH,
   parseYamlDocuments,
   splitYamlDocuments,
+  withoutCrdSchemas,
 } from './read-documents.ts';
 
 test('splitYamlDocuments keeps each document with its first line', () => {
@@ -125,4 +126,51 @@ test('aliases that form a cycle, expand exponentially or nest too deep are refus
     assert.equal(documents.length, 0, text.slice(0, 40));
     assert.match(errors[0]?.message ?? '', expected);
   }
+});
+
+test('a CRD schema is not parsed: it reads as empty, every line number stays, other documents are untouched', () => {
+  const crd = [
+    'apiVersion: apiextensions.k8s.io/v1',
+    'kind: CustomResourceDefinition',
+    'metadata:',
+    '  name: widgets.example.com',
+    'spec:',
+    '  group: example.com',
+    '  versions:',
+    '    - name: v1',
+    '      served: true',
+    '      schema:',
+    '        openAPIV3Schema:',
+    '          type: object',
+    '          properties:',
+    '            spec:',
+    '              description: |',
+    '                openAPIV3Schema: not a key here',
+    '              type: object',
+    '      storage: true',
+    '  conversion:',
+    '    strategy: Webhook',
+  ].join('\n');
+  const stripped = withoutCrdSchemas(crd);
+  assert.equal(stripped.split('\n').length, crd.split('\n').length);
+  const { documents, errors } = parseYamlDocuments(
+    `${crd}\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: x}\ndata: {openAPIV3Schema: kept}\n`,
+    'crd.yaml',
+  );
+  assert.deepEqual(errors, []);
+  const [first, second] = documents;
+  assert.ok(first && second);
+  const spec = (
+    first.value as {
+      spec: { versions: { schema: unknown; storage: boolean }[]; conversion: unknown };
+    }
+  ).spec;
+  assert.deepEqual(spec.versions[0]?.schema, { openAPIV3Schema: {} });
+  assert.equal(spec.versions[0]?.storage, true);
+  assert.deepEqual(spec.conversion, { strategy: 'Webhook' });
+  assert.equal(second.line, 22);
+  assert.deepEqual((second.value as { data: unknown }).data, { openAPIV3Schema: 'kept' });
+  // Not a CRD: nothing changes.
+  const other = 'kind: Widget\nspec:\n  openAPIV3Schema:\n    a: 1\n';
+  assert.equal(withoutCrdSchemas(other), other);
 });

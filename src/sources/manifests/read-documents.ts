@@ -105,7 +105,7 @@ export function parseYamlDocuments(
     }
     let value: unknown;
     try {
-      value = loadYaml(chunk.text, yamlOptions(filename));
+      value = loadYaml(withoutCrdSchemas(chunk.text), yamlOptions(filename));
     } catch (error) {
       if (!(error instanceof YAMLException)) throw error;
       // The chunk starts at the document's first line: its line 0 is `chunk.line` of the file.
@@ -123,6 +123,39 @@ export function parseYamlDocuments(
     documents.push({ index, line: chunk.line, value });
   });
   return { documents, errors };
+}
+
+const CRD_KIND = /^kind:[ \t]*["']?CustomResourceDefinition["']?[ \t]*(?:#.*)?$/m;
+const SCHEMA_KEY = /^([ \t]*)openAPIV3Schema:[ \t]*(?:#.*)?$/;
+
+/**
+ * A CustomResourceDefinition's `openAPIV3Schema` (often most of a CRD bundle's megabytes) is
+ * read by no rule and no certificate check: its lines are blanked before parsing, which keeps
+ * every line number. Only block-style schemas are recognised; anything else is parsed as is.
+ */
+export function withoutCrdSchemas(text: string): string {
+  if (!text.includes('openAPIV3Schema') || !CRD_KIND.test(text)) return text;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const key = SCHEMA_KEY.exec(lines[i] as string);
+    if (!key) continue;
+    const indent = (key[1] as string).length;
+    // The key stays (with an empty schema); its block, every deeper-indented line, goes.
+    lines[i] = `${' '.repeat(indent)}openAPIV3Schema: {}`;
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const line = lines[j] as string;
+      if (line.trim() === '') {
+        lines[j] = '';
+        continue;
+      }
+      const depth = line.length - line.trimStart().length;
+      if (depth <= indent) break;
+      lines[j] = '';
+    }
+    i = j - 1;
+  }
+  return lines.join('\n');
 }
 
 function describeYamlError(error: YAMLException, text: string): string {
