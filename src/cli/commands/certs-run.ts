@@ -25,7 +25,6 @@ import { renderMarkdown } from '../../reporters/markdown.ts';
 import { render } from '../../reporters/render.ts';
 import { ruleInfo, type ScanReport } from '../../reporters/report.ts';
 import { renderTable } from '../../reporters/table.ts';
-import { locateFindings } from '../../sources/manifests/locate.ts';
 import { type Discovery, emptyDiscovery } from '../../sources/tls/discovery.ts';
 import { type EndpointSpec, parseEndpointSpec, probeEndpoint } from '../../sources/tls/probe-endpoint.ts';
 import { readCertificatePaths } from '../../sources/tls/read-certificate-paths.ts';
@@ -166,7 +165,10 @@ export async function runCerts(paths: string[], opts: CertsOptions, io: CliIo): 
   };
   const lineFormats: CertFormat[] = ['sarif', 'json', 'yaml', 'markdown'];
   if (lineFormats.includes(opts.output) || reports.length > 0)
-    report.lines = await locateFindings([...result.findings, ...result.exempted]);
+    report.lines = await (await import('../../sources/manifests/locate.ts')).locateFindings([
+      ...result.findings,
+      ...result.exempted,
+    ]);
 
   const color = io.isTty && !io.env.NO_COLOR;
   io.stdout(

@@ -16,7 +16,6 @@ import { ALL_RULES } from '../../rules/registry.ts';
 import { expandValuesMatrix } from '../../sources/helm/values-matrix.ts';
 import { expandHelmReleases } from '../../sources/helm-releases/decode-release.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
-import { locateFindings } from '../../sources/manifests/locate.ts';
 import { ALL_CHECK_IDS, unknownConfigChecks } from '../catalog.ts';
 import { clusterConnection } from '../cluster-flags.ts';
 import { type CliIo, EXIT, type ExitCode, outputWidth } from '../io.ts';
@@ -178,7 +177,11 @@ export async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo
     opts.output === 'yaml' ||
     opts.output === 'markdown' ||
     reports.length > 0;
-  if (needsLines) report.lines = await locateFindings([...shown, ...result.exempted]);
+  if (needsLines)
+    report.lines = await (await import('../../sources/manifests/locate.ts')).locateFindings([
+      ...shown,
+      ...result.exempted,
+    ]);
 
   const context = {
     cwd: io.cwd,

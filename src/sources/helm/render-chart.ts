@@ -10,7 +10,6 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { SourceError, UsageError } from '../../core/errors.ts';
 import type { Origin } from '../../core/origin.ts';
 import { isClusterScopedKind, type KubeObject } from '../../core/resource.ts';
@@ -163,6 +162,8 @@ async function copyChartWithAbsoluteDependencies(dir: string, target: string): P
     filter: (source) => !['.git', '.hg', '.svn'].includes(basename(source)),
   });
   const chartFile = join(target, 'Chart.yaml');
+  // The comment-keeping YAML library loads only for charts that need this.
+  const { isMap, isScalar, isSeq, parseDocument } = await import('yaml');
   const document = parseDocument(await readFile(chartFile, 'utf8'));
   const dependencies = document.get('dependencies');
   if (isSeq(dependencies)) {
