@@ -75,3 +75,11 @@ test('--context with paths is refused', async () => {
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--context and --namespace apply to live clusters/);
 });
+
+test('HINDSIGHT_NOW is validated once: a malformed value is a usage error naming it', async () => {
+  const run = await runCli(['scan', 'examples/repo'], {
+    env: { HOME: '/nonexistent-home', HINDSIGHT_NOW: 'yesterday' },
+  });
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /HINDSIGHT_NOW=yesterday: expected an RFC 3339 time/);
+});

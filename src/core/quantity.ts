@@ -48,6 +48,21 @@ export function formatCpu(cores: number): string {
   return String(Math.round(cores * 100) / 100);
 }
 
+/**
+ * CPU as a quantity to write into a manifest: whole millicores, rounded up (never below the
+ * value it stands for), `500m`, `2`. `formatCpu` is for reading, this is for writing.
+ */
+export function cpuQuantity(cores: number): string {
+  const milli = Math.max(1, Math.ceil(cores * 1000 - 1e-9));
+  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+}
+
+/** Memory as a quantity to write into a manifest: whole Mi rounded up, `300Mi`, `2Gi`. */
+export function memoryQuantity(bytes: number): string {
+  const mib = Math.max(1, Math.ceil(bytes / 2 ** 20 - 1e-9));
+  return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
+}
+
 /** Formats bytes with the largest binary suffix that keeps one decimal: `512Mi`, `1.5Gi`. */
 export function formatBytes(bytes: number): string {
   const units: [string, number][] = [

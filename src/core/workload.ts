@@ -79,3 +79,17 @@ export function containersAt(object: KubeObject, options: { init?: boolean } = {
   }
   return out;
 }
+
+/**
+ * A pod that exists because its node does: a DaemonSet's pod, or a static pod the kubelet runs
+ * from its manifest directory (its mirror pod is owned by the Node). These are per-node overhead
+ * for packing and cost, never workload to move.
+ */
+export function isPerNodePod(pod: KubeObject): boolean {
+  const owners: unknown = pod.metadata.ownerReferences;
+  if (!Array.isArray(owners)) return false;
+  return owners.some((o: unknown) => {
+    const kind = o !== null && typeof o === 'object' ? (o as { kind?: unknown }).kind : undefined;
+    return kind === 'DaemonSet' || kind === 'Node';
+  });
+}

@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ApiClient, platformClient } from '../../testenv/apply.ts';
 import { requirePlatform } from '../../testenv/harness.ts';
+import { cpuQuantity, memoryQuantity } from '../core/quantity.ts';
 import { buildNodePool, diversifyFamilies } from './karpenter.ts';
 import { buildScaledObject, detectEventSource } from './keda.ts';
-import { buildVpa, formatCpu, formatMemory } from './vpa.ts';
+import { buildVpa } from './vpa.ts';
 
 const MiB = 2 ** 20;
 
@@ -28,12 +29,12 @@ async function dryRunCreate(client: ApiClient, object: Record<string, unknown>) 
 }
 
 test('quantities are written the way people write them', () => {
-  assert.equal(formatCpu(0.25), '250m');
-  assert.equal(formatCpu(2), '2');
-  assert.equal(formatCpu(0.0001), '1m'); // never zero: a zero floor means no floor
-  assert.equal(formatMemory(300 * MiB), '300Mi');
-  assert.equal(formatMemory(2048 * MiB), '2Gi');
-  assert.equal(formatMemory(300 * MiB + 1), '301Mi'); // rounded up, never below the recommendation
+  assert.equal(cpuQuantity(0.25), '250m');
+  assert.equal(cpuQuantity(2), '2');
+  assert.equal(cpuQuantity(0.0001), '1m'); // never zero: a zero floor means no floor
+  assert.equal(memoryQuantity(300 * MiB), '300Mi');
+  assert.equal(memoryQuantity(2048 * MiB), '2Gi');
+  assert.equal(memoryQuantity(300 * MiB + 1), '301Mi'); // rounded up, never below the recommendation
 });
 
 test('event sources come from the worker environment, and nothing is invented', () => {

@@ -6,6 +6,8 @@
  * safety margin the user chose, so the recommender cannot talk a container below what its
  * history showed it needs.
  */
+
+import { cpuQuantity, memoryQuantity } from '../core/quantity.ts';
 import type { ResourcePair, WorkloadKey } from '../core/usage-history.ts';
 
 /** One container's recommended requests (cores, bytes), the floor for the VPA. */
@@ -33,21 +35,10 @@ export function vpaTargetable(kind: string): boolean {
   return kind in API_VERSION;
 }
 
-/** CPU as millicores, memory as Mi: the forms people write by hand. */
-export function formatCpu(cores: number): string {
-  const milli = Math.max(1, Math.ceil(cores * 1000 - 1e-9));
-  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
-}
-
-export function formatMemory(bytes: number): string {
-  const mib = Math.max(1, Math.ceil(bytes / 2 ** 20 - 1e-9));
-  return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
-}
-
 function resources(pair: ResourcePair, scale: number): Record<string, string> | undefined {
   const out: Record<string, string> = {};
-  if (pair.cpu !== undefined) out.cpu = formatCpu(pair.cpu * scale);
-  if (pair.memory !== undefined) out.memory = formatMemory(pair.memory * scale);
+  if (pair.cpu !== undefined) out.cpu = cpuQuantity(pair.cpu * scale);
+  if (pair.memory !== undefined) out.memory = memoryQuantity(pair.memory * scale);
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

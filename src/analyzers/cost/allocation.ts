@@ -14,6 +14,7 @@
 import { parseQuantity } from '../../core/quantity.ts';
 import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
+import { isPerNodePod } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { hasFinished, owningWorkload } from '../../inventory/owning-workload.ts';
 import { type CpuMemory, podRequests } from './pod-requests.ts';
@@ -203,11 +204,6 @@ function teamOf(pod: KubeObject, namespace: KubeObject | undefined, keys: readon
   return NO_TEAM;
 }
 
-function isDaemonSetPod(pod: KubeObject): boolean {
-  const owners = Array.isArray(pod.metadata.ownerReferences) ? pod.metadata.ownerReferences : [];
-  return owners.some((o) => o?.kind === 'DaemonSet');
-}
-
 /** Running pods by the node they are bound to. */
 export function podsByNode(inventory: Inventory): Map<string, InventoryEntry[]> {
   const out = new Map<string, InventoryEntry[]>();
@@ -326,7 +322,7 @@ export function allocateCosts(
       const requests = podRequests(pod);
       const workload = owningWorkload(inventory, podEntry).label;
       const team = teamOf(pod, namespaces.get(namespace), teamLabels);
-      const daemon = isDaemonSetPod(pod);
+      const daemon = isPerNodePod(pod);
       const spec = asRecord(pod.spec);
       const gpuByName = new Map<string, number>();
       for (const c of [

@@ -8,7 +8,7 @@
  * labels) are not modelled: the plan treats the cluster as one fleet.
  */
 import type { KubeObject } from '../../core/resource.ts';
-import { podSpecAt } from '../../core/workload.ts';
+import { isPerNodePod, podSpecAt } from '../../core/workload.ts';
 import type { Inventory } from '../../inventory/inventory.ts';
 import { owningWorkload } from '../../inventory/owning-workload.ts';
 import { CAPACITY_TYPE_LABEL, INSTANCE_FAMILY_LABEL, ZONE_LABEL } from '../spot/node-pool.ts';
@@ -19,11 +19,6 @@ import { podRequests } from './pod-requests.ts';
 import { HOURS_PER_MONTH, type PriceBook } from './prices.ts';
 
 const ARCH_LABEL = 'kubernetes.io/arch';
-
-function isDaemonSetPod(pod: KubeObject): boolean {
-  const owners = Array.isArray(pod.metadata.ownerReferences) ? pod.metadata.ownerReferences : [];
-  return owners.some((o) => o?.kind === 'DaemonSet' || o?.kind === 'Node');
-}
 
 /** The single value a selector or every required term pins a key to, if any. */
 function pinned(spec: ReturnType<typeof podSpecAt>, keys: readonly string[]): string | undefined {
@@ -85,7 +80,7 @@ export function clusterDemand(inventory: Inventory): ClusterDemand {
     const perNode = { cpu: 0, memory: 0, pods: 0 };
     for (const entry of pods) {
       const total = podRequests(entry.object).total;
-      if (isDaemonSetPod(entry.object)) {
+      if (isPerNodePod(entry.object)) {
         perNode.cpu += total.cpu;
         perNode.memory += total.memory;
         perNode.pods += 1;

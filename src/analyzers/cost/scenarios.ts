@@ -7,6 +7,8 @@
  *   now (the nodes running) → node mix (today's pods, repacked) → right-sizing (recommended
  *   requests) → spot (spot-safe workloads free to use spot)
  */
+
+import { isPerNodePod } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { owningWorkload } from '../../inventory/owning-workload.ts';
 import { nodeCapacityType } from '../spot/placement.ts';
@@ -35,13 +37,6 @@ export interface ScenarioOptions {
   resizes?: Resizes;
   /** Default: `keep`. */
   capacity?: (pod: InventoryEntry, workloadKey: string, node: InventoryEntry | undefined) => CapacityChoice;
-}
-
-function isDaemonSetPod(inventory: Inventory, pod: InventoryEntry): boolean {
-  return (
-    inventory.topController(pod).object.kind === 'DaemonSet' ||
-    owningWorkload(inventory, pod).kind === 'DaemonSet'
-  );
 }
 
 /** Pods on the capacity type of the node they run on now (pods on unlabelled nodes stay free). */
@@ -74,7 +69,7 @@ export function scenarioDemand(inventory: Inventory, options: ScenarioOptions = 
         cpu += r?.cpu ?? c.cpu;
         memory += r?.memory ?? c.memory;
       }
-      if (isDaemonSetPod(inventory, entry)) {
+      if (isPerNodePod(entry.object)) {
         perNode.cpu += cpu;
         perNode.memory += memory;
         perNode.pods += 1;

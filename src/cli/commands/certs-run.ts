@@ -29,6 +29,7 @@ import { type Discovery, emptyDiscovery } from '../../sources/tls/discovery.ts';
 import { type EndpointSpec, parseEndpointSpec, probeEndpoint } from '../../sources/tls/probe-endpoint.ts';
 import { readCertificatePaths } from '../../sources/tls/read-certificate-paths.ts';
 import { unknownConfigChecks } from '../catalog.ts';
+import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import { readLimits } from '../read-limit-flags.ts';
@@ -114,7 +115,7 @@ export async function runCerts(paths: string[], opts: CertsOptions, io: CliIo): 
   const failOn: Severity | undefined = failOnText && isSeverity(failOnText) ? failOnText : undefined;
 
   const discovery = await discover(paths, endpoints, opts, io, timeoutMs);
-  const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
+  const now = runClock(io.env);
   const analysis = analyzeCertificates(discovery, {
     ...DEFAULT_ANALYSIS_OPTIONS,
     now,

@@ -26,6 +26,7 @@ import { renderCostMarkdown, renderCostTable } from '../../reporters/cost/cost-t
 import { percent, usd } from '../../reporters/cost/format.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { createPrometheusClient } from '../../sources/prometheus/client.ts';
+import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
 import { applyRequestPatches } from '../cost/apply-requests.ts';
 import { writeGenerated } from '../cost/generate.ts';
@@ -127,7 +128,7 @@ export async function runCost(paths: string[], opts: CostOptions, io: CliIo): Pr
       `--prometheus-max-response-size ${opts.prometheusMaxResponseSize}: expected a size such as 128Mi or 1Gi`,
     );
   const connection = clusterConnection(opts);
-  const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
+  const now = runClock(io.env);
   const end = opts.end ? new Date(opts.end) : now;
   if (Number.isNaN(end.getTime()))
     throw new UsageError(`--end ${opts.end}: expected an RFC 3339 time like 2026-11-01T00:00:00Z`);

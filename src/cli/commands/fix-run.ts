@@ -10,6 +10,7 @@ import { newFindings } from '../../fixes/verify-fixes.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
 import { ALL_RULES, RULES } from '../../rules/registry.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
+import { runClock } from '../clock.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import { readLimits } from '../read-limit-flags.ts';
 import type { FixOptions } from './fix.ts';
@@ -27,7 +28,7 @@ export async function runFix(paths: string[], opts: FixOptions, io: CliIo): Prom
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)} (not fixed)\n`);
   for (const note of loaded.notes) if (note.includes('left alone')) io.stderr(`note: ${note}\n`);
   const rules = opts.rule.length > 0 ? ALL_RULES.filter((r) => opts.rule.includes(r.id)) : ALL_RULES;
-  const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
+  const now = runClock(io.env);
   const { findings } = runRules(buildInventory(loaded.objects), { rules, config, now });
 
   const byFile = new Map<string, Finding[]>();

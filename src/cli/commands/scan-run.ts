@@ -17,6 +17,7 @@ import { expandValuesMatrix } from '../../sources/helm/values-matrix.ts';
 import { expandHelmReleases } from '../../sources/helm-releases/decode-release.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { ALL_CHECK_IDS, unknownConfigChecks } from '../catalog.ts';
+import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
 import { type CliIo, EXIT, type ExitCode, outputWidth } from '../io.ts';
 import { readLimits } from '../read-limit-flags.ts';
@@ -124,7 +125,7 @@ export async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo
     throw new UsageError(`nothing to scan: no Kubernetes objects read from ${paths.join(' ')} (${why})`);
   }
 
-  const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
+  const now = runClock(io.env);
   const result = runRulesByEnvironment(loaded.objects, {
     rules: ALL_RULES,
     config,

@@ -5,6 +5,7 @@ import { describeError } from '../../core/errors.ts';
 import { loadCluster } from '../../sources/cluster/load-cluster.ts';
 import type { LoadResult } from '../../sources/manifests/load-manifests.ts';
 import { snapshotMetadata } from '../../sources/snapshot/snapshot-marker.ts';
+import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import { writeFileAtomic } from '../write-file.ts';
@@ -32,7 +33,7 @@ async function writeSnapshot(loaded: LoadResult, file: string | undefined, io: C
     io.stderr(`nothing was read from the cluster${file ? `; ${file} was not written` : ''}\n`);
     return EXIT.partial;
   }
-  const now = io.env.HINDSIGHT_NOW ? new Date(io.env.HINDSIGHT_NOW) : new Date();
+  const now = runClock(io.env);
   const list = {
     apiVersion: 'v1',
     kind: 'List',

@@ -8,9 +8,9 @@
 import type { ContainerRecommendation } from '../../analyzers/rightsizing/recommend.ts';
 import { describeError } from '../../core/errors.ts';
 import type { Edit, Finding } from '../../core/finding.ts';
+import { cpuQuantity, memoryQuantity } from '../../core/quantity.ts';
 import { containersAt } from '../../core/workload.ts';
 import { fixFile } from '../../fixes/fix-files.ts';
-import { formatCpu, formatMemory } from '../../generators/vpa.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
 
 export interface ApplyResult {
@@ -66,7 +66,7 @@ export async function applyRequestPatches(
       const s = rec.strategies.hindsight[options.variant];
       const set = (field: 'requests' | 'limits', resource: 'cpu' | 'memory', value: number | undefined) => {
         if (value === undefined) return;
-        const text = resource === 'cpu' ? formatCpu(value) : formatMemory(value);
+        const text = resource === 'cpu' ? cpuQuantity(value) : memoryQuantity(value);
         edits.push({ op: 'set', path: [...path, 'resources', field, resource], value: text });
         changes.push(`${container.name} ${field}.${resource}=${text}`);
       };
