@@ -16,7 +16,7 @@ import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { isPerNodePod } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
-import { hasFinished, owningWorkload } from '../../inventory/owning-workload.ts';
+import { hasFinished, owningWorkload, type WorkloadIdentity } from '../../inventory/owning-workload.ts';
 import { type CpuMemory, podRequests } from './pod-requests.ts';
 import { HOURS_PER_MONTH, type NodePrice, type PriceBook } from './prices.ts';
 
@@ -91,6 +91,8 @@ export interface ContainerCost {
   node: string;
   /** `Deployment shop/api`. */
   workload: string;
+  /** The workload as data: kind, namespace, name and its grouping key. */
+  workloadIdentity: WorkloadIdentity;
   team: string;
   isDaemonSet: boolean;
   request: CpuMemory & { gpu: number };
@@ -320,7 +322,8 @@ export function allocateCosts(
       const namespace = podEntry.ref.namespace ?? '';
       const podName = podEntry.ref.name;
       const requests = podRequests(pod);
-      const workload = owningWorkload(inventory, podEntry).label;
+      const workloadIdentity = owningWorkload(inventory, podEntry);
+      const workload = workloadIdentity.label;
       const team = teamOf(pod, namespaces.get(namespace), teamLabels);
       const daemon = isPerNodePod(pod);
       const spec = asRecord(pod.spec);
@@ -359,6 +362,7 @@ export function allocateCosts(
           container: row.name,
           node: name,
           workload,
+          workloadIdentity,
           team,
           isDaemonSet: daemon,
           request: { ...row.request, gpu: row.gpu },

@@ -14,7 +14,7 @@ import { after, test } from 'node:test';
 import { load } from 'js-yaml';
 import { requirePlatform } from '../../../testenv/harness.ts';
 import { REPO_ROOT } from '../../../testenv/paths.ts';
-import type { CostReport } from '../../reporters/cost/cost-report.ts';
+import type { CostReport } from '../../analyzers/cost/cost-report.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 interface TruthContainer {

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { load } from 'js-yaml';
 import { loadPriceBook } from '../../analyzers/cost/prices.ts';
+import type { RightsizingRun } from '../../analyzers/rightsizing/rightsizing-run.ts';
 import { spotVerdict } from '../../analyzers/spot/verdict.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
 import { writeGenerated } from './generate.ts';
-import type { RightsizingRun } from './rightsizing-run.ts';
 
 function worker(name: string, env: Array<{ name: string; value: string }>): KubeObject {
   return {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import type { NodeMixPlan } from '../../analyzers/cost/planner.ts';
 import type { PriceBook } from '../../analyzers/cost/prices.ts';
+import type { RightsizingRun } from '../../analyzers/rightsizing/rightsizing-run.ts';
 import type { SpotVerdict } from '../../analyzers/spot/verdict.ts';
 import { containersOf } from '../../core/pod-spec.ts';
 import { buildNodePool, diversifyFamilies } from '../../generators/karpenter.ts';
@@ -16,7 +17,6 @@ import { buildScaledObject, detectEventSource } from '../../generators/keda.ts';
 import { buildVpa, vpaTargetable } from '../../generators/vpa.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { writeFileAtomic } from '../write-file.ts';
-import type { RightsizingRun } from './rightsizing-run.ts';
 
 export interface GenerateTargets {
   vpaDir?: string;

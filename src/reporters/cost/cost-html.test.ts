@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import type { CostReport } from '../../analyzers/cost/cost-report.ts';
 import { renderCostHtml } from './cost-html.ts';
-import type { CostReport } from './cost-report.ts';
 import { renderCostMarkdown, renderCostTable } from './cost-text.ts';
 
 const GiB = 2 ** 30;

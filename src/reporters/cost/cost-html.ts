@@ -3,7 +3,7 @@
  * file or an S3 bucket) with three charts drawn as inline SVG — cost by team, requested against
  * used CPU and memory by namespace, and the savings waterfall — and the tables behind them.
  */
-import type { CostLine, CostReport } from './cost-report.ts';
+import type { CostLine, CostReport } from '../../analyzers/cost/cost-report.ts';
 import { backtestRows, planRows, type Rows, recommendationRows, waterfallRows } from './cost-rows.ts';
 import { bytes, cores, percent, usd } from './format.ts';
 

@@ -2,7 +2,7 @@
  * The tables of a cost report as header and cells, once: the terminal, Markdown and HTML
  * renderers only lay them out.
  */
-import type { CostLine, CostReport } from './cost-report.ts';
+import type { CostLine, CostReport } from '../../analyzers/cost/cost-report.ts';
 import { bytes, cores, percent, usd } from './format.ts';
 
 export interface Rows {

@@ -1,6 +1,7 @@
 /** `hindsight cost` as a terminal table and as Markdown (for a pull request or a wiki page). */
+
+import type { CostReport } from '../../analyzers/cost/cost-report.ts';
 import { renderTable } from '../text-table.ts';
-import type { CostReport } from './cost-report.ts';
 import {
   backtestRows,
   consolidationRows,

@@ -5,15 +5,6 @@
  * average usage (for cost allocation).
  */
 
-import type { ContainerBacktest } from '../../analyzers/rightsizing/backtest.ts';
-import {
-  type BacktestSummary,
-  backtestContainer,
-  summarizeBacktest,
-  type UnitPrices,
-} from '../../analyzers/rightsizing/backtest.ts';
-import { type ContainerRecommendation, recommend } from '../../analyzers/rightsizing/recommend.ts';
-import type { Resource } from '../../analyzers/rightsizing/resource-settings.ts';
 import { hpaResourceMetrics } from '../../core/hpa-metrics.ts';
 import {
   type ContainerHistory,
@@ -27,6 +18,10 @@ import { owningWorkload } from '../../inventory/owning-workload.ts';
 import { podsOf, scalersFor } from '../../inventory/selectors.ts';
 import type { PrometheusClient } from '../../sources/prometheus/client.ts';
 import { readUsageHistory } from '../../sources/prometheus/usage-history.ts';
+import type { ContainerBacktest } from './backtest.ts';
+import { type BacktestSummary, backtestContainer, summarizeBacktest, type UnitPrices } from './backtest.ts';
+import { type ContainerRecommendation, recommend } from './recommend.ts';
+import type { Resource } from './resource-settings.ts';
 
 export interface RightsizingRun {
   recommendations: Array<{ rec: ContainerRecommendation; replicas: number; workloadKey: string }>;
