@@ -44,6 +44,41 @@ function nodeAt(root: unknown, path: ObjectPath): Node | undefined {
   return deepest;
 }
 
+const TEMPLATE_KEY = /^(\s*)(?:-\s+)?(["']?)([\w.\-/]+)\2\s*:(?:\s|$)/;
+
+/**
+ * The line of a path in a Helm template, which is text, not YAML (`{{ }}` anywhere): each key
+ * of the path is looked for after the previous one, more indented than it, skipping list
+ * indices; the deepest key found gives the line. Undefined when not even the first key is
+ * there (the field comes from a helper or a values-driven block: the file is still named).
+ */
+export function locateInTemplate(text: string, path: ObjectPath): number | undefined {
+  const lines = text.split('\n');
+  let from = 0;
+  let indent = -1;
+  let found: number | undefined;
+  for (const key of path) {
+    if (typeof key === 'number') continue;
+    let hit: number | undefined;
+    for (let i = from; i < lines.length; i++) {
+      const match = TEMPLATE_KEY.exec(lines[i] as string);
+      if (!match) continue;
+      const depth = (match[1] as string).length;
+      // Left the block of the previous key: the path is not in this template as written.
+      if (found !== undefined && depth <= indent && (lines[i] as string).trim() !== '') break;
+      if (match[3] === key && depth > indent) {
+        hit = i;
+        indent = depth + ((lines[i] as string).slice(depth).startsWith('-') ? 2 : 0);
+        break;
+      }
+    }
+    if (hit === undefined) break;
+    found = hit;
+    from = hit + 1;
+  }
+  return found === undefined ? undefined : found + 1;
+}
+
 /**
  * Lines of findings in YAML files, keyed by finding. Files are read and parsed once each, only
  * for findings that have a path and a line-addressed origin.
@@ -51,10 +86,28 @@ function nodeAt(root: unknown, path: ObjectPath): Node | undefined {
 export async function locateFindings(findings: readonly Finding[]): Promise<Map<Finding, number>> {
   const lines = new Map<Finding, number>();
   const byFile = new Map<string, Finding[]>();
+  const templates = new Map<string, Finding[]>();
   for (const f of findings) {
     const source = f.origin?.source;
-    if (!source || !f.path || f.origin?.line === undefined || !/\.ya?ml$/i.test(source)) continue;
+    if (!source || !f.path) continue;
+    if (f.origin?.rendered?.startsWith('helm template') && f.origin.line === undefined) {
+      templates.set(source, [...(templates.get(source) ?? []), f]);
+      continue;
+    }
+    if (f.origin?.line === undefined || !/\.ya?ml$/i.test(source)) continue;
     byFile.set(source, [...(byFile.get(source) ?? []), f]);
+  }
+  for (const [file, list] of templates) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const f of list) {
+      const line = locateInTemplate(text, f.path as ObjectPath);
+      if (line !== undefined) lines.set(f, line);
+    }
   }
   for (const [file, list] of byFile) {
     let parsed: ParsedFile | undefined;
