@@ -23,6 +23,7 @@ const LAYERS: Record<string, number> = {
   reporters: 5,
   fixes: 5,
   cli: 6,
+  server: 6,
 };
 
 const IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;

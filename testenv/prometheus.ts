@@ -55,13 +55,19 @@ export async function startPrometheus(
   bins: PrometheusBinaries,
   dir: string,
   dataDir: string,
-  options: { remoteWriteReceiver?: boolean } = {},
+  options: { remoteWriteReceiver?: boolean; scrape?: { job: string; targets: string[] } } = {},
 ): Promise<RunningPrometheus> {
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const port = await freePort();
   const config = join(dir, 'prometheus.yml');
-  // No scrape jobs: the history is all there is, so every query answer is known in advance.
-  writeFileSync(config, 'global:\n  scrape_interval: 60s\nscrape_configs: []\n');
+  // No scrape jobs for the platform: the history is all there is, so every query answer is
+  // known in advance. A test of an exporter asks for one job, scraped every second.
+  writeFileSync(
+    config,
+    options.scrape
+      ? `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: ${options.scrape.job}\n    static_configs:\n      - targets: [${options.scrape.targets.map((t) => JSON.stringify(t)).join(', ')}]\n`
+      : 'global:\n  scrape_interval: 60s\nscrape_configs: []\n',
+  );
   const process = startProcess(
     'prometheus',
     bins.prometheus,

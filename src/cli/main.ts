@@ -9,6 +9,7 @@ import { registerCost } from './commands/cost.ts';
 import { registerFix } from './commands/fix.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerScan } from './commands/scan.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSnapshot } from './commands/snapshot.ts';
 import { registerVersion } from './commands/version.ts';
 import { type CliIo, EXIT, type ExitCode } from './io.ts';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerCerts(program, io, setExit);
   registerCost(program, io, setExit);
   registerFix(program, io, setExit);
+  registerServe(program, io, setExit);
   registerRules(program, io);
   registerVersion(program, io);
   for (const command of program.commands) {

@@ -11,8 +11,8 @@
  * run of ~50 lists in one timeout rather than fifty.
  */
 
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig, User } from '@kubernetes/client-node';
 import { KubeConfig as KubeConfigClass } from '@kubernetes/client-node';
 import { SourceError } from '../../core/errors.ts';
@@ -52,6 +52,7 @@ export class ClusterClient {
   private readonly exec: ExecCredentials | undefined;
   private readonly staticToken: boolean;
   private readonly agent: HttpAgent | HttpsAgent;
+  private readonly streamAgent: HttpAgent | HttpsAgent;
   private readonly inFlight = new Set<BoundedRequest>();
   private failure: ClusterUnavailableError | undefined;
 
@@ -84,6 +85,9 @@ export class ClusterClient {
     this.agent = this.server.startsWith('http:')
       ? new HttpAgent({ keepAlive: true, maxSockets: 8 })
       : new HttpsAgent({ keepAlive: true, maxSockets: 8 });
+    this.streamAgent = this.server.startsWith('http:')
+      ? new HttpAgent({ keepAlive: true })
+      : new HttpsAgent({ keepAlive: true });
   }
 
   async get(path: string, accept = 'application/json'): Promise<ApiResult> {
@@ -149,9 +153,88 @@ export class ClusterClient {
     }
   }
 
+  /**
+   * A long-lived streaming GET (a watch): each line of the answer is handed to `onLine` as it
+   * arrives. Bounded like every request — connect limit, and an idle limit (`idleMs`, which
+   * watch bookmarks keep from firing), lines capped at `maxLineBytes` — but a watch that fails
+   * is the caller's to retry: it never trips the client's breaker. Resolves with the HTTP
+   * status when the server ends the stream; rejects on a limit, a network error or `signal`.
+   */
+  async stream(
+    path: string,
+    onLine: (line: string) => void,
+    options: { signal?: AbortSignal; idleMs: number; maxLineBytes?: number },
+  ): Promise<number> {
+    if (this.failure) throw this.failure;
+    const url = new URL(this.server + path);
+    const requestOptions: RequestOptions = { method: 'GET', headers: { accept: 'application/json' } };
+    await this.applyCredentials(requestOptions);
+    const maxLine = options.maxLineBytes ?? 64 * 1024 * 1024;
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return new Promise<number>((resolve, reject) => {
+      let settled = false;
+      const finish = (error?: Error, status?: number) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(idle);
+        clearTimeout(connect);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) {
+          request.destroy();
+          reject(error);
+        } else resolve(status as number);
+      };
+      const onAbort = () => finish(new Error('the watch was stopped'));
+      let idle: NodeJS.Timeout | undefined;
+      const touch = () => {
+        clearTimeout(idle);
+        idle = setTimeout(
+          () => finish(new Error(`no event or bookmark for ${formatLimit(options.idleMs)} on GET ${path}`)),
+          options.idleMs,
+        );
+      };
+      // Watches hold their connection for minutes: they get their own pool, so that they never
+      // wait behind each other or starve the lists of the shared one.
+      const request = send(url, { ...requestOptions, agent: this.streamAgent }, (response) => {
+        clearTimeout(connect);
+        touch();
+        let pending = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          touch();
+          pending += chunk;
+          let newline = pending.indexOf('\n');
+          while (newline !== -1) {
+            const line = pending.slice(0, newline);
+            pending = pending.slice(newline + 1);
+            if (line.trim() !== '') onLine(line);
+            newline = pending.indexOf('\n');
+          }
+          if (pending.length > maxLine)
+            finish(new Error(`a watch event on GET ${path} exceeded ${formatSize(maxLine)}; stopped`));
+        });
+        response.on('end', () => {
+          if (pending.trim() !== '') onLine(pending);
+          finish(undefined, response.statusCode ?? 0);
+        });
+        response.on('error', (error) => finish(error));
+      });
+      const connect = setTimeout(
+        () =>
+          finish(new Error(`no answer to GET ${path} within ${formatLimit(this.limits.connectTimeoutMs)}`)),
+        this.limits.connectTimeoutMs,
+      );
+      request.on('error', (error) => finish(error));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.signal?.aborted) onAbort();
+      request.end();
+    });
+  }
+
   close(): void {
     for (const request of this.inFlight) request.abort(new Error('the client was closed'));
     this.agent.destroy();
+    this.streamAgent.destroy();
   }
 
   private async applyCredentials(options: RequestOptions): Promise<void> {

@@ -62,7 +62,7 @@ export const CLUSTER_KINDS: readonly [group: string, kind: string][] = [
  * Kinds read as metadata only: their payloads are large or sensitive and scan needs only
  * names, labels and types. (Certificate discovery reads TLS Secrets on its own.)
  */
-const METADATA_ONLY = new Set(['ConfigMap', 'Secret']);
+export const METADATA_ONLY = new Set(['ConfigMap', 'Secret']);
 
 export interface ClusterOptions {
   env: NodeJS.ProcessEnv;
@@ -77,7 +77,7 @@ export interface ClusterOptions {
   onProgress?: (objects: number) => void;
 }
 
-interface Resource {
+export interface Resource {
   group: string;
   version: string;
   kind: string;
@@ -89,7 +89,7 @@ interface DiscoveryList {
   resources: { name: string; kind: string; namespaced: boolean }[];
 }
 
-async function getJson<T>(
+export async function getJson<T>(
   client: ClusterClient,
   path: string,
   accept?: string,
@@ -100,7 +100,10 @@ async function getJson<T>(
 }
 
 /** The preferred version of each wanted kind that the server serves. */
-async function discover(client: ClusterClient, wanted: readonly [string, string][]): Promise<Resource[]> {
+export async function discover(
+  client: ClusterClient,
+  wanted: readonly [string, string][],
+): Promise<Resource[]> {
   const groups = await getJson<{ groups: { name: string; preferredVersion: { version: string } }[] }>(
     client,
     '/apis',

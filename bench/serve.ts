@@ -1,0 +1,118 @@
+/**
+ * Benchmark: `hindsight serve` against a running test platform. Times the initial sync (start
+ * to /readyz), then makes N changes through the API — a Deployment turned privileged and back —
+ * and times each from the API call returning to the change showing in /metrics; reports p50 and
+ * p99, and the server's peak RSS and CPU time (from /proc) at the end.
+ *
+ *   node bench/serve.ts [--platform test] [--changes 50] [--debounce 500ms]
+ *
+ * Needs `npm run build` (it runs dist/) and a platform: npm run testenv -- up --name test.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { platformClient } from '../testenv/apply.ts';
+import { REPO_ROOT } from '../testenv/paths.ts';
+import { readPlatformState } from '../testenv/platform.ts';
+
+const { values } = parseArgs({
+  options: {
+    platform: { type: 'string', default: 'test' },
+    changes: { type: 'string', default: '50' },
+    debounce: { type: 'string', default: '500ms' },
+  },
+});
+const state = readPlatformState(values.platform);
+if (!state) throw new Error(`platform ${values.platform} is not running`);
+const NS = 'serve-bench';
+const api = platformClient(state);
+
+const started = Date.now();
+const child = spawn(
+  process.execPath,
+  [
+    join(REPO_ROOT, 'dist', 'cli', 'bin.js'),
+    'serve',
+    '--listen',
+    '127.0.0.1:0',
+    '--debounce',
+    values.debounce,
+  ],
+  { env: { ...process.env, KUBECONFIG: state.kubeconfig }, stdio: ['ignore', 'ignore', 'pipe'] },
+);
+let stderr = '';
+child.stderr.on('data', (c: Buffer) => {
+  stderr += c.toString();
+});
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let url: string | undefined;
+while (!url) {
+  url = /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
+  await wait(20);
+}
+while ((await fetch(`${url}/readyz`)).status !== 200) await wait(50);
+const syncSeconds = (Date.now() - started) / 1000;
+const objects = (await (await fetch(`${url}/metrics`)).text())
+  .split('\n')
+  .filter((l) => l.startsWith('hindsight_objects{'))
+  .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+
+const deployment = (privileged: boolean, resourceVersion?: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'api', namespace: NS, ...(resourceVersion ? { resourceVersion } : {}) },
+  spec: {
+    selector: { matchLabels: { app: 'api' } },
+    template: {
+      metadata: { labels: { app: 'api' } },
+      spec: {
+        containers: [
+          { name: 'api', image: 'registry.example.com/api:1.0.0', securityContext: { privileged } },
+        ],
+      },
+    },
+  },
+});
+const privilegedShown = async (): Promise<boolean> =>
+  (await (await fetch(`${url}/metrics`)).text())
+    .split('\n')
+    .some(
+      (l) =>
+        l.startsWith('hindsight_findings{rule="container-privileged"') && l.includes(`namespace="${NS}"`),
+    );
+
+await api.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+await api.json('POST', `/apis/apps/v1/namespaces/${NS}/deployments`, deployment(false));
+const latencies: number[] = [];
+try {
+  for (let i = 0; i < Number(values.changes); i++) {
+    const privileged = i % 2 === 0;
+    const current = (await api.json('GET', `/apis/apps/v1/namespaces/${NS}/deployments/api`)) as {
+      metadata: { resourceVersion: string };
+    };
+    await api.json(
+      'PUT',
+      `/apis/apps/v1/namespaces/${NS}/deployments/api`,
+      deployment(privileged, current.metadata.resourceVersion),
+    );
+    const t0 = Date.now();
+    while ((await privilegedShown()) !== privileged) await wait(10);
+    latencies.push(Date.now() - t0);
+  }
+} finally {
+  await api.send('DELETE', `/api/v1/namespaces/${NS}`);
+  api.close();
+}
+const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024;
+const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
+const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
+child.kill('SIGTERM');
+latencies.sort((a, b) => a - b);
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+console.log(
+  `objects ${objects}; initial sync ${syncSeconds.toFixed(1)} s; change to metric over ${latencies.length} changes (debounce ${values.debounce}): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)} ms; RSS now ${rss.toFixed(0)} MiB, peak ${hwm.toFixed(0)} MiB; CPU ${cpuSeconds.toFixed(1)} s in all`,
+);

@@ -1,0 +1,39 @@
+/** `hindsight serve`, the run: starts the server and keeps it until SIGINT or SIGTERM (or `signal`). */
+import { parseDuration } from '../../analyzers/certs/duration.ts';
+import { UsageError } from '../../core/errors.ts';
+import { HindsightServer } from '../../server/serve.ts';
+import { clusterConnection } from '../cluster-flags.ts';
+import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import { packageVersion } from '../version.ts';
+import type { ServeOptions } from './serve.ts';
+
+export async function runServe(opts: ServeOptions, io: CliIo, signal?: AbortSignal): Promise<ExitCode> {
+  const listen = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(opts.listen);
+  if (!listen) throw new UsageError(`--listen ${opts.listen}: expected host:port, e.g. 127.0.0.1:9753`);
+  const port = Number(listen[2]);
+  if (port > 65535) throw new UsageError(`--listen ${opts.listen}: no such port`);
+  const debounceMs = parseDuration(opts.debounce);
+  if (debounceMs === undefined)
+    throw new UsageError(`--debounce ${opts.debounce}: expected a duration like 500ms`);
+  const server = new HindsightServer({
+    watch: { env: io.env, ...clusterConnection(opts) },
+    host: (listen[1] as string).replace(/^\[|\]$/g, ''),
+    port,
+    debounceMs,
+    ...(opts.cluster ? { cluster: opts.cluster } : {}),
+    ...(opts.teamLabel.length > 0 ? { teamLabels: opts.teamLabel } : {}),
+    version: packageVersion(),
+    log: (line) => io.stderr(`${line}\n`),
+  });
+  await server.start();
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    if (signal) signal.addEventListener('abort', stop, { once: true });
+    else {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    }
+  });
+  await server.stop();
+  return EXIT.ok;
+}

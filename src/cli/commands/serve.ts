@@ -1,0 +1,59 @@
+import { type Command, Option } from 'commander';
+import {
+  type ClusterFlagValues,
+  contextOption,
+  execTimeoutOption,
+  kubeconfigOption,
+  namespaceOption,
+  requestTimeoutOption,
+} from '../cluster-flags.ts';
+import type { CliIo, ExitCode } from '../io.ts';
+
+export interface ServeOptions extends ClusterFlagValues {
+  listen: string;
+  cluster?: string;
+  debounce: string;
+  teamLabel: string[];
+}
+
+export function registerServe(
+  program: Command,
+  io: CliIo,
+  setExit: (code: ExitCode) => void,
+  signal?: AbortSignal,
+): void {
+  program
+    .command('serve')
+    .description(
+      'watch the cluster and keep its findings current for Prometheus: /metrics, /healthz, /readyz, /api/findings (read-only: list and watch only)',
+    )
+    .addOption(
+      new Option('--listen <host:port>', 'address to serve on (0.0.0.0:9753 inside a cluster)').default(
+        '127.0.0.1:9753',
+      ),
+    )
+    .option(
+      '--cluster <name>',
+      'a cluster label on every series, to tell clusters apart in federation or Thanos',
+    )
+    .option('--debounce <duration>', 'quiet time after a change before the rules run again', '500ms')
+    .option(
+      '--team-label <key>',
+      'label naming a team on objects or their namespace, repeatable (default: team, app.kubernetes.io/part-of)',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
+    .addOption(kubeconfigOption())
+    .addOption(contextOption('kubeconfig context to watch'))
+    .addOption(namespaceOption('only this namespace'))
+    .addOption(requestTimeoutOption())
+    .addOption(execTimeoutOption())
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hindsight serve                               # the current context, on 127.0.0.1:9753\n  hindsight serve --listen 0.0.0.0:9753 --cluster prod-eu1\n  curl -s localhost:9753/metrics | grep hindsight_findings',
+    )
+    .action(async (opts: ServeOptions) => {
+      const { runServe } = await import('./serve-run.ts');
+      setExit(await runServe(opts, io, signal));
+    });
+}

@@ -1,0 +1,187 @@
+/**
+ * `serve` against the real test platform: out of cluster, through the admin kubeconfig, with a
+ * real Prometheus scraping it every second. A change made through the API shows up in /metrics
+ * (and in Prometheus) within the bound in docs/BENCHMARKS.md, a fix makes it disappear, and
+ * the exported findings equal a fresh `scan` of the same cluster.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { platformClient } from '../../testenv/apply.ts';
+import { requirePlatform } from '../../testenv/harness.ts';
+import { REPO_ROOT } from '../../testenv/paths.ts';
+import { stopProcess } from '../../testenv/processes.ts';
+import { findPrometheus, type RunningPrometheus, startPrometheus } from '../../testenv/prometheus.ts';
+import { runCli } from '../testing/run-cli.ts';
+import { HindsightServer } from './serve.ts';
+
+const NS = 'serve-test';
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The value of one series in an exposition, or undefined when it is not there. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
+    return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
+function deployment(privileged: boolean) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: NS },
+    spec: {
+      selector: { matchLabels: { app: 'api' } },
+      template: {
+        metadata: { labels: { app: 'api' } },
+        spec: {
+          containers: [
+            { name: 'api', image: 'registry.example.com/api:1.0.0', securityContext: { privileged } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+let server: HindsightServer | undefined;
+let url = '';
+const work = mkdtempSync(join(tmpdir(), 'hindsight-serve-'));
+let prometheus: RunningPrometheus | undefined;
+
+after(async () => {
+  await server?.stop();
+  if (prometheus) await stopProcess(prometheus.process.pid);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('serve: ready after the initial list, the same findings as a fresh scan, health and 404s', async (t) => {
+  const state = requirePlatform(t);
+  if (!state) return;
+  server = new HindsightServer({
+    watch: { env: { KUBECONFIG: state.kubeconfig, HOME: work } },
+    host: '127.0.0.1',
+    port: 0,
+    debounceMs: 100,
+    cluster: 'test',
+    version: '0.0.0-test',
+  });
+  ({ url } = await server.start());
+  assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  await until('ready', 60_000, async () =>
+    (await fetch(`${url}/readyz`)).status === 200 ? true : undefined,
+  );
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  assert.equal(sample(metrics, 'hindsight_ready', { cluster: 'test' }), 1);
+  assert.equal(sample(metrics, 'hindsight_build_info', { version: '0.0.0-test' }), 1);
+  // Every finding of a fresh scan of the same cluster is counted, rule by rule.
+  const scan = await runCli(['scan', '-o', 'json'], { env: { KUBECONFIG: state.kubeconfig, HOME: work } });
+  const fresh = new Map<string, number>();
+  for (const f of (JSON.parse(scan.stdout) as { findings: { rule: string }[] }).findings)
+    fresh.set(f.rule, (fresh.get(f.rule) ?? 0) + 1);
+  const served = new Map<string, number>();
+  for (const line of metrics.split('\n')) {
+    const m = /^hindsight_findings\{.*rule="([^"]+)".*\} (\d+)$/.exec(line);
+    if (m) served.set(m[1] as string, (served.get(m[1] as string) ?? 0) + Number(m[2]));
+  }
+  assert.deepEqual(new Map([...served].sort()), new Map([...fresh].sort()));
+  assert.equal((await fetch(`${url}/nothing`)).status, 404);
+  assert.equal((await fetch(`${url}/metrics`, { method: 'POST' })).status, 405);
+});
+
+test('serve: a privileged Deployment appears in /metrics and in Prometheus, and its fix removes it', async (t) => {
+  const state = requirePlatform(t);
+  if (!state || !server) return;
+  prometheus = await startPrometheus(findPrometheus(), work, join(work, 'tsdb'), {
+    scrape: { job: 'hindsight', targets: [new URL(url).host] },
+  });
+  const api = platformClient(state);
+  t.after(async () => {
+    await api.send('DELETE', `/api/v1/namespaces/${NS}`);
+    api.close();
+  });
+  await api.json('POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: NS },
+  });
+  const labels = { rule: 'container-privileged', namespace: NS };
+  const made = Date.now();
+  await api.json('POST', `/apis/apps/v1/namespaces/${NS}/deployments`, deployment(true));
+  await until('the finding in /metrics', 10_000, async () =>
+    sample(await (await fetch(`${url}/metrics`)).text(), 'hindsight_findings', labels) === 1
+      ? true
+      : undefined,
+  );
+  const latency = Date.now() - made;
+  t.diagnostic(`change to metric: ${latency} ms`);
+  // Prometheus scraped it: the series is queryable with the cluster label.
+  const query = `${prometheus.url}/api/v1/query?query=${encodeURIComponent(`hindsight_findings{rule="container-privileged",namespace="${NS}",cluster="test"}`)}`;
+  await until('the finding in Prometheus', 20_000, async () => {
+    const body = (await (await fetch(query)).json()) as { data: { result: { value: [number, string] }[] } };
+    return body.data.result[0]?.value[1] === '1' ? true : undefined;
+  });
+  // The fix: the series goes away.
+  await api.json('PUT', `/apis/apps/v1/namespaces/${NS}/deployments/api`, {
+    ...deployment(false),
+    metadata: {
+      ...deployment(false).metadata,
+      resourceVersion: (
+        (await api.json('GET', `/apis/apps/v1/namespaces/${NS}/deployments/api`)) as {
+          metadata: { resourceVersion: string };
+        }
+      ).metadata.resourceVersion,
+    },
+  });
+  await until('the finding gone', 10_000, async () =>
+    sample(await (await fetch(`${url}/metrics`)).text(), 'hindsight_findings', labels) === undefined
+      ? true
+      : undefined,
+  );
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  assert.ok((sample(metrics, 'hindsight_watch_events_total', { kind: 'Deployment' }) ?? 0) >= 2);
+  assert.ok((sample(metrics, 'hindsight_change_to_evaluation_seconds_count') ?? 0) >= 2);
+});
+
+test('hindsight serve as a process: prints where it listens, answers, stops on SIGTERM with exit 0', async (t) => {
+  const state = requirePlatform(t);
+  if (!state) return;
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'src', 'cli', 'bin.ts'), 'serve', '--listen', '127.0.0.1:0'],
+    {
+      env: { ...process.env, KUBECONFIG: state.kubeconfig, HOME: work },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const listening = await until(
+    'listening',
+    20_000,
+    async () => /listening on (http:\/\/\S+)/.exec(stderr)?.[1],
+  );
+  await until('ready', 60_000, async () =>
+    (await fetch(`${listening}/readyz`)).status === 200 ? true : undefined,
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0, stderr);
+});

@@ -1,0 +1,326 @@
+/**
+ * `hindsight serve`: the cluster watched (ClusterWatch), the rules re-run after every burst of
+ * changes, and the results exported for Prometheus at /metrics, with /healthz (the process is
+ * up) and /readyz (every kind listed and a first evaluation done), and the findings as JSON at
+ * /api/findings. Read-only: it lists and watches, nothing else.
+ *
+ * A burst of changes is evaluated once: the first change starts a short timer (`debounceMs`),
+ * later changes join it. Each evaluation runs the rules over the whole current inventory (the
+ * same engine as `scan`), so results never depend on which changes were seen; its cost at scale
+ * is measured in docs/BENCHMARKS.md.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { UsageError } from '../core/errors.ts';
+import type { Finding } from '../core/finding.ts';
+import { LESSONS } from '../core/lesson.ts';
+import { asRecord } from '../core/records.ts';
+import type { KubeObject } from '../core/resource.ts';
+import { runRules } from '../engine/run-rules.ts';
+import { buildInventory, type Inventory } from '../inventory/inventory.ts';
+import { ALL_RULES } from '../rules/registry.ts';
+import { ClusterWatch, type WatchOptions } from '../sources/cluster/watch-cluster.ts';
+
+export interface ServeOptions {
+  watch: WatchOptions;
+  /** Where to listen: host and port (port 0: any free one). */
+  host: string;
+  port: number;
+  /** Quiet time after a change before evaluating (default 500 ms). */
+  debounceMs?: number;
+  /** The `cluster` label on every series, for federation and Thanos across clusters. */
+  cluster?: string;
+  /** Label keys naming a team, tried on the object, then its namespace. */
+  teamLabels?: readonly string[];
+  version: string;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+const DEFAULT_TEAM_LABELS = ['team', 'app.kubernetes.io/part-of'];
+
+export class HindsightServer {
+  readonly registry = new Registry();
+  private readonly watch: ClusterWatch;
+  private readonly http: Server;
+  private readonly options: ServeOptions;
+  private readonly log: (line: string) => void;
+  private timer: NodeJS.Timeout | undefined;
+  /** Receipt times of the changes the next evaluation will cover. */
+  private pendingSince: number[] = [];
+  private evaluating: Promise<void> | undefined;
+  private ready = false;
+  /** Every kind listed: changes from here on are evaluated. */
+  private synced = false;
+  private findings: Finding[] = [];
+  private lastEvaluation: Date | undefined;
+
+  private readonly findingsGauge: Gauge<string>;
+  private readonly objectsGauge: Gauge<string>;
+  private readonly scoreGauge: Gauge<string>;
+  private readonly evaluations: Counter<string>;
+  private readonly evaluationSeconds: Histogram<string>;
+  private readonly changeSeconds: Histogram<string>;
+  private readonly lastEvaluationGauge: Gauge<string>;
+
+  constructor(options: ServeOptions) {
+    this.options = options;
+    this.log = options.log ?? (() => {});
+    if (options.cluster) this.registry.setDefaultLabels({ cluster: options.cluster });
+    const registers = [this.registry];
+    new Gauge({
+      name: 'hindsight_build_info',
+      help: 'hindsight build: 1, with the version and the Node.js version as labels',
+      labelNames: ['version', 'node'],
+      registers,
+    }).set({ version: options.version, node: process.versions.node }, 1);
+    this.findingsGauge = new Gauge({
+      name: 'hindsight_findings',
+      help: 'Current findings, by rule, severity, category, lesson, namespace, team and kind',
+      labelNames: ['rule', 'severity', 'category', 'lesson', 'namespace', 'team', 'kind'],
+      registers,
+    });
+    this.objectsGauge = new Gauge({
+      name: 'hindsight_objects',
+      help: 'Objects hindsight keeps from the cluster, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.scoreGauge = new Gauge({
+      name: 'hindsight_score',
+      help: 'The score of the last evaluation, 0 to 100, as hindsight scan reports it',
+      registers,
+    });
+    this.evaluations = new Counter({
+      name: 'hindsight_evaluations_total',
+      help: 'Evaluations of the rules over the current inventory',
+      registers,
+    });
+    this.evaluationSeconds = new Histogram({
+      name: 'hindsight_evaluation_duration_seconds',
+      help: 'Time to run every rule over the current inventory',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.changeSeconds = new Histogram({
+      name: 'hindsight_change_to_evaluation_seconds',
+      help: 'From a change arriving on a watch to the evaluation that includes it being exported',
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers,
+    });
+    this.lastEvaluationGauge = new Gauge({
+      name: 'hindsight_last_evaluation_timestamp_seconds',
+      help: 'Unix time of the last completed evaluation',
+      registers,
+    });
+    const watchStats = (name: string, help: string, pick: (w: ClusterWatch) => Map<string, number>) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['kind'],
+        registers,
+        collect: () => {
+          const counter = this.registry.getSingleMetric(name) as Counter<string>;
+          counter.reset();
+          for (const [kind, n] of pick(this.watch)) counter.inc({ kind }, n);
+        },
+      });
+    watchStats(
+      'hindsight_watch_events_total',
+      'Changes received on the watches, by kind',
+      (w) => w.stats.events,
+    );
+    watchStats(
+      'hindsight_watch_errors_total',
+      'Watch or list failures (retried with backoff), by kind',
+      (w) => w.stats.errors,
+    );
+    watchStats(
+      'hindsight_watch_relists_total',
+      'Lists again after a watch fell behind (410 Gone), by kind',
+      (w) => w.stats.relists,
+    );
+    new Gauge({
+      name: 'hindsight_kinds_forbidden',
+      help: 'Kinds the credentials may not list: results are partial while this is above 0',
+      registers,
+      collect: () => {
+        (this.registry.getSingleMetric('hindsight_kinds_forbidden') as Gauge<string>).set(
+          this.watch.forbidden.size,
+        );
+      },
+    });
+    new Gauge({
+      name: 'hindsight_ready',
+      help: '1 once every kind was listed and the first evaluation was exported',
+      registers,
+      collect: () => {
+        (this.registry.getSingleMetric('hindsight_ready') as Gauge<string>).set(this.ready ? 1 : 0);
+      },
+    });
+
+    this.watch = new ClusterWatch(options.watch, {
+      onChange: (_type, _object, at) => this.changed(at),
+      onError: (kind, message) => this.log(`warning: ${kind}: ${message}`),
+      onRelist: (kind) => this.log(`note: ${kind}: watch fell behind; listed again`),
+    });
+    this.http = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+  }
+
+  /** Starts listening at once (health answers during the initial list), then lists and watches. */
+  async start(): Promise<{ url: string }> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          new UsageError(
+            `cannot listen on ${this.options.host}:${this.options.port}: ${error.code === 'EADDRINUSE' ? 'the address is in use (another hindsight serve?); choose another with --listen' : error.message}`,
+          ),
+        ),
+      );
+      this.http.listen(this.options.port, this.options.host, () => resolve());
+    });
+    const address = this.http.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    this.log(`listening on ${url} (/metrics, /healthz, /readyz, /api/findings)`);
+    void this.watch.start().then(
+      async () => {
+        this.synced = true;
+        await this.evaluate([]);
+        this.ready = true;
+        const r = this.watch.readiness;
+        this.log(
+          `ready: ${r.synced} of ${r.kinds} kinds listed${this.watch.forbidden.size > 0 ? `, ${this.watch.forbidden.size} not allowed (partial)` : ''}`,
+        );
+      },
+      (error: unknown) => this.log(`error: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    return { url };
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.watch.stop();
+    await this.evaluating;
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  private changed(at: number): void {
+    // Before the first evaluation, changes are part of it.
+    if (!this.synced) return;
+    this.pendingSince.push(at);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const covered = this.pendingSince;
+      this.pendingSince = [];
+      // One evaluation at a time; changes meanwhile wait for the next.
+      this.evaluating = (this.evaluating ?? Promise.resolve()).then(() => this.evaluate(covered));
+    }, this.options.debounceMs ?? 500);
+  }
+
+  private async evaluate(covered: number[]): Promise<void> {
+    const started = performance.now();
+    const objects = this.watch.objects();
+    const inventory = buildInventory(
+      objects.map((object) => ({ object, origin: { source: this.watch.source } })),
+    );
+    const now = this.options.now?.() ?? new Date();
+    const result = runRules(inventory, { rules: ALL_RULES, now });
+    this.findings = result.findings;
+    this.export(inventory, result.findings, result.score);
+    this.evaluations.inc();
+    this.evaluationSeconds.observe((performance.now() - started) / 1000);
+    this.lastEvaluation = now;
+    this.lastEvaluationGauge.set(Date.now() / 1000);
+    const done = Date.now();
+    for (const at of covered) this.changeSeconds.observe((done - at) / 1000);
+  }
+
+  private export(inventory: Inventory, findings: readonly Finding[], score: number): void {
+    const teamLabels = this.options.teamLabels ?? DEFAULT_TEAM_LABELS;
+    const namespaceLabels = new Map<string, Record<string, unknown>>();
+    for (const ns of inventory.ofKind('Namespace'))
+      namespaceLabels.set(ns.ref.name, asRecord(ns.object.metadata.labels) ?? {});
+    const teamOf = (f: Finding, object: KubeObject | undefined): string => {
+      const own = asRecord(object?.metadata.labels) ?? {};
+      const ns = namespaceLabels.get(f.ref.namespace ?? '') ?? {};
+      for (const key of teamLabels) {
+        const value = own[key] ?? ns[key];
+        if (typeof value === 'string' && value !== '') return value;
+      }
+      return '';
+    };
+    const counts = new Map<string, { labels: Record<string, string>; n: number }>();
+    for (const f of findings) {
+      const object = inventory.get(f.ref)?.object;
+      const labels = {
+        rule: f.ruleId,
+        severity: f.severity,
+        category: f.category,
+        lesson: ALL_RULES.find((r) => r.id === f.ruleId)?.lesson ?? '',
+        namespace: f.ref.namespace ?? '',
+        team: teamOf(f, object),
+        kind: f.ref.kind,
+      };
+      const key = JSON.stringify(labels);
+      const entry = counts.get(key) ?? { labels, n: 0 };
+      entry.n++;
+      counts.set(key, entry);
+    }
+    // Series of findings that are gone disappear: reset, then set what is there now.
+    this.findingsGauge.reset();
+    for (const { labels, n } of counts.values()) this.findingsGauge.set(labels, n);
+    this.objectsGauge.reset();
+    for (const kind of inventory.kinds()) this.objectsGauge.set({ kind }, inventory.ofKind(kind).length);
+    this.scoreGauge.set(score);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end('read-only: GET only\n');
+      return;
+    }
+    try {
+      switch (path) {
+        case '/healthz':
+          res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+          return;
+        case '/readyz': {
+          const r = this.watch.readiness;
+          res
+            .writeHead(this.ready ? 200 : 503, { 'content-type': 'text/plain' })
+            .end(this.ready ? 'ready\n' : `listing: ${r.synced} of ${r.kinds} kinds\n`);
+          return;
+        }
+        case '/metrics': {
+          const body = await this.registry.metrics();
+          res.writeHead(200, { 'content-type': this.registry.contentType }).end(body);
+          return;
+        }
+        case '/api/findings': {
+          const body = JSON.stringify({
+            ready: this.ready,
+            evaluatedAt: this.lastEvaluation?.toISOString() ?? null,
+            lessons: Object.keys(LESSONS),
+            findings: this.findings,
+          });
+          res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+          return;
+        }
+        default:
+          res
+            .writeHead(404, { 'content-type': 'text/plain' })
+            .end('not found: /metrics, /healthz, /readyz, /api/findings\n');
+      }
+    } catch (error) {
+      res
+        .writeHead(500, { 'content-type': 'text/plain' })
+        .end(`${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+}
