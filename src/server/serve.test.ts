@@ -16,6 +16,7 @@ import { REPO_ROOT } from '../../testenv/paths.ts';
 import { stopProcess } from '../../testenv/processes.ts';
 import { findPrometheus, type RunningPrometheus, startPrometheus } from '../../testenv/prometheus.ts';
 import { runCli } from '../testing/run-cli.ts';
+import { issueCertificate } from '../testing/test-pki.ts';
 import { HindsightServer } from './serve.ts';
 
 const NS = 'serve-test';
@@ -86,14 +87,22 @@ test('serve: ready after the initial list, the same findings as a fresh scan, he
   await until('ready', 60_000, async () =>
     (await fetch(`${url}/readyz`)).status === 200 ? true : undefined,
   );
-  const metrics = await (await fetch(`${url}/metrics`)).text();
+  // Certificates are read once ready; wait for that read.
+  const metrics = await until('certificates read', 30_000, async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return (sample(text, 'hindsight_certificates_last_read_timestamp_seconds') ?? 0) > 0 ? text : undefined;
+  });
   assert.equal(sample(metrics, 'hindsight_ready', { cluster: 'test' }), 1);
   assert.equal(sample(metrics, 'hindsight_build_info', { version: '0.0.0-test' }), 1);
   // Every finding of a fresh scan of the same cluster is counted, rule by rule.
-  const scan = await runCli(['scan', '-o', 'json'], { env: { KUBECONFIG: state.kubeconfig, HOME: work } });
+  // And every finding of a fresh `certs` of it.
+  const env = { KUBECONFIG: state.kubeconfig, HOME: work };
   const fresh = new Map<string, number>();
-  for (const f of (JSON.parse(scan.stdout) as { findings: { rule: string }[] }).findings)
-    fresh.set(f.rule, (fresh.get(f.rule) ?? 0) + 1);
+  for (const command of ['scan', 'certs']) {
+    const run = await runCli([command, '-o', 'json'], { env });
+    for (const f of (JSON.parse(run.stdout) as { findings: { rule: string }[] }).findings)
+      fresh.set(f.rule, (fresh.get(f.rule) ?? 0) + 1);
+  }
   const served = new Map<string, number>();
   for (const line of metrics.split('\n')) {
     const m = /^hindsight_findings\{.*rule="([^"]+)".*\} (\d+)$/.exec(line);
@@ -156,6 +165,52 @@ test('serve: a privileged Deployment appears in /metrics and in Prometheus, and 
   const metrics = await (await fetch(`${url}/metrics`)).text();
   assert.ok((sample(metrics, 'hindsight_watch_events_total', { kind: 'Deployment' }) ?? 0) >= 2);
   assert.ok((sample(metrics, 'hindsight_change_to_evaluation_seconds_count') ?? 0) >= 2);
+});
+
+test('serve: a TLS Secret replaced by one expiring in 3 days shows as x509 series and a finding', async (t) => {
+  const state = requirePlatform(t);
+  if (!state || !server) return;
+  const api = platformClient(state);
+  const ns = `${NS}-certs`;
+  t.after(async () => {
+    await api.send('DELETE', `/api/v1/namespaces/${ns}`);
+    api.close();
+  });
+  await api.json('POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: ns },
+  });
+  const soon = await issueCertificate({
+    cn: 'api.serve-test.svc',
+    notBefore: new Date(Date.now() - 86_400_000),
+    notAfter: new Date(Date.now() + 3 * 86_400_000),
+  });
+  const made = Date.now();
+  await api.json('POST', `/api/v1/namespaces/${ns}/secrets`, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'api-tls' },
+    type: 'kubernetes.io/tls',
+    data: {
+      'tls.crt': Buffer.from(soon.pem).toString('base64'),
+      'tls.key': Buffer.from(soon.keyPem).toString('base64'),
+    },
+  });
+  const metrics = await until('the certificate in /metrics', 30_000, async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return sample(text, 'hindsight_findings', { rule: 'certificate-expiring', namespace: ns }) !== undefined
+      ? text
+      : undefined;
+  });
+  t.diagnostic(`certificate change to metric: ${Date.now() - made} ms`);
+  const notAfter = sample(metrics, 'x509_cert_not_after', { secret_namespace: ns, secret_name: 'api-tls' });
+  assert.equal(notAfter, Math.floor(new Date(soon.certificate.notAfter).getTime() / 1000));
+  assert.ok(metrics.includes(`cluster="test"`));
+  // The private key never reaches the server's output.
+  assert.ok(!metrics.includes(soon.keyPem.split('\n')[1] as string));
+  const findings = await (await fetch(`${url}/api/findings`)).text();
+  assert.ok(!findings.includes(soon.keyPem.split('\n')[1] as string));
 });
 
 test('hindsight serve as a process: prints where it listens, answers, stops on SIGTERM with exit 0', async (t) => {

@@ -34,11 +34,25 @@ export interface ServeOptions {
   /** Label keys naming a team, tried on the object, then its namespace. */
   teamLabels?: readonly string[];
   version: string;
+  /** Certificates are read again this often (default 10 min), and after changes to what holds them. */
+  certsIntervalMs?: number;
+  /** Probe the API server's own serving certificate (default true). */
+  probeApiServer?: boolean;
   now?: () => Date;
   log?: (line: string) => void;
 }
 
 const DEFAULT_TEAM_LABELS = ['team', 'app.kubernetes.io/part-of'];
+/** Kinds that hold certificates: a change to one reads the certificates again. */
+const CERT_HOLDERS = new Set([
+  'Secret',
+  'ConfigMap',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  'CustomResourceDefinition',
+  'Certificate',
+]);
 
 export class HindsightServer {
   readonly registry = new Registry();
@@ -54,7 +68,15 @@ export class HindsightServer {
   /** Every kind listed: changes from here on are evaluated. */
   private synced = false;
   private findings: Finding[] = [];
+  private certFindings: Finding[] = [];
+  /** The x509-certificate-exporter-shaped series of the last certificate read. */
+  private certMetrics = '';
+  private certTimer: NodeJS.Timeout | undefined;
+  private certDebounce: NodeJS.Timeout | undefined;
+  private certsRunning: Promise<void> | undefined;
   private lastEvaluation: Date | undefined;
+  private lastInventory: Inventory | undefined;
+  private lastScore = 100;
 
   private readonly findingsGauge: Gauge<string>;
   private readonly objectsGauge: Gauge<string>;
@@ -63,6 +85,8 @@ export class HindsightServer {
   private readonly evaluationSeconds: Histogram<string>;
   private readonly changeSeconds: Histogram<string>;
   private readonly lastEvaluationGauge: Gauge<string>;
+  private readonly certsReadGauge: Gauge<string>;
+  private readonly certErrorsGauge: Gauge<string>;
 
   constructor(options: ServeOptions) {
     this.options = options;
@@ -107,6 +131,16 @@ export class HindsightServer {
       name: 'hindsight_change_to_evaluation_seconds',
       help: 'From a change arriving on a watch to the evaluation that includes it being exported',
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers,
+    });
+    this.certsReadGauge = new Gauge({
+      name: 'hindsight_certificates_last_read_timestamp_seconds',
+      help: 'Unix time certificates were last read from the cluster (x509_* series are from then)',
+      registers,
+    });
+    this.certErrorsGauge = new Gauge({
+      name: 'hindsight_certificates_read_errors',
+      help: 'Errors of the last certificate read (a kind not allowed, an unreadable Secret): 0 when complete',
       registers,
     });
     this.lastEvaluationGauge = new Gauge({
@@ -161,7 +195,10 @@ export class HindsightServer {
     });
 
     this.watch = new ClusterWatch(options.watch, {
-      onChange: (_type, _object, at) => this.changed(at),
+      onChange: (_type, object, at) => {
+        this.changed(at);
+        if (CERT_HOLDERS.has(object.kind)) this.certsChanged();
+      },
       onError: (kind, message) => this.log(`warning: ${kind}: ${message}`),
       onRelist: (kind) => this.log(`note: ${kind}: watch fell behind; listed again`),
     });
@@ -189,7 +226,7 @@ export class HindsightServer {
     void this.watch.start().then(
       async () => {
         this.synced = true;
-        await this.evaluate([]);
+        await Promise.all([this.evaluate([]), this.readCertificates()]);
         this.ready = true;
         const r = this.watch.readiness;
         this.log(
@@ -203,9 +240,71 @@ export class HindsightServer {
 
   async stop(): Promise<void> {
     clearTimeout(this.timer);
+    clearTimeout(this.certTimer);
+    clearTimeout(this.certDebounce);
+    await this.certsRunning;
     this.watch.stop();
     await this.evaluating;
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  private certsChanged(): void {
+    if (!this.synced || this.certDebounce) return;
+    // Secrets often change in bursts (a rollout, cert-manager renewing many): read once after.
+    this.certDebounce = setTimeout(() => {
+      this.certDebounce = undefined;
+      void this.readCertificates();
+    }, 5000);
+  }
+
+  /** Reads every certificate the cluster holds (as `hindsight certs` does), then schedules the next read. */
+  private readCertificates(): Promise<void> {
+    if (this.certsRunning) return this.certsRunning;
+    clearTimeout(this.certTimer);
+    this.certsRunning = (async () => {
+      try {
+        const { loadClusterCertificates } = await import('../sources/tls/load-cluster-certificates.ts');
+        const { analyzeCertificates, DEFAULT_ANALYSIS_OPTIONS } = await import(
+          '../analyzers/certs/analysis.ts'
+        );
+        const { runCertChecks } = await import('../analyzers/certs/run-cert-checks.ts');
+        const { CERT_CHECKS } = await import('../analyzers/certs/registry.ts');
+        const { renderPrometheusMetrics } = await import('../analyzers/certs/prometheus-metrics.ts');
+        const discovery = await loadClusterCertificates({
+          env: this.options.watch.env,
+          ...(this.options.watch.kubeconfig ? { kubeconfig: this.options.watch.kubeconfig } : {}),
+          ...(this.options.watch.context ? { context: this.options.watch.context } : {}),
+          ...(this.options.watch.namespace ? { namespace: this.options.watch.namespace } : {}),
+          ...(this.options.watch.client ? { client: this.options.watch.client } : {}),
+          probeApiServer: this.options.probeApiServer ?? true,
+          timeoutMs: 5000,
+          onWarning: (line) => this.log(`warning: certificates: ${line}`),
+        });
+        const analysis = analyzeCertificates(discovery, {
+          ...DEFAULT_ANALYSIS_OPTIONS,
+          now: this.options.now?.() ?? new Date(),
+        });
+        this.certFindings = runCertChecks(analysis, CERT_CHECKS).findings;
+        this.certMetrics = await renderPrometheusMetrics(
+          analysis,
+          discovery.errors.length,
+          this.options.cluster ? { cluster: this.options.cluster } : {},
+        );
+        this.certErrorsGauge.set(discovery.errors.length);
+        this.certsReadGauge.set(Date.now() / 1000);
+        if (this.lastInventory) this.export(this.lastInventory, this.findings, this.lastScore);
+      } catch (error) {
+        this.certErrorsGauge.set(1);
+        this.log(`error: certificates: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        this.certsRunning = undefined;
+        this.certTimer = setTimeout(
+          () => void this.readCertificates(),
+          this.options.certsIntervalMs ?? 600_000,
+        );
+      }
+    })();
+    return this.certsRunning;
   }
 
   private changed(at: number): void {
@@ -231,6 +330,8 @@ export class HindsightServer {
     const now = this.options.now?.() ?? new Date();
     const result = runRules(inventory, { rules: ALL_RULES, now });
     this.findings = result.findings;
+    this.lastInventory = inventory;
+    this.lastScore = result.score;
     this.export(inventory, result.findings, result.score);
     this.evaluations.inc();
     this.evaluationSeconds.observe((performance.now() - started) / 1000);
@@ -255,13 +356,15 @@ export class HindsightServer {
       return '';
     };
     const counts = new Map<string, { labels: Record<string, string>; n: number }>();
-    for (const f of findings) {
+    for (const f of [...findings, ...this.certFindings]) {
       const object = inventory.get(f.ref)?.object;
       const labels = {
         rule: f.ruleId,
         severity: f.severity,
         category: f.category,
-        lesson: ALL_RULES.find((r) => r.id === f.ruleId)?.lesson ?? '',
+        lesson:
+          ALL_RULES.find((r) => r.id === f.ruleId)?.lesson ??
+          (this.certFindings.includes(f) ? 'certificate-expiry' : ''),
         namespace: f.ref.namespace ?? '',
         team: teamOf(f, object),
         kind: f.ref.kind,
@@ -298,7 +401,7 @@ export class HindsightServer {
           return;
         }
         case '/metrics': {
-          const body = await this.registry.metrics();
+          const body = `${await this.registry.metrics()}${this.certMetrics ? `\n${this.certMetrics}` : ''}`;
           res.writeHead(200, { 'content-type': this.registry.contentType }).end(body);
           return;
         }
@@ -307,7 +410,7 @@ export class HindsightServer {
             ready: this.ready,
             evaluatedAt: this.lastEvaluation?.toISOString() ?? null,
             lessons: Object.keys(LESSONS),
-            findings: this.findings,
+            findings: [...this.findings, ...this.certFindings],
           });
           res.writeHead(200, { 'content-type': 'application/json' }).end(body);
           return;

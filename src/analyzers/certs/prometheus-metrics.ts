@@ -82,8 +82,13 @@ function labelsOf(record: CertificateRecord, placement: Placement): Labels {
 }
 
 /** Prometheus exposition text for every certificate placement, at the analysis clock. */
-export async function renderPrometheusMetrics(analysis: CertAnalysis, readErrors: number): Promise<string> {
+export async function renderPrometheusMetrics(
+  analysis: CertAnalysis,
+  readErrors: number,
+  defaultLabels: Record<string, string> = {},
+): Promise<string> {
   const registry = new Registry();
+  if (Object.keys(defaultLabels).length > 0) registry.setDefaultLabels(defaultLabels);
   const labelNames = [...X509_LABELS];
   const gauge = (name: string, help: string): Gauge<LabelName> =>
     new Gauge<LabelName>({ name, help, labelNames, registers: [registry] });

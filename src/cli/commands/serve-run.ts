@@ -15,11 +15,18 @@ export async function runServe(opts: ServeOptions, io: CliIo, signal?: AbortSign
   const debounceMs = parseDuration(opts.debounce);
   if (debounceMs === undefined)
     throw new UsageError(`--debounce ${opts.debounce}: expected a duration like 500ms`);
+  const certsIntervalMs = parseDuration(opts.certsInterval);
+  if (certsIntervalMs === undefined || certsIntervalMs < 10_000)
+    throw new UsageError(
+      `--certs-interval ${opts.certsInterval}: expected a duration of at least 10s, like 10m`,
+    );
   const server = new HindsightServer({
     watch: { env: io.env, ...clusterConnection(opts) },
     host: (listen[1] as string).replace(/^\[|\]$/g, ''),
     port,
     debounceMs,
+    certsIntervalMs,
+    probeApiServer: opts.apiServer,
     ...(opts.cluster ? { cluster: opts.cluster } : {}),
     ...(opts.teamLabel.length > 0 ? { teamLabels: opts.teamLabel } : {}),
     version: packageVersion(),

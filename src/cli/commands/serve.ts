@@ -13,6 +13,8 @@ export interface ServeOptions extends ClusterFlagValues {
   listen: string;
   cluster?: string;
   debounce: string;
+  certsInterval: string;
+  apiServer: boolean;
   teamLabel: string[];
 }
 
@@ -37,6 +39,12 @@ export function registerServe(
       'a cluster label on every series, to tell clusters apart in federation or Thanos',
     )
     .option('--debounce <duration>', 'quiet time after a change before the rules run again', '500ms')
+    .option(
+      '--certs-interval <duration>',
+      'read the certificates again this often (and 5 s after a Secret, webhook or APIService changes)',
+      '10m',
+    )
+    .option('--no-api-server', "do not probe the API server's own serving certificate")
     .option(
       '--team-label <key>',
       'label naming a team on objects or their namespace, repeatable (default: team, app.kubernetes.io/part-of)',
