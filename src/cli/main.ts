@@ -7,6 +7,7 @@ import { ConfigError, describeError, OutputError, UsageError } from '../core/err
 import { registerCerts } from './commands/certs.ts';
 import { registerCost } from './commands/cost.ts';
 import { registerFix } from './commands/fix.ts';
+import { registerK9s } from './commands/k9s.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerServe } from './commands/serve.ts';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerCost(program, io, setExit);
   registerFix(program, io, setExit);
   registerServe(program, io, setExit);
+  registerK9s(program, io, setExit);
   registerRules(program, io);
   registerVersion(program, io);
   for (const command of program.commands) {
