@@ -105,19 +105,34 @@ test('a snapshot killed mid-run leaves the good file as it was, and no half-writ
   if (!platform) return;
   const dir = workdir();
   const file = join(dir, 'prod.json');
-  writeFileSync(file, GOOD);
   const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'snapshot', '-f', file], {
-    env: { HOME: '/nonexistent-home', KUBECONFIG: platform.kubeconfig, PATH: process.env.PATH ?? '' },
-    stdio: 'ignore',
-  });
-  // Killed once it has started reading (its first requests), long before it could finish.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  child.kill('SIGKILL');
-  await new Promise((resolve) => child.once('exit', resolve));
-  assert.equal(readFileSync(file, 'utf8'), GOOD);
-  assert.deepEqual(
-    readdirSync(dir).filter((f) => !f.startsWith('.')),
-    ['prod.json'],
-  );
+  // Killed once it has started reading, before it could finish: a small cluster is read in well
+  // under a second, so shorter and shorter delays until one lands mid-run.
+  let killedMidRun = false;
+  for (const delay of [1200, 800, 500, 300, 150, 80]) {
+    writeFileSync(file, GOOD);
+    const child = spawn(process.execPath, [bin, 'snapshot', '-f', file], {
+      env: { HOME: '/nonexistent-home', KUBECONFIG: platform.kubeconfig, PATH: process.env.PATH ?? '' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (child.exitCode !== null) {
+      await exited;
+      continue; // finished first (and may have written a complete snapshot): try sooner
+    }
+    child.kill('SIGKILL');
+    assert.equal(await exited, 'SIGKILL');
+    killedMidRun = true;
+    assert.equal(readFileSync(file, 'utf8'), GOOD);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => !f.startsWith('.')),
+      ['prod.json'],
+    );
+    t.diagnostic(`killed ${delay} ms after start`);
+    break;
+  }
+  assert.ok(killedMidRun, 'every snapshot finished before it could be killed');
 });

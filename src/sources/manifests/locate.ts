@@ -117,13 +117,15 @@ export async function locateFindings(findings: readonly Finding[]): Promise<Map<
       continue;
     }
     if (!parsed) continue;
+    // Documents by the line they start on, once per file: a lookup per finding, not a search
+    // (a 33 MB file of 33,000 documents with 100,000 findings made that search quadratic).
+    const byLine = new Map<number, (typeof parsed.docs)[number]>();
+    for (const d of parsed.docs) {
+      const contents = d.contents as Node | null;
+      if (contents?.range) byLine.set(parsed.lineCounter.linePos(contents.range[0]).line, d);
+    }
     for (const f of list) {
-      const startLine = f.origin?.line as number;
-      const doc = parsed.docs.find((d) => {
-        const contents = d.contents as Node | null;
-        if (!contents?.range) return false;
-        return parsed.lineCounter.linePos(contents.range[0]).line === startLine;
-      });
+      const doc = byLine.get(f.origin?.line as number);
       if (!doc) continue;
       const node = nodeAt(doc.contents, f.path as ObjectPath);
       if (node?.range) lines.set(f, parsed.lineCounter.linePos(node.range[0]).line);
