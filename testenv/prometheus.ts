@@ -55,7 +55,12 @@ export async function startPrometheus(
   bins: PrometheusBinaries,
   dir: string,
   dataDir: string,
-  options: { remoteWriteReceiver?: boolean; scrape?: { job: string; targets: string[] } } = {},
+  options: {
+    remoteWriteReceiver?: boolean;
+    scrape?: { job: string; targets: string[] };
+    /** Raw `scrape_configs` entries (YAML, indented as list items), e.g. a federation job. */
+    scrapeConfigs?: string;
+  } = {},
 ): Promise<RunningPrometheus> {
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const port = await freePort();
@@ -64,9 +69,11 @@ export async function startPrometheus(
   // known in advance. A test of an exporter asks for one job, scraped every second.
   writeFileSync(
     config,
-    options.scrape
-      ? `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: ${options.scrape.job}\n    static_configs:\n      - targets: [${options.scrape.targets.map((t) => JSON.stringify(t)).join(', ')}]\n`
-      : 'global:\n  scrape_interval: 60s\nscrape_configs: []\n',
+    options.scrapeConfigs
+      ? `global:\n  scrape_interval: 1s\nscrape_configs:\n${options.scrapeConfigs}`
+      : options.scrape
+        ? `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: ${options.scrape.job}\n    static_configs:\n      - targets: [${options.scrape.targets.map((t) => JSON.stringify(t)).join(', ')}]\n`
+        : 'global:\n  scrape_interval: 60s\nscrape_configs: []\n',
   );
   const process = startProcess(
     'prometheus',

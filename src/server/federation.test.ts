@@ -1,0 +1,102 @@
+/**
+ * Many clusters on the engines teams already run: two `serve` instances (clusters east and west)
+ * each scraped by its own Prometheus, and a global Prometheus federating both (`/federate`,
+ * `honor_labels`), as docs/metrics.md describes. The global one holds both clusters apart by the
+ * `cluster` label, and its per-cluster sums equal each server's own.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { requirePlatform } from '../../testenv/harness.ts';
+import { stopProcess } from '../../testenv/processes.ts';
+import { findPrometheus, type RunningPrometheus, startPrometheus } from '../../testenv/prometheus.ts';
+import { HindsightServer } from './serve.ts';
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function query(
+  prometheus: string,
+  expr: string,
+): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  return (
+    (await res.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }
+  ).data.result;
+}
+
+test('two clusters federated into one Prometheus stay apart by their cluster label', {
+  timeout: 180_000,
+}, async (t) => {
+  const state = requirePlatform(t);
+  if (!state) return;
+  const work = mkdtempSync(join(tmpdir(), 'hindsight-federation-'));
+  const servers: HindsightServer[] = [];
+  const prometheuses: RunningPrometheus[] = [];
+  t.after(async () => {
+    for (const s of servers) await s.stop();
+    for (const p of prometheuses) await stopProcess(p.process.pid);
+    rmSync(work, { recursive: true, force: true });
+  });
+  const bins = findPrometheus();
+  const leaves: string[] = [];
+  for (const cluster of ['east', 'west']) {
+    const server = new HindsightServer({
+      watch: { env: { KUBECONFIG: state.kubeconfig, HOME: work } },
+      host: '127.0.0.1',
+      port: 0,
+      cluster,
+      version: '0.0.0-test',
+    });
+    servers.push(server);
+    const { url } = await server.start();
+    await until(`${cluster} ready`, 60_000, async () =>
+      (await fetch(`${url}/readyz`)).status === 200 ? true : undefined,
+    );
+    const dir = join(work, cluster);
+    const leaf = await startPrometheus(bins, dir, join(dir, 'tsdb'), {
+      scrape: { job: 'hindsight', targets: [new URL(url).host] },
+    });
+    prometheuses.push(leaf);
+    leaves.push(new URL(leaf.url).host);
+  }
+  const globalDir = join(work, 'global');
+  const global = await startPrometheus(bins, globalDir, join(globalDir, 'tsdb'), {
+    scrapeConfigs: [
+      '  - job_name: federate',
+      '    honor_labels: true',
+      '    metrics_path: /federate',
+      '    params:',
+      "      'match[]': ['{__name__=~\"hindsight_.*|x509_.*\"}']",
+      '    static_configs:',
+      `      - targets: [${leaves.map((l) => JSON.stringify(l)).join(', ')}]`,
+      '',
+    ].join('\n'),
+  });
+  prometheuses.push(global);
+
+  const perCluster = await until('both clusters in the global Prometheus', 60_000, async () => {
+    const result = await query(global.url, 'sum by (cluster) (hindsight_findings)');
+    return result.length === 2 ? result : undefined;
+  });
+  const sums = new Map(perCluster.map((r) => [r.metric.cluster, Number(r.value[1])]));
+  assert.deepEqual([...sums.keys()].sort(), ['east', 'west']);
+  // Each equals what its server exports (both watch the same platform, so the same number).
+  for (const [i, cluster] of ['east', 'west'].entries()) {
+    const own = await query(prometheuses[i]?.url as string, `sum(hindsight_findings{cluster="${cluster}"})`);
+    assert.equal(sums.get(cluster), Number(own[0]?.value[1]));
+  }
+  assert.ok((sums.get('east') ?? 0) > 0);
+  // A cluster selector works on federated data, as dashboards and alerts use it.
+  const east = await query(global.url, 'count(hindsight_build_info{cluster="east"})');
+  assert.equal(east[0]?.value[1], '1');
+});
