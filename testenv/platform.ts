@@ -306,3 +306,31 @@ export async function stopPlatform(state: PlatformState): Promise<void> {
 export function runningProcesses(state: PlatformState): Started[] {
   return state.processes.filter((p) => isAlive(p.pid));
 }
+
+/**
+ * Stops the platform's kube-apiserver and starts it again with the same arguments (its state is
+ * in etcd, so nothing is lost): what clients see when an API server is upgraded or restarted.
+ * Resolves once it is ready again; the state file records the new process.
+ */
+export async function restartApiServer(state: PlatformState): Promise<void> {
+  const index = state.processes.findIndex((p) => p.name === 'kube-apiserver');
+  const old = state.processes[index];
+  if (!old) throw new Error('the platform has no kube-apiserver');
+  const argv = readFileSync(`/proc/${old.pid}/cmdline`, 'utf8')
+    .split('\0')
+    .filter((a) => a !== '');
+  await stopProcess(old.pid);
+  const next = startProcess('kube-apiserver', argv[0] as string, argv.slice(1), old.log);
+  state.processes[index] = next;
+  writePlatformState(state);
+  await waitHealthy(
+    next,
+    {
+      url: `${state.server}/readyz`,
+      ca: state.pki.caCert,
+      cert: state.pki.adminCert,
+      key: state.pki.adminKey,
+    },
+    120_000,
+  );
+}
