@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -211,6 +211,133 @@ test('serve: a TLS Secret replaced by one expiring in 3 days shows as x509 serie
   assert.ok(!metrics.includes(soon.keyPem.split('\n')[1] as string));
   const findings = await (await fetch(`${url}/api/findings`)).text();
   assert.ok(!findings.includes(soon.keyPem.split('\n')[1] as string));
+});
+
+test('serve with RBAC that does not allow Secrets keeps running and says its results are partial', async (t) => {
+  const state = requirePlatform(t);
+  if (!state) return;
+  const api = platformClient(state);
+  const ns = `${NS}-rbac`;
+  t.after(async () => {
+    await api.send('DELETE', `/api/v1/namespaces/${ns}`);
+    await api.send('DELETE', '/apis/rbac.authorization.k8s.io/v1/clusterroles/serve-test-no-secrets');
+    await api.send('DELETE', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/serve-test-no-secrets');
+    api.close();
+  });
+  await api.json('POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: ns },
+  });
+  await api.json('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'hindsight' },
+  });
+  // Everything the chart's ClusterRole allows, but Secrets.
+  await api.json('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'serve-test-no-secrets' },
+    rules: [
+      {
+        apiGroups: [''],
+        resources: [
+          'namespaces',
+          'nodes',
+          'pods',
+          'services',
+          'serviceaccounts',
+          'persistentvolumeclaims',
+          'persistentvolumes',
+          'configmaps',
+          'resourcequotas',
+          'limitranges',
+          'events',
+          'replicationcontrollers',
+        ],
+        verbs: ['get', 'list', 'watch'],
+      },
+      {
+        apiGroups: [
+          'apps',
+          'batch',
+          'autoscaling',
+          'policy',
+          'networking.k8s.io',
+          'storage.k8s.io',
+          'scheduling.k8s.io',
+          'rbac.authorization.k8s.io',
+          'admissionregistration.k8s.io',
+          'apiregistration.k8s.io',
+          'apiextensions.k8s.io',
+          'karpenter.sh',
+          'karpenter.k8s.aws',
+          'autoscaling.k8s.io',
+          'keda.sh',
+        ],
+        resources: ['*'],
+        verbs: ['get', 'list', 'watch'],
+      },
+    ],
+  });
+  await api.json('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'serve-test-no-secrets' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'serve-test-no-secrets' },
+    subjects: [{ kind: 'ServiceAccount', name: 'hindsight', namespace: ns }],
+  });
+  const token = (
+    (await api.json('POST', `/api/v1/namespaces/${ns}/serviceaccounts/hindsight/token`, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { expirationSeconds: 3600 },
+    })) as { status: { token: string } }
+  ).status.token;
+  const kubeconfig = join(work, 'no-secrets.kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      '- name: testenv',
+      '  cluster:',
+      `    server: ${state.server}`,
+      `    certificate-authority: ${state.pki.caCert}`,
+      'users:',
+      '- name: hindsight',
+      '  user:',
+      `    token: ${token}`,
+      'contexts:',
+      '- name: testenv',
+      '  context: {cluster: testenv, user: hindsight}',
+      'current-context: testenv',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  const limited = new HindsightServer({
+    watch: { env: { KUBECONFIG: kubeconfig, HOME: work } },
+    host: '127.0.0.1',
+    port: 0,
+    version: '0.0.0-test',
+  });
+  t.after(() => limited.stop());
+  const { url: limitedUrl } = await limited.start();
+  await until('ready without Secrets', 60_000, async () =>
+    (await fetch(`${limitedUrl}/readyz`)).status === 200 ? true : undefined,
+  );
+  const metrics = await until('certificates read', 30_000, async () => {
+    const text = await (await fetch(`${limitedUrl}/metrics`)).text();
+    return (sample(text, 'hindsight_certificates_last_read_timestamp_seconds') ?? 0) > 0 ? text : undefined;
+  });
+  assert.equal(sample(metrics, 'hindsight_ready'), 1);
+  assert.equal(sample(metrics, 'hindsight_kinds_forbidden'), 1);
+  assert.ok((sample(metrics, 'hindsight_certificates_read_errors') ?? 0) > 0);
+  // Everything else is still checked.
+  assert.ok((sample(metrics, 'hindsight_findings', { rule: 'container-privileged' }) ?? 0) > 0);
 });
 
 test('hindsight serve as a process: prints where it listens, answers, stops on SIGTERM with exit 0', async (t) => {
