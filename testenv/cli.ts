@@ -52,7 +52,7 @@ async function up(): Promise<void> {
     try {
       const count = await installCrds(client);
       say(
-        `installed ${count} CRDs (Karpenter, VPA, KEDA) in ${((performance.now() - t1) / 1000).toFixed(1)}s`,
+        `installed ${count} CRDs (Karpenter, VPA, KEDA, PolicyReport) in ${((performance.now() - t1) / 1000).toFixed(1)}s`,
       );
     } finally {
       client.close();

@@ -1,7 +1,7 @@
 /**
  * The CustomResourceDefinitions of the add-ons hindsight reads and generates objects for —
- * Karpenter (NodePool, NodeClaim, EC2NodeClass), the Vertical Pod Autoscaler and KEDA's
- * ScaledObject — taken from their upstream Go modules through the Go module proxy (the same
+ * Karpenter (NodePool, NodeClaim, EC2NodeClass), the Vertical Pod Autoscaler, KEDA's
+ * ScaledObject and the wg-policy PolicyReports — taken from their upstream Go modules through the Go module proxy (the same
  * route as the control-plane binaries) and installed on every platform, so the fixture's
  * Karpenter objects load and generated manifests are validated by a real API server against the
  * real schemas.
@@ -38,6 +38,16 @@ const SOURCES: readonly CrdSource[] = [
     module: 'github.com/kedacore/keda/v2',
     versionKey: 'KEDA_VERSION',
     files: ['config/crd/bases/keda.sh_scaledobjects.yaml'],
+  },
+  {
+    // The wg-policy PolicyReport and ClusterPolicyReport, as Kyverno ships them: what
+    // `serve --policy-reports` writes and Policy Reporter, k9s and kubectl read.
+    module: 'github.com/kyverno/kyverno',
+    versionKey: 'KYVERNO_VERSION',
+    files: [
+      'config/crds/policyreport/wgpolicyk8s.io_policyreports.yaml',
+      'config/crds/policyreport/wgpolicyk8s.io_clusterpolicyreports.yaml',
+    ],
   },
 ];
 

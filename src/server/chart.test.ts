@@ -28,6 +28,8 @@ const everything = [
   '--set',
   'grafanaDashboard.enabled=true',
   '--set',
+  'policyReports.enabled=true',
+  '--set',
   'cluster=prod',
 ];
 

@@ -340,6 +340,73 @@ test('serve with RBAC that does not allow Secrets keeps running and says its res
   assert.ok((sample(metrics, 'hindsight_findings', { rule: 'container-privileged' }) ?? 0) > 0);
 });
 
+test('serve --policy-reports: a PolicyReport per namespace that kubectl reads, updated when findings change', async (t) => {
+  const state = requirePlatform(t);
+  if (!state) return;
+  const api = platformClient(state);
+  const ns = `${NS}-polr`;
+  const reporting = new HindsightServer({
+    watch: { env: { KUBECONFIG: state.kubeconfig, HOME: work } },
+    host: '127.0.0.1',
+    port: 0,
+    debounceMs: 100,
+    policyReports: true,
+    probeApiServer: false,
+    version: '0.0.0-test',
+  });
+  t.after(async () => {
+    await reporting.stop();
+    await api.send('DELETE', `/api/v1/namespaces/${ns}`);
+    await api.send('DELETE', '/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/hindsight');
+    api.close();
+  });
+  const { url: reportingUrl } = await reporting.start();
+  await until('ready', 60_000, async () =>
+    (await fetch(`${reportingUrl}/readyz`)).status === 200 ? true : undefined,
+  );
+  await api.json('POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: ns },
+  });
+  const deploymentIn = (privileged: boolean) => ({
+    ...deployment(privileged),
+    metadata: { name: 'api', namespace: ns },
+  });
+  await api.json('POST', `/apis/apps/v1/namespaces/${ns}/deployments`, deploymentIn(true));
+  type Report = {
+    summary: { fail: number };
+    results: { policy: string; severity: string; resources: { name: string }[] }[];
+  };
+  const path = `/apis/wgpolicyk8s.io/v1alpha2/namespaces/${ns}/policyreports/hindsight`;
+  const report = await until('the PolicyReport', 30_000, async () => {
+    const res = await api.send('GET', path);
+    if (res.status !== 200) return undefined;
+    const r = JSON.parse(res.body) as Report;
+    return r.results.some((x) => x.policy === 'container-privileged') ? r : undefined;
+  });
+  assert.equal(report.summary.fail, report.results.length);
+  const privileged = report.results.find((x) => x.policy === 'container-privileged');
+  assert.equal(privileged?.severity, 'critical');
+  assert.equal(privileged?.resources[0]?.name, 'api');
+  // The fix is reported too: the result goes away from the same report.
+  const current = (await api.json('GET', `/apis/apps/v1/namespaces/${ns}/deployments/api`)) as {
+    metadata: { resourceVersion: string };
+  };
+  await api.json('PUT', `/apis/apps/v1/namespaces/${ns}/deployments/api`, {
+    ...deploymentIn(false),
+    metadata: { name: 'api', namespace: ns, resourceVersion: current.metadata.resourceVersion },
+  });
+  await until('the result gone', 30_000, async () => {
+    const r = JSON.parse((await api.send('GET', path)).body) as Report;
+    return r.results.some((x) => x.policy === 'container-privileged') ? undefined : true;
+  });
+  // Cluster-scoped findings go to the ClusterPolicyReport.
+  const cluster = await api.send('GET', '/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/hindsight');
+  assert.equal(cluster.status, 200);
+  assert.ok((JSON.parse(cluster.body) as Report).results.length > 0);
+});
+
 test('hindsight serve as a process: prints where it listens, answers, stops on SIGTERM with exit 0', async (t) => {
   const state = requirePlatform(t);
   if (!state) return;

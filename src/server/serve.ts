@@ -19,6 +19,7 @@ import { asRecord } from '../core/records.ts';
 import type { KubeObject } from '../core/resource.ts';
 import { runRules } from '../engine/run-rules.ts';
 import { buildInventory, type Inventory } from '../inventory/inventory.ts';
+import { buildPolicyReports, POLICY_REPORT_NAME } from '../reporters/policy-report.ts';
 import { ALL_RULES } from '../rules/registry.ts';
 import { ClusterWatch, type WatchOptions } from '../sources/cluster/watch-cluster.ts';
 
@@ -36,6 +37,8 @@ export interface ServeOptions {
   version: string;
   /** Certificates are read again this often (default 10 min), and after changes to what holds them. */
   certsIntervalMs?: number;
+  /** Write the findings as PolicyReports (the one write `serve` makes, only when asked). */
+  policyReports?: boolean;
   /** Probe the API server's own serving certificate (default true). */
   probeApiServer?: boolean;
   now?: () => Date;
@@ -77,6 +80,9 @@ export class HindsightServer {
   private lastEvaluation: Date | undefined;
   private lastInventory: Inventory | undefined;
   private lastScore = 100;
+  /** What each namespace's PolicyReport holds now (JSON of its results), to write only changes. */
+  private readonly writtenReports = new Map<string, string>();
+  private reporting: Promise<void> | undefined;
 
   private readonly findingsGauge: Gauge<string>;
   private readonly objectsGauge: Gauge<string>;
@@ -87,6 +93,7 @@ export class HindsightServer {
   private readonly lastEvaluationGauge: Gauge<string>;
   private readonly certsReadGauge: Gauge<string>;
   private readonly certErrorsGauge: Gauge<string>;
+  private readonly reportWrites: Counter<string>;
 
   constructor(options: ServeOptions) {
     this.options = options;
@@ -141,6 +148,12 @@ export class HindsightServer {
     this.certErrorsGauge = new Gauge({
       name: 'hindsight_certificates_read_errors',
       help: 'Errors of the last certificate read (a kind not allowed, an unreadable Secret): 0 when complete',
+      registers,
+    });
+    this.reportWrites = new Counter({
+      name: 'hindsight_policy_report_writes_total',
+      help: 'PolicyReports written (--policy-reports), by result',
+      labelNames: ['result'],
       registers,
     });
     this.lastEvaluationGauge = new Gauge({
@@ -243,6 +256,7 @@ export class HindsightServer {
     clearTimeout(this.certTimer);
     clearTimeout(this.certDebounce);
     await this.certsRunning;
+    await this.reporting;
     this.watch.stop();
     await this.evaluating;
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -293,6 +307,7 @@ export class HindsightServer {
         this.certErrorsGauge.set(discovery.errors.length);
         this.certsReadGauge.set(Date.now() / 1000);
         if (this.lastInventory) this.export(this.lastInventory, this.findings, this.lastScore);
+        this.queueReports();
       } catch (error) {
         this.certErrorsGauge.set(1);
         this.log(`error: certificates: ${error instanceof Error ? error.message : String(error)}`);
@@ -305,6 +320,47 @@ export class HindsightServer {
       }
     })();
     return this.certsRunning;
+  }
+
+  /** Writes the PolicyReports that changed, one write pass at a time (opt-in). */
+  private queueReports(): void {
+    if (!this.options.policyReports) return;
+    this.reporting = (this.reporting ?? Promise.resolve()).then(() => this.writeReports());
+  }
+
+  private async writeReports(): Promise<void> {
+    const now = this.options.now?.() ?? new Date();
+    const reports = buildPolicyReports(
+      [...this.findings, ...this.certFindings],
+      now,
+      this.writtenReports.keys(),
+    );
+    for (const [namespace, report] of reports) {
+      // Results without their timestamps: an unchanged namespace is not written again.
+      const content = JSON.stringify(report.results.map(({ timestamp: _, ...rest }) => rest));
+      if (this.writtenReports.get(namespace) === content) continue;
+      const path =
+        namespace === ''
+          ? `/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/${POLICY_REPORT_NAME}`
+          : `/apis/wgpolicyk8s.io/v1alpha2/namespaces/${encodeURIComponent(namespace)}/policyreports/${POLICY_REPORT_NAME}`;
+      try {
+        const res = await this.watch.apply(path, report);
+        if (res.status >= 200 && res.status < 300) {
+          this.writtenReports.set(namespace, content);
+          this.reportWrites.inc({ result: 'ok' });
+        } else {
+          this.reportWrites.inc({ result: 'error' });
+          this.log(
+            `warning: PolicyReport ${namespace || '(cluster)'}: HTTP ${res.status}: ${res.body.slice(0, 200)}`,
+          );
+        }
+      } catch (error) {
+        this.reportWrites.inc({ result: 'error' });
+        this.log(
+          `warning: PolicyReport ${namespace || '(cluster)'}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
   }
 
   private changed(at: number): void {
@@ -333,6 +389,7 @@ export class HindsightServer {
     this.lastInventory = inventory;
     this.lastScore = result.score;
     this.export(inventory, result.findings, result.score);
+    this.queueReports();
     this.evaluations.inc();
     this.evaluationSeconds.observe((performance.now() - started) / 1000);
     this.lastEvaluation = now;

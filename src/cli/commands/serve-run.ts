@@ -27,6 +27,7 @@ export async function runServe(opts: ServeOptions, io: CliIo, signal?: AbortSign
     debounceMs,
     certsIntervalMs,
     probeApiServer: opts.apiServer,
+    ...(opts.policyReports ? { policyReports: true } : {}),
     ...(opts.cluster ? { cluster: opts.cluster } : {}),
     ...(opts.teamLabel.length > 0 ? { teamLabels: opts.teamLabel } : {}),
     version: packageVersion(),

@@ -15,6 +15,7 @@ export interface ServeOptions extends ClusterFlagValues {
   debounce: string;
   certsInterval: string;
   apiServer: boolean;
+  policyReports?: boolean;
   teamLabel: string[];
 }
 
@@ -45,6 +46,10 @@ export function registerServe(
       '10m',
     )
     .option('--no-api-server', "do not probe the API server's own serving certificate")
+    .option(
+      '--policy-reports',
+      'also write the findings as wg-policy PolicyReports (wgpolicyk8s.io/v1alpha2) per namespace: the only write, needs patch on policyreports',
+    )
     .option(
       '--team-label <key>',
       'label naming a team on objects or their namespace, repeatable (default: team, app.kubernetes.io/part-of)',

@@ -108,6 +108,11 @@ export class ClusterWatch {
     return { synced: this.synced.size, kinds: this.resources.length };
   }
 
+  /** Server-side apply of one object with the watch's credentials (`serve --policy-reports`). */
+  apply(path: string, object: unknown): Promise<{ status: number; body: string }> {
+    return this.client.apply(path, object, 'hindsight');
+  }
+
   stop(): void {
     this.controller.abort();
     this.client.close();
