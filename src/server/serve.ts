@@ -14,11 +14,12 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { UsageError } from '../core/errors.ts';
 import type { Finding } from '../core/finding.ts';
-import { LESSONS } from '../core/lesson.ts';
+import { LESSONS, type LessonId } from '../core/lesson.ts';
 import { asRecord } from '../core/records.ts';
 import type { KubeObject } from '../core/resource.ts';
 import { runRules } from '../engine/run-rules.ts';
 import { buildInventory, type Inventory } from '../inventory/inventory.ts';
+import { type DashboardCertificate, type DashboardState, renderDashboard } from '../reporters/dashboard.ts';
 import { buildPolicyReports, POLICY_REPORT_NAME } from '../reporters/policy-report.ts';
 import { ALL_RULES } from '../rules/registry.ts';
 import { ClusterWatch, type WatchOptions } from '../sources/cluster/watch-cluster.ts';
@@ -37,6 +38,8 @@ export interface ServeOptions {
   version: string;
   /** Certificates are read again this often (default 10 min), and after changes to what holds them. */
   certsIntervalMs?: number;
+  /** When set, the dashboard and /api ask for `Authorization: Bearer <token>` (/metrics and health do not). */
+  token?: string;
   /** Write the findings as PolicyReports (the one write `serve` makes, only when asked). */
   policyReports?: boolean;
   /** Probe the API server's own serving certificate (default true). */
@@ -74,6 +77,8 @@ export class HindsightServer {
   private certFindings: Finding[] = [];
   /** The x509-certificate-exporter-shaped series of the last certificate read. */
   private certMetrics = '';
+  private certificates: DashboardCertificate[] = [];
+  private certificatesReadAt: Date | undefined;
   private certTimer: NodeJS.Timeout | undefined;
   private certDebounce: NodeJS.Timeout | undefined;
   private certsRunning: Promise<void> | undefined;
@@ -235,7 +240,7 @@ export class HindsightServer {
     const address = this.http.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
-    this.log(`listening on ${url} (/metrics, /healthz, /readyz, /api/findings)`);
+    this.log(`listening on ${url} (dashboard at /, /metrics, /healthz, /readyz, /api/findings)`);
     void this.watch.start().then(
       async () => {
         this.synced = true;
@@ -299,6 +304,18 @@ export class HindsightServer {
           now: this.options.now?.() ?? new Date(),
         });
         this.certFindings = runCertChecks(analysis, CERT_CHECKS).findings;
+        const { describeLocation } = await import('../sources/tls/discovery.ts');
+        this.certificates = analysis.inventory.records.map((r) => ({
+          subject:
+            r.commonName ||
+            Object.entries(r.subject)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', '),
+          issuer: r.issuerCommonName,
+          where: r.placements.map((p) => describeLocation(p.location)).join('; '),
+          notAfter: r.notAfter,
+        }));
+        this.certificatesReadAt = new Date();
         this.certMetrics = await renderPrometheusMetrics(
           analysis,
           discovery.errors.length,
@@ -439,10 +456,51 @@ export class HindsightServer {
     this.scoreGauge.set(score);
   }
 
+  private async dashboardState(): Promise<DashboardState> {
+    const { CERT_CHECKS } = await import('../analyzers/certs/registry.ts');
+    const { certCheckReadme } = await import('../analyzers/certs/run-cert-checks.ts');
+    const { ruleReadme } = await import('../rules/docs.ts');
+    const rules = new Map<string, { title: string; lesson: LessonId; readme?: string }>();
+    for (const r of ALL_RULES) {
+      const readme = ruleReadme(r.id);
+      rules.set(r.id, { title: r.title, lesson: r.lesson, ...(readme ? { readme } : {}) });
+    }
+    for (const c of CERT_CHECKS) {
+      const readme = certCheckReadme(c.id);
+      rules.set(c.id, { title: c.title, lesson: c.lesson, ...(readme ? { readme } : {}) });
+    }
+    return {
+      ...(this.options.cluster ? { cluster: this.options.cluster } : {}),
+      ready: this.ready,
+      ...(this.lastEvaluation ? { evaluatedAt: this.lastEvaluation } : {}),
+      score: this.lastScore,
+      findings: [...this.findings, ...this.certFindings],
+      certificates: this.certificates,
+      ...(this.certificatesReadAt ? { certificatesReadAt: this.certificatesReadAt } : {}),
+      rules,
+      now: this.options.now?.() ?? new Date(),
+    };
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end('read-only: GET only\n');
+      return;
+    }
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    const open = path === '/healthz' || path === '/readyz' || path === '/metrics';
+    if (
+      !open &&
+      this.options.token !== undefined &&
+      req.headers.authorization !== `Bearer ${this.options.token}`
+    ) {
+      res
+        .writeHead(401, { 'www-authenticate': 'Bearer', 'content-type': 'text/plain' })
+        .end('a bearer token is needed\n');
       return;
     }
     try {
@@ -472,10 +530,17 @@ export class HindsightServer {
           res.writeHead(200, { 'content-type': 'application/json' }).end(body);
           return;
         }
-        default:
+        default: {
+          const page = renderDashboard(await this.dashboardState(), path ?? '/');
           res
-            .writeHead(404, { 'content-type': 'text/plain' })
-            .end('not found: /metrics, /healthz, /readyz, /api/findings\n');
+            .writeHead(page.status, {
+              'content-type': 'text/html; charset=utf-8',
+              // Nothing from elsewhere, no script: the page is data.
+              'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'",
+              'x-content-type-options': 'nosniff',
+            })
+            .end(page.html);
+        }
       }
     } catch (error) {
       res

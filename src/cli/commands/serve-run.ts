@@ -1,4 +1,6 @@
 /** `hindsight serve`, the run: starts the server and keeps it until SIGINT or SIGTERM (or `signal`). */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseDuration } from '../../analyzers/certs/duration.ts';
 import { UsageError } from '../../core/errors.ts';
 import { HindsightServer } from '../../server/serve.ts';
@@ -20,6 +22,15 @@ export async function runServe(opts: ServeOptions, io: CliIo, signal?: AbortSign
     throw new UsageError(
       `--certs-interval ${opts.certsInterval}: expected a duration of at least 10s, like 10m`,
     );
+  let token: string | undefined;
+  if (opts.tokenFile) {
+    try {
+      token = readFileSync(resolve(io.cwd, opts.tokenFile), 'utf8').trim();
+    } catch (error) {
+      throw new UsageError(`--token-file ${opts.tokenFile}: ${(error as Error).message}`);
+    }
+    if (token === '') throw new UsageError(`--token-file ${opts.tokenFile}: the file is empty`);
+  }
   const server = new HindsightServer({
     watch: { env: io.env, ...clusterConnection(opts) },
     host: (listen[1] as string).replace(/^\[|\]$/g, ''),
@@ -28,6 +39,7 @@ export async function runServe(opts: ServeOptions, io: CliIo, signal?: AbortSign
     certsIntervalMs,
     probeApiServer: opts.apiServer,
     ...(opts.policyReports ? { policyReports: true } : {}),
+    ...(token ? { token } : {}),
     ...(opts.cluster ? { cluster: opts.cluster } : {}),
     ...(opts.teamLabel.length > 0 ? { teamLabels: opts.teamLabel } : {}),
     version: packageVersion(),

@@ -16,6 +16,7 @@ export interface ServeOptions extends ClusterFlagValues {
   certsInterval: string;
   apiServer: boolean;
   policyReports?: boolean;
+  tokenFile?: string;
   teamLabel: string[];
 }
 
@@ -28,7 +29,7 @@ export function registerServe(
   program
     .command('serve')
     .description(
-      'watch the cluster and keep its findings current for Prometheus: /metrics, /healthz, /readyz, /api/findings (read-only: list and watch only)',
+      'watch the cluster and keep its findings current: a dashboard at /, /metrics for Prometheus, /healthz, /readyz, /api/findings (read-only: list and watch only)',
     )
     .addOption(
       new Option('--listen <host:port>', 'address to serve on (0.0.0.0:9753 inside a cluster)').default(
@@ -46,6 +47,10 @@ export function registerServe(
       '10m',
     )
     .option('--no-api-server', "do not probe the API server's own serving certificate")
+    .option(
+      '--token-file <file>',
+      'the dashboard and /api/findings ask for this bearer token (/metrics, /healthz and /readyz stay open)',
+    )
     .option(
       '--policy-reports',
       'also write the findings as wg-policy PolicyReports (wgpolicyk8s.io/v1alpha2) per namespace: the only write, needs patch on policyreports',
