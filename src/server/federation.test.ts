@@ -12,17 +12,8 @@ import { test } from 'node:test';
 import { requirePlatform } from '../../testenv/harness.ts';
 import { stopProcess } from '../../testenv/processes.ts';
 import { findPrometheus, type RunningPrometheus, startPrometheus } from '../../testenv/prometheus.ts';
+import { until } from '../testing/until.ts';
 import { HindsightServer } from './serve.ts';
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function query(
   prometheus: string,

@@ -13,17 +13,8 @@ import { platformClient } from '../../testenv/apply.ts';
 import { loadFixture } from '../../testenv/load.ts';
 import { restartApiServer, startPlatform, stopPlatform } from '../../testenv/platform.ts';
 import { runCli } from '../testing/run-cli.ts';
+import { until } from '../testing/until.ts';
 import { HindsightServer } from './serve.ts';
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function byRule(text: string): Map<string, number> {
   const out = new Map<string, number>();

@@ -17,19 +17,10 @@ import { stopProcess } from '../../testenv/processes.ts';
 import { findPrometheus, type RunningPrometheus, startPrometheus } from '../../testenv/prometheus.ts';
 import { runCli } from '../testing/run-cli.ts';
 import { issueCertificate } from '../testing/test-pki.ts';
+import { until } from '../testing/until.ts';
 import { HindsightServer } from './serve.ts';
 
 const NS = 'serve-test';
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The value of one series in an exposition, or undefined when it is not there. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {

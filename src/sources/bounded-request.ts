@@ -7,7 +7,7 @@
  * state the limit that really fired.
  *
  * Shared by the API server client and the Prometheus client; each turns the failure into its
- * own message. Only node:http/node:https/node:zlib.
+ * own message. Only node:http/node:https/node:zlib (and fs-errors.ts's size format).
  */
 
 import {
@@ -21,6 +21,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { formatSize } from './fs-errors.ts';
 
 /** The limits of one exchange, in milliseconds and bytes; a time limit of 0 means none. */
 export interface RequestLimits {
@@ -263,17 +264,7 @@ export function formatLimit(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
-/** `500 MiB`, `64 KiB`, `1.5 GiB`: a size cap as messages state it. */
-export function formatSize(bytes: number): string {
-  for (const [unit, size] of [
-    ['GiB', 2 ** 30],
-    ['MiB', 2 ** 20],
-    ['KiB', 2 ** 10],
-  ] as const) {
-    if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
-  }
-  return `${bytes} bytes`;
-}
+export { formatSize };
 
 /** A neutral description; clients usually say more with what they know of the server. */
 export function describeFailure(failure: RequestFailure): string {
