@@ -6,8 +6,10 @@
  * runbook link), one rule (its runbook), and the certificates by expiry. The same data is JSON at
  * /api/findings.
  */
+import type { CostReport } from '../analyzers/cost/cost-report.ts';
 import type { Finding } from '../core/finding.ts';
 import { LESSONS, type LessonId } from '../core/lesson.ts';
+import { usd } from '../core/numbers.ts';
 import { SEVERITIES, type Severity, severityRank } from '../core/severity.ts';
 
 export interface DashboardCertificate {
@@ -28,6 +30,8 @@ export interface DashboardState {
   certificatesReadAt?: Date;
   /** Title, lesson and runbook (README) of each rule and certificate check. */
   rules: ReadonlyMap<string, { title: string; lesson: LessonId; readme?: string }>;
+  /** The last cost run, when serve has a Prometheus. */
+  cost?: CostReport;
   now: Date;
 }
 
@@ -73,7 +77,7 @@ function layout(state: DashboardState, title: string, body: string): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)} — hindsight${cluster}</title><style>${STYLE}</style></head>
 <body><header><strong><a href="/">hindsight${cluster}</a></strong>
-<a href="/namespaces">Namespaces</a><a href="/certificates">Certificates</a><a href="/api/findings">JSON</a>
+<a href="/namespaces">Namespaces</a><a href="/certificates">Certificates</a>${state.cost ? '<a href="/cost">Cost</a>' : ''}<a href="/api/findings">JSON</a>
 <span class="muted" style="color:#c5cae9;margin-left:auto">${status}</span></header>
 <main><h1>${esc(title)}</h1>${body}</main></body></html>
 `;
@@ -179,6 +183,44 @@ function certificates(state: DashboardState): string {
   );
 }
 
+function cost(state: DashboardState, report: CostReport): string {
+  const cards = [
+    `<div class="card"><b>${esc(usd(report.now.monthly))}</b>per month on ${report.now.nodes} nodes</div>`,
+    `<div class="card"><b>${esc(usd(report.now.idleMonthly))}</b>idle per month</div>`,
+    ...(report.nodeMix
+      ? [`<div class="card"><b>${esc(usd(report.nodeMix.planMonthly))}</b>planned node mix</div>`]
+      : []),
+    `<div class="card"><b>${esc(usd(report.spot.monthlySavings))}</b>spot savings per month</div>`,
+    ...(report.rightsizing
+      ? [
+          `<div class="card"><b>${esc(usd(report.rightsizing.monthlySavings))}</b>right-sizing per month</div>`,
+        ]
+      : []),
+  ];
+  const namespaces = report.byNamespace
+    .map(
+      (l) =>
+        `<tr><td><a href="${namespaceUrl(l.name)}">${esc(l.name)}</a></td><td class="n">${esc(usd(l.monthly))}</td><td class="n">${l.cpuRequested.toFixed(2)}</td><td class="n">${l.cpuUsed === undefined ? '-' : l.cpuUsed.toFixed(2)}</td></tr>`,
+    )
+    .join('');
+  const changes = [...(report.rightsizing?.containers ?? [])]
+    .sort((a, b) => a.monthlyDelta - b.monthlyDelta)
+    .slice(0, 25)
+    .map(
+      (r) =>
+        `<tr><td>${esc(`${r.kind} ${r.namespace}/${r.workload}`)}</td><td>${esc(r.container)}</td><td class="n">${r.current.cpuRequest?.toFixed(3) ?? '-'} → ${r.recommended.cpuRequest?.toFixed(3) ?? '-'}</td><td class="n">${esc(usd(r.monthlyDelta))}</td><td>${esc(r.confidence)}</td></tr>`,
+    )
+    .join('');
+  return layout(
+    state,
+    'Cost',
+    `<p class="muted">From ${esc(report.generatedAt)}${report.partial.length > 0 ? `; partial: ${esc(report.partial.join('; '))}` : ''}.</p>
+<div class="cards">${cards.join('')}</div>
+<h2>By namespace</h2><table><tr><th>Namespace</th><th>Per month</th><th>CPU requested</th><th>CPU used</th></tr>${namespaces}</table>
+<h2>Right-sizing: the biggest changes</h2><table><tr><th>Workload</th><th>Container</th><th>CPU request (cores)</th><th>Per month</th><th>Confidence</th></tr>${changes}</table>`,
+  );
+}
+
 /** The page at `path`, or a 404 page. */
 export function renderDashboard(state: DashboardState, path: string): DashboardPage {
   const parts = path
@@ -221,6 +263,8 @@ export function renderDashboard(state: DashboardState, path: string): DashboardP
     };
   }
   if (parts[0] === 'certificates' && parts.length === 1) return { status: 200, html: certificates(state) };
+  if (parts[0] === 'cost' && parts.length === 1 && state.cost)
+    return { status: 200, html: cost(state, state.cost) };
   return {
     status: 404,
     html: layout(state, 'Not found', `<p>No page at ${esc(path)}. <a href="/">Overview</a></p>`),

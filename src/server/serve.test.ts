@@ -398,6 +398,64 @@ test('serve --policy-reports: a PolicyReport per namespace that kubectl reads, u
   assert.ok((JSON.parse(cluster.body) as Report).results.length > 0);
 });
 
+test('serve --prometheus: cost and right-sizing on a schedule, equal to hindsight cost, on /metrics and /cost', {
+  timeout: 240_000,
+}, async (t) => {
+  const state = requirePlatform(t, { prometheus: true });
+  if (!state?.prometheus) return;
+  const end = new Date(state.prometheus.historyEnd);
+  const costing = new HindsightServer({
+    watch: { env: { KUBECONFIG: state.kubeconfig, HOME: work } },
+    host: '127.0.0.1',
+    port: 0,
+    probeApiServer: false,
+    prometheus: { url: state.prometheus.url },
+    now: () => end,
+    version: '0.0.0-test',
+  });
+  t.after(() => costing.stop());
+  const { url: costUrl } = await costing.start();
+  const metrics = await until(
+    'the first cost run',
+    200_000,
+    async () => {
+      const text = await (await fetch(`${costUrl}/metrics`)).text();
+      return (sample(text, 'hindsight_cost_last_run_timestamp_seconds') ?? 0) > 0 ? text : undefined;
+    },
+    500,
+  );
+  const cli = await runCli(
+    [
+      'cost',
+      '-o',
+      'json',
+      '--no-plan',
+      '--prometheus',
+      state.prometheus.url,
+      '--end',
+      state.prometheus.historyEnd,
+    ],
+    {
+      env: { KUBECONFIG: state.kubeconfig, HOME: work, HINDSIGHT_NOW: state.prometheus.historyEnd },
+    },
+  );
+  const report = JSON.parse(cli.stdout) as {
+    now: { monthly: number };
+    rightsizing?: { monthlySavings: number };
+  };
+  assert.ok(Math.abs((sample(metrics, 'hindsight_cost_nodes_monthly_usd') ?? 0) - report.now.monthly) < 0.01);
+  assert.ok(report.rightsizing);
+  assert.ok(
+    Math.abs(
+      (sample(metrics, 'hindsight_rightsizing_savings_monthly_usd') ?? 0) - report.rightsizing.monthlySavings,
+    ) < 0.01,
+  );
+  assert.ok(metrics.includes('hindsight_rightsizing_recommended{'));
+  const page = await fetch(`${costUrl}/cost`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Right-sizing: the biggest changes/);
+});
+
 test('hindsight serve as a process: prints where it listens, answers, stops on SIGTERM with exit 0', async (t) => {
   const state = requirePlatform(t);
   if (!state) return;

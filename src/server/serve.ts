@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CostReport } from '../analyzers/cost/cost-report.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Finding } from '../core/finding.ts';
 import { LESSONS, type LessonId } from '../core/lesson.ts';
@@ -38,6 +39,11 @@ export interface ServeOptions {
   version: string;
   /** Certificates are read again this often (default 10 min), and after changes to what holds them. */
   certsIntervalMs?: number;
+  /** Prometheus for cost and right-sizing (every `costIntervalMs`, default 6 h); none: no cost. */
+  prometheus?: { url: string; bearerToken?: string; timeoutMs?: number };
+  costIntervalMs?: number;
+  /** Usage history read for right-sizing (default 14 days). */
+  costWindowMs?: number;
   /** When set, the dashboard and /api ask for `Authorization: Bearer <token>` (/metrics and health do not). */
   token?: string;
   /** Write the findings as PolicyReports (the one write `serve` makes, only when asked). */
@@ -78,6 +84,9 @@ export class HindsightServer {
   /** The x509-certificate-exporter-shaped series of the last certificate read. */
   private certMetrics = '';
   private certificates: DashboardCertificate[] = [];
+  private costTimer: NodeJS.Timeout | undefined;
+  private costRunning: Promise<void> | undefined;
+  private costReport: CostReport | undefined;
   private certificatesReadAt: Date | undefined;
   private certTimer: NodeJS.Timeout | undefined;
   private certDebounce: NodeJS.Timeout | undefined;
@@ -99,6 +108,20 @@ export class HindsightServer {
   private readonly certsReadGauge: Gauge<string>;
   private readonly certErrorsGauge: Gauge<string>;
   private readonly reportWrites: Counter<string>;
+  private readonly cost: Record<
+    | 'nodes'
+    | 'idle'
+    | 'namespace'
+    | 'team'
+    | 'plan'
+    | 'spotSavings'
+    | 'rightsizingSavings'
+    | 'requested'
+    | 'recommended'
+    | 'lastRun'
+    | 'partial',
+    Gauge<string>
+  >;
 
   constructor(options: ServeOptions) {
     this.options = options;
@@ -155,6 +178,53 @@ export class HindsightServer {
       help: 'Errors of the last certificate read (a kind not allowed, an unreadable Secret): 0 when complete',
       registers,
     });
+    const costGauge = (name: string, help: string, labelNames: string[] = []) =>
+      new Gauge({ name, help, labelNames, registers });
+    this.cost = {
+      nodes: costGauge(
+        'hindsight_cost_nodes_monthly_usd',
+        'What the nodes cost per month now, at list prices',
+      ),
+      idle: costGauge('hindsight_cost_idle_monthly_usd', 'Node cost no pod requests or uses, per month'),
+      namespace: costGauge(
+        'hindsight_cost_namespace_monthly_usd',
+        'Cost allocated to a namespace per month (max of request and usage)',
+        ['namespace'],
+      ),
+      team: costGauge('hindsight_cost_team_monthly_usd', 'Cost allocated to a team per month', ['team']),
+      plan: costGauge(
+        'hindsight_cost_plan_monthly_usd',
+        'The planned node mix (right-sized, with spot) per month',
+      ),
+      spotSavings: costGauge(
+        'hindsight_cost_spot_savings_monthly_usd',
+        'Moving the spot-safe workloads now on on-demand to spot saves this per month',
+      ),
+      rightsizingSavings: costGauge(
+        'hindsight_rightsizing_savings_monthly_usd',
+        'Right-sized requests save this per month',
+      ),
+      requested: costGauge('hindsight_rightsizing_requested', 'A container request now (cores or bytes)', [
+        'namespace',
+        'workload_kind',
+        'workload',
+        'container',
+        'resource',
+      ]),
+      recommended: costGauge(
+        'hindsight_rightsizing_recommended',
+        'The request hindsight recommends from usage history (cores or bytes)',
+        ['namespace', 'workload_kind', 'workload', 'container', 'resource'],
+      ),
+      lastRun: costGauge(
+        'hindsight_cost_last_run_timestamp_seconds',
+        'Unix time cost and right-sizing last ran',
+      ),
+      partial: costGauge(
+        'hindsight_cost_partial',
+        '1 when the last cost run was partial (Prometheus gaps or errors)',
+      ),
+    };
     this.reportWrites = new Counter({
       name: 'hindsight_policy_report_writes_total',
       help: 'PolicyReports written (--policy-reports), by result',
@@ -245,6 +315,7 @@ export class HindsightServer {
       async () => {
         this.synced = true;
         await Promise.all([this.evaluate([]), this.readCertificates()]);
+        if (this.options.prometheus) void this.runCost();
         this.ready = true;
         const r = this.watch.readiness;
         this.log(
@@ -260,11 +331,97 @@ export class HindsightServer {
     clearTimeout(this.timer);
     clearTimeout(this.certTimer);
     clearTimeout(this.certDebounce);
+    clearTimeout(this.costTimer);
+    await this.costRunning;
     await this.certsRunning;
     await this.reporting;
     this.watch.stop();
     await this.evaluating;
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  /** Cost and right-sizing from Prometheus, as `hindsight cost` computes them, on a schedule. */
+  private runCost(): Promise<void> {
+    if (this.costRunning) return this.costRunning;
+    clearTimeout(this.costTimer);
+    this.costRunning = (async () => {
+      const prometheus = this.options.prometheus;
+      if (!prometheus) return;
+      const { analyzeCost } = await import('../analyzers/cost/cost-analysis.ts');
+      const { loadPriceBook } = await import('../analyzers/cost/prices.ts');
+      const { createPrometheusClient } = await import('../sources/prometheus/client.ts');
+      const client = createPrometheusClient({
+        url: prometheus.url,
+        timeoutMs: prometheus.timeoutMs ?? 60_000,
+        totalTimeoutMs: prometheus.timeoutMs ?? 60_000,
+        ...(prometheus.bearerToken ? { bearerToken: prometheus.bearerToken } : {}),
+      });
+      try {
+        const now = this.options.now?.() ?? new Date();
+        const analysis = await analyzeCost({
+          objects: this.watch.objects().map((object) => ({ object, origin: { source: this.watch.source } })),
+          readErrors: [...this.watch.forbidden].map((kind) => `not allowed to list ${kind}`),
+          live: true,
+          target: this.watch.source,
+          book: loadPriceBook(),
+          now,
+          window: {
+            start: new Date(now.getTime() - (this.options.costWindowMs ?? 14 * 86_400_000)),
+            end: now,
+          },
+          ...(this.options.teamLabels ? { teamLabels: this.options.teamLabels } : {}),
+          prometheus: { client, url: prometheus.url },
+          variant: 'burstable',
+          plan: true,
+          spotDiscountText: 'spot discount per instance category (estimate)',
+          toolVersion: this.options.version,
+          onMessage: (line) => this.log(`cost: ${line}`),
+        });
+        this.costReport = analysis.report;
+        this.exportCost(analysis.report);
+      } catch (error) {
+        this.cost.partial.set(1);
+        this.log(`error: cost: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        client.close();
+        this.costRunning = undefined;
+        this.costTimer = setTimeout(() => void this.runCost(), this.options.costIntervalMs ?? 6 * 3_600_000);
+      }
+    })();
+    return this.costRunning;
+  }
+
+  private exportCost(report: CostReport): void {
+    const c = this.cost;
+    c.nodes.set(report.now.monthly);
+    c.idle.set(report.now.idleMonthly);
+    c.namespace.reset();
+    for (const line of report.byNamespace) c.namespace.set({ namespace: line.name }, line.monthly);
+    c.team.reset();
+    for (const line of report.byTeam) c.team.set({ team: line.name }, line.monthly);
+    if (report.nodeMix) c.plan.set(report.nodeMix.planMonthly);
+    c.spotSavings.set(report.spot.monthlySavings);
+    c.rightsizingSavings.set(report.rightsizing?.monthlySavings ?? 0);
+    c.requested.reset();
+    c.recommended.reset();
+    for (const r of report.rightsizing?.containers ?? []) {
+      const labels = {
+        namespace: r.namespace,
+        workload_kind: r.kind,
+        workload: r.workload,
+        container: r.container,
+      };
+      if (r.current.cpuRequest !== undefined)
+        c.requested.set({ ...labels, resource: 'cpu' }, r.current.cpuRequest);
+      if (r.current.memoryRequest !== undefined)
+        c.requested.set({ ...labels, resource: 'memory' }, r.current.memoryRequest);
+      if (r.recommended.cpuRequest !== undefined)
+        c.recommended.set({ ...labels, resource: 'cpu' }, r.recommended.cpuRequest);
+      if (r.recommended.memoryRequest !== undefined)
+        c.recommended.set({ ...labels, resource: 'memory' }, r.recommended.memoryRequest);
+    }
+    c.partial.set(report.partial.length > 0 ? 1 : 0);
+    c.lastRun.set(Date.now() / 1000);
   }
 
   private certsChanged(): void {
@@ -477,6 +634,7 @@ export class HindsightServer {
       findings: [...this.findings, ...this.certFindings],
       certificates: this.certificates,
       ...(this.certificatesReadAt ? { certificatesReadAt: this.certificatesReadAt } : {}),
+      ...(this.costReport ? { cost: this.costReport } : {}),
       rules,
       now: this.options.now?.() ?? new Date(),
     };
@@ -518,6 +676,14 @@ export class HindsightServer {
         case '/metrics': {
           const body = `${await this.registry.metrics()}${this.certMetrics ? `\n${this.certMetrics}` : ''}`;
           res.writeHead(200, { 'content-type': this.registry.contentType }).end(body);
+          return;
+        }
+        case '/api/cost': {
+          if (!this.costReport) {
+            res.writeHead(404, { 'content-type': 'text/plain' }).end('no cost yet: serve --prometheus URL\n');
+            return;
+          }
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.costReport));
           return;
         }
         case '/api/findings': {

@@ -31,6 +31,11 @@ export async function runServe(opts: ServeOptions, io: CliIo, signal?: AbortSign
     }
     if (token === '') throw new UsageError(`--token-file ${opts.tokenFile}: the file is empty`);
   }
+  const costIntervalMs = parseDuration(opts.costInterval);
+  if (costIntervalMs === undefined || costIntervalMs < 60_000)
+    throw new UsageError(`--cost-interval ${opts.costInterval}: expected a duration of at least 1m, like 6h`);
+  const prometheusUrl = opts.prometheus ?? io.env.HINDSIGHT_PROMETHEUS_URL;
+  const prometheusToken = opts.prometheusToken ?? io.env.HINDSIGHT_PROMETHEUS_TOKEN;
   const server = new HindsightServer({
     watch: { env: io.env, ...clusterConnection(opts) },
     host: (listen[1] as string).replace(/^\[|\]$/g, ''),
@@ -40,6 +45,10 @@ export async function runServe(opts: ServeOptions, io: CliIo, signal?: AbortSign
     probeApiServer: opts.apiServer,
     ...(opts.policyReports ? { policyReports: true } : {}),
     ...(token ? { token } : {}),
+    ...(prometheusUrl
+      ? { prometheus: { url: prometheusUrl, ...(prometheusToken ? { bearerToken: prometheusToken } : {}) } }
+      : {}),
+    costIntervalMs,
     ...(opts.cluster ? { cluster: opts.cluster } : {}),
     ...(opts.teamLabel.length > 0 ? { teamLabels: opts.teamLabel } : {}),
     version: packageVersion(),

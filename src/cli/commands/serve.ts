@@ -17,6 +17,9 @@ export interface ServeOptions extends ClusterFlagValues {
   apiServer: boolean;
   policyReports?: boolean;
   tokenFile?: string;
+  prometheus?: string;
+  prometheusToken?: string;
+  costInterval: string;
   teamLabel: string[];
 }
 
@@ -47,6 +50,12 @@ export function registerServe(
       '10m',
     )
     .option('--no-api-server', "do not probe the API server's own serving certificate")
+    .option(
+      '--prometheus <url>',
+      'Prometheus (or Thanos, Mimir) for cost and right-sizing on a schedule (env HINDSIGHT_PROMETHEUS_URL)',
+    )
+    .option('--prometheus-token <token>', 'bearer token for Prometheus (env HINDSIGHT_PROMETHEUS_TOKEN)')
+    .option('--cost-interval <duration>', 'how often cost and right-sizing run (with --prometheus)', '6h')
     .option(
       '--token-file <file>',
       'the dashboard and /api/findings ask for this bearer token (/metrics, /healthz and /readyz stay open)',
