@@ -30,6 +30,8 @@ const everything = [
   '--set',
   'policyReports.enabled=true',
   '--set',
+  'prometheus.url=http://prometheus.monitoring:9090',
+  '--set',
   'cluster=prod',
 ];
 
