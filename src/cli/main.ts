@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError, OutputError, UsageError } from '../core/errors.ts';
 import { registerCerts } from './commands/certs.ts';
 import { registerCost } from './commands/cost.ts';
+import { registerDashboard } from './commands/dashboard.ts';
 import { registerFix } from './commands/fix.ts';
 import { registerK9s } from './commands/k9s.ts';
 import { registerRules } from './commands/rules.ts';
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerFix(program, io, setExit);
   registerServe(program, io, setExit);
   registerK9s(program, io, setExit);
+  registerDashboard(program, io, setExit);
   registerRules(program, io);
   registerVersion(program, io);
   for (const command of program.commands) {
