@@ -77,6 +77,8 @@ export class HindsightServer {
   private pendingSince: number[] = [];
   private evaluating: Promise<void> | undefined;
   private ready = false;
+  private stopped = false;
+  private startTimer: NodeJS.Timeout | undefined;
   /** Every kind listed: changes from here on are evaluated. */
   private synced = false;
   private findings: Finding[] = [];
@@ -311,23 +313,32 @@ export class HindsightServer {
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     this.log(`listening on ${url} (dashboard at /, /metrics, /healthz, /readyz, /api/findings)`);
-    void this.watch.start().then(
-      async () => {
-        this.synced = true;
-        await Promise.all([this.evaluate([]), this.readCertificates()]);
-        if (this.options.prometheus) void this.runCost();
-        this.ready = true;
-        const r = this.watch.readiness;
-        this.log(
-          `ready: ${r.synced} of ${r.kinds} kinds listed${this.watch.forbidden.size > 0 ? `, ${this.watch.forbidden.size} not allowed (partial)` : ''}`,
-        );
-      },
-      (error: unknown) => this.log(`error: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    // Until the API server answers discovery (it may be starting too), try again every 5 s.
+    const begin = (): void => {
+      void this.watch.start().then(
+        async () => {
+          this.synced = true;
+          await Promise.all([this.evaluate([]), this.readCertificates()]);
+          if (this.options.prometheus) void this.runCost();
+          this.ready = true;
+          const r = this.watch.readiness;
+          this.log(
+            `ready: ${r.synced} of ${r.kinds} kinds listed${this.watch.forbidden.size > 0 ? `, ${this.watch.forbidden.size} not allowed (partial)` : ''}`,
+          );
+        },
+        (error: unknown) => {
+          this.log(`error: ${error instanceof Error ? error.message : String(error)}; trying again in 5 s`);
+          if (!this.stopped) this.startTimer = setTimeout(begin, 5000);
+        },
+      );
+    };
+    begin();
     return { url };
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.startTimer);
     clearTimeout(this.timer);
     clearTimeout(this.certTimer);
     clearTimeout(this.certDebounce);

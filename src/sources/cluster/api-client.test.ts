@@ -31,10 +31,14 @@ async function timed(argv: string[], kubeconfig: string) {
   return { ...run, errors, seconds: (performance.now() - started) / 1000 };
 }
 
-function clientFor(server: string, options: ConstructorParameters<typeof ClusterClient>[1]): ClusterClient {
+function clientFor(
+  server: string,
+  options: ConstructorParameters<typeof ClusterClient>[1],
+  breaker = true,
+): ClusterClient {
   const kc = new KubeConfig();
   kc.loadFromFile(writeTestKubeconfig(dir, `client-${Math.random().toString(36).slice(2)}`, { server }));
-  return new ClusterClient(kc, options);
+  return new ClusterClient(kc, options, breaker);
 }
 
 test('an API server that accepts TCP and never answers: scan, snapshot and certs end in one timeout each, with defaults', async (t) => {
@@ -113,6 +117,21 @@ test('the circuit breaker: the first failure fails every request in flight and e
   const later = performance.now();
   await assert.rejects(client.get('/api/v1/services'), (e: unknown) => e === reasons[0]);
   assert.ok(performance.now() - later < 50, 'later requests fail without waiting');
+  client.close();
+});
+
+test('without the breaker (serve): a server that was down and comes back is read again', async () => {
+  const port = await closedPort();
+  const client = clientFor(`http://127.0.0.1:${port}`, {}, false);
+  await assert.rejects(client.get('/api'), ClusterUnavailableError);
+  // The server starts on that port: the next request reaches it.
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
+  );
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const answer = await client.get('/api');
+  assert.equal(answer.status, 200);
   client.close();
 });
 

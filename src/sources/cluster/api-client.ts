@@ -56,7 +56,11 @@ export class ClusterClient {
   private readonly inFlight = new Set<BoundedRequest>();
   private failure: ClusterUnavailableError | undefined;
 
-  constructor(kc: KubeConfig, options: ClusterClientOptions = {}) {
+  /** Whether the first server failure fails every later request (one run: yes; `serve`: no). */
+  private readonly breaker: boolean;
+
+  constructor(kc: KubeConfig, options: ClusterClientOptions = {}, breaker = true) {
+    this.breaker = breaker;
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.server = cluster.server.replace(/\/$/, '');
@@ -280,6 +284,8 @@ export class ClusterClient {
 
   /** Fails the requests in flight and every later one with `error` (the first one wins). */
   private trip(error: ClusterUnavailableError): ClusterUnavailableError {
+    // A long-lived watcher retries instead: one failure must not end every later request.
+    if (!this.breaker) return error;
     if (this.failure) return this.failure;
     this.failure = error;
     for (const request of this.inFlight) request.abort(error);

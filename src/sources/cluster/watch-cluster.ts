@@ -80,7 +80,8 @@ export class ClusterWatch {
       ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.context ? { context: options.context } : {}),
     });
-    this.client = new ClusterClient(kc, options.client);
+    // No circuit breaker: a run ends at the first server failure, a watcher retries past it.
+    this.client = new ClusterClient(kc, options.client, false);
     this.source = this.client.source;
   }
 
