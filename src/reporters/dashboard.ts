@@ -28,8 +28,8 @@ export interface DashboardState {
   findings: readonly Finding[];
   certificates: readonly DashboardCertificate[];
   certificatesReadAt?: Date;
-  /** Title, lesson and runbook (README) of each rule and certificate check. */
-  rules: ReadonlyMap<string, { title: string; lesson: LessonId; readme?: string }>;
+  /** Title, lesson and runbook (README, read when a rule's page is asked for) of each check. */
+  rules: ReadonlyMap<string, { title: string; lesson: LessonId; readme(): string | undefined }>;
   /** The last cost run, when serve has a Prometheus. */
   cost?: CostReport;
   now: Date;
@@ -258,7 +258,7 @@ export function renderDashboard(state: DashboardState, path: string): DashboardP
         `${id}: ${rule.title}`,
         `<p class="muted">Lesson: ${esc(LESSONS[rule.lesson].title)}. ${esc(LESSONS[rule.lesson].story)}</p>
 <h2>Findings now (${fs.length})</h2>${findingsTable(fs, true)}
-<h2>Runbook</h2><pre>${esc(rule.readme ?? 'No runbook.')}</pre>`,
+<h2>Runbook</h2><pre>${esc(rule.readme() ?? 'No runbook.')}</pre>`,
       ),
     };
   }

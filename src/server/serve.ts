@@ -13,9 +13,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CostReport } from '../analyzers/cost/cost-report.ts';
+import { CATALOG_BY_ID } from '../cli/catalog.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Finding } from '../core/finding.ts';
-import { LESSONS, type LessonId } from '../core/lesson.ts';
+import { LESSONS } from '../core/lesson.ts';
 import { asRecord } from '../core/records.ts';
 import type { KubeObject } from '../core/resource.ts';
 import { runRules } from '../engine/run-rules.ts';
@@ -604,9 +605,7 @@ export class HindsightServer {
         rule: f.ruleId,
         severity: f.severity,
         category: f.category,
-        lesson:
-          ALL_RULES.find((r) => r.id === f.ruleId)?.lesson ??
-          (this.certFindings.includes(f) ? 'certificate-expiry' : ''),
+        lesson: CATALOG_BY_ID.get(f.ruleId)?.lesson ?? '',
         namespace: f.ref.namespace ?? '',
         team: teamOf(f, object),
         kind: f.ref.kind,
@@ -624,19 +623,7 @@ export class HindsightServer {
     this.scoreGauge.set(score);
   }
 
-  private async dashboardState(): Promise<DashboardState> {
-    const { CERT_CHECKS } = await import('../analyzers/certs/registry.ts');
-    const { certCheckReadme } = await import('../analyzers/certs/run-cert-checks.ts');
-    const { ruleReadme } = await import('../rules/docs.ts');
-    const rules = new Map<string, { title: string; lesson: LessonId; readme?: string }>();
-    for (const r of ALL_RULES) {
-      const readme = ruleReadme(r.id);
-      rules.set(r.id, { title: r.title, lesson: r.lesson, ...(readme ? { readme } : {}) });
-    }
-    for (const c of CERT_CHECKS) {
-      const readme = certCheckReadme(c.id);
-      rules.set(c.id, { title: c.title, lesson: c.lesson, ...(readme ? { readme } : {}) });
-    }
+  private dashboardState(): DashboardState {
     return {
       ...(this.options.cluster ? { cluster: this.options.cluster } : {}),
       ready: this.ready,
@@ -646,7 +633,7 @@ export class HindsightServer {
       certificates: this.certificates,
       ...(this.certificatesReadAt ? { certificatesReadAt: this.certificatesReadAt } : {}),
       ...(this.costReport ? { cost: this.costReport } : {}),
-      rules,
+      rules: CATALOG_BY_ID,
       now: this.options.now?.() ?? new Date(),
     };
   }
@@ -708,7 +695,7 @@ export class HindsightServer {
           return;
         }
         default: {
-          const page = renderDashboard(await this.dashboardState(), path ?? '/');
+          const page = renderDashboard(this.dashboardState(), path ?? '/');
           res
             .writeHead(page.status, {
               'content-type': 'text/html; charset=utf-8',

@@ -1,11 +1,10 @@
 /** `hindsight dashboard`, the run: scan the paths once, then serve the pages until interrupted. */
 import { describeError, UsageError } from '../../core/errors.ts';
-import type { LessonId } from '../../core/lesson.ts';
 import { runRulesByEnvironment } from '../../engine/run-environments.ts';
-import { ruleReadme } from '../../rules/docs.ts';
 import { ALL_RULES } from '../../rules/registry.ts';
 import { serveDashboard } from '../../server/static-dashboard.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
+import { CATALOG_BY_ID } from '../catalog.ts';
 import { runClock } from '../clock.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import type { DashboardOptions } from './dashboard.ts';
@@ -24,11 +23,6 @@ export async function runDashboard(
     throw new UsageError(`nothing to show: no Kubernetes objects read from ${paths.join(' ')}`);
   const now = runClock(io.env);
   const result = runRulesByEnvironment(loaded.objects, { rules: ALL_RULES, now });
-  const rules = new Map<string, { title: string; lesson: LessonId; readme?: string }>();
-  for (const r of ALL_RULES) {
-    const readme = ruleReadme(r.id);
-    rules.set(r.id, { title: r.title, lesson: r.lesson, ...(readme ? { readme } : {}) });
-  }
   const { url, server } = await serveDashboard(
     {
       ready: true,
@@ -36,7 +30,7 @@ export async function runDashboard(
       score: result.score,
       findings: result.findings,
       certificates: [],
-      rules,
+      rules: CATALOG_BY_ID,
       now,
     },
     (listen[1] as string).replace(/^\[|\]$/g, ''),
