@@ -76,90 +76,178 @@ function isEnabled(rule: AnyRule, config: HindsightConfig): boolean {
   return true;
 }
 
-export function runRules(inventory: Inventory, options: EngineOptions): EngineResult {
-  const config = options.config ?? DEFAULT_CONFIG;
-  const excluded = new Set(config.excludeNamespaces);
-  const findings: Finding[] = [];
-  const exempted: Finding[] = [];
-  const stats = new Map<string, RuleStats>();
-  let weightTotal = 0;
-  let weightFailed = 0;
+/** A rule with its configuration resolved, ready to check objects. */
+export interface PreparedRule {
+  rule: AnyRule;
+  options: unknown;
+  severityOverride: Severity | undefined;
+  /** What a failed check costs the score. */
+  weight: number;
+}
 
-  for (const rule of options.rules) {
+/** The enabled rules with their options, severities and score weights (config errors throw here). */
+export function prepareRules(rules: readonly AnyRule[], config: HindsightConfig): PreparedRule[] {
+  const out: PreparedRule[] = [];
+  for (const rule of rules) {
     if (!isEnabled(rule, config)) continue;
-    const ruleOptions = resolveOptions(rule, config);
     const setting = config.rules[rule.id];
     const severityOverride = typeof setting === 'object' ? setting.severity : undefined;
-    const s: RuleStats = { evaluated: 0, failed: 0 };
-    stats.set(rule.id, s);
-    const weight = SCORE_WEIGHTS[severityOverride ?? rule.severity];
+    out.push({
+      rule,
+      options: resolveOptions(rule, config),
+      severityOverride,
+      weight: SCORE_WEIGHTS[severityOverride ?? rule.severity],
+    });
+  }
+  return out;
+}
 
-    for (const entry of selectEntries(inventory, rule.appliesTo)) {
-      if (entry.ref.namespace && excluded.has(entry.ref.namespace)) continue;
-      if (entry.object.kind === 'Namespace' && excluded.has(entry.ref.name)) continue;
-      let failedHere = false;
-      let applicable = true;
-      const report = (r: Report): void => {
-        const template = rule.messages[r.messageId];
-        if (template === undefined)
-          throw new Error(`rule ${rule.id} reported unknown message ${r.messageId}`);
-        const finding: Finding = {
-          ruleId: rule.id,
-          messageId: r.messageId,
-          category: rule.category,
-          severity: severityOverride ?? r.severity ?? rule.severity,
-          ref: entry.ref,
-          origin: entry.origin,
-          message: formatMessage(template, r.data),
-          ...(r.path ? { path: r.path } : {}),
-          ...(r.container !== undefined ? { container: r.container } : {}),
-          ...(r.fix ? { fix: r.fix } : {}),
-          ...(r.manual && !r.fix ? { manual: r.manual } : {}),
-        };
-        const exemption = findExemption(finding, entry.object, config.exemptions, options.now);
-        if (exemption) {
-          exempted.push({ ...finding, exemption });
-        } else {
-          findings.push(finding);
-          failedHere = true;
-        }
-      };
-      try {
-        const outcome = rule.check(entry, {
-          inventory,
-          options: ruleOptions,
-          now: options.now,
-          ...(options.targetVersion ? { targetVersion: options.targetVersion } : {}),
-          report,
-        });
-        applicable = outcome !== NOT_APPLICABLE || failedHere;
-      } catch (error) {
-        findings.push({
-          ruleId: 'internal-error',
-          category: 'internal',
-          severity: 'info',
-          ref: entry.ref,
-          origin: entry.origin,
-          message: `rule ${rule.id} failed on this object: ${(error as Error).message}. The rest of the scan went on; please report this.`,
-        });
-      }
-      if (!applicable) continue;
-      s.evaluated++;
-      if (failedHere) s.failed++;
-      weightTotal += weight;
-      if (failedHere) weightFailed += weight;
+/** What one rule found on one object. */
+export interface EntryResult {
+  findings: Finding[];
+  exempted: Finding[];
+  /** False when the rule said the object is outside what it judges. */
+  applicable: boolean;
+  /** At least one unexempted finding. */
+  failed: boolean;
+}
+
+/** Whether the config leaves the object out of every rule (an excluded namespace). */
+export function isExcluded(entry: InventoryEntry, excluded: ReadonlySet<string>): boolean {
+  if (entry.ref.namespace && excluded.has(entry.ref.namespace)) return true;
+  return entry.object.kind === 'Namespace' && excluded.has(entry.ref.name);
+}
+
+/** Runs one rule on one object: its findings (exemptions attached) and whether it applied. */
+export function checkEntry(
+  prepared: PreparedRule,
+  entry: InventoryEntry,
+  inventory: Inventory,
+  options: { config: HindsightConfig; now: Date; targetVersion?: string | undefined },
+): EntryResult {
+  const { rule, severityOverride } = prepared;
+  const result: EntryResult = { findings: [], exempted: [], applicable: true, failed: false };
+  const report = (r: Report): void => {
+    const template = rule.messages[r.messageId];
+    if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message ${r.messageId}`);
+    const finding: Finding = {
+      ruleId: rule.id,
+      messageId: r.messageId,
+      category: rule.category,
+      severity: severityOverride ?? r.severity ?? rule.severity,
+      ref: entry.ref,
+      origin: entry.origin,
+      message: formatMessage(template, r.data),
+      ...(r.path ? { path: r.path } : {}),
+      ...(r.container !== undefined ? { container: r.container } : {}),
+      ...(r.fix ? { fix: r.fix } : {}),
+      ...(r.manual && !r.fix ? { manual: r.manual } : {}),
+    };
+    const exemption = findExemption(finding, entry.object, options.config.exemptions, options.now);
+    if (exemption) {
+      result.exempted.push({ ...finding, exemption });
+    } else {
+      result.findings.push(finding);
+      result.failed = true;
+    }
+  };
+  try {
+    const outcome = rule.check(entry, {
+      inventory,
+      options: prepared.options,
+      now: options.now,
+      ...(options.targetVersion ? { targetVersion: options.targetVersion } : {}),
+      report,
+    });
+    result.applicable = outcome !== NOT_APPLICABLE || result.failed;
+  } catch (error) {
+    result.findings.push({
+      ruleId: 'internal-error',
+      category: 'internal',
+      severity: 'info',
+      ref: entry.ref,
+      origin: entry.origin,
+      message: `rule ${rule.id} failed on this object: ${(error as Error).message}. The rest of the scan went on; please report this.`,
+    });
+  }
+  return result;
+}
+
+/** The objects each selection picks, computed once per inventory for all the rules that share it. */
+export function selectionsOf(
+  inventory: Inventory,
+): (selection: AnyRule['appliesTo']) => readonly InventoryEntry[] {
+  const memo = new Map<string, readonly InventoryEntry[]>();
+  return (selection) => {
+    const key = selection === 'workloads' ? '*workloads' : selection.join(',');
+    let entries = memo.get(key);
+    if (!entries) {
+      entries = selectEntries(inventory, selection);
+      memo.set(key, entries);
+    }
+    return entries;
+  };
+}
+
+/** Folds per-object results into the engine's result: findings sorted, stats, score. */
+export class ResultTally {
+  readonly findings: Finding[] = [];
+  readonly exempted: Finding[] = [];
+  readonly stats = new Map<string, RuleStats>();
+  private weightTotal = 0;
+  private weightFailed = 0;
+
+  rule(id: string): RuleStats {
+    let s = this.stats.get(id);
+    if (!s) {
+      s = { evaluated: 0, failed: 0 };
+      this.stats.set(id, s);
+    }
+    return s;
+  }
+
+  add(prepared: PreparedRule, stats: RuleStats, result: EntryResult): void {
+    for (const f of result.findings) this.findings.push(f);
+    for (const f of result.exempted) this.exempted.push(f);
+    if (!result.applicable) return;
+    stats.evaluated++;
+    this.weightTotal += prepared.weight;
+    if (result.failed) {
+      stats.failed++;
+      this.weightFailed += prepared.weight;
     }
   }
 
-  findings.push(...invalidExemptions(inventory, options.rules, options.otherCheckIds));
-  findings.sort(compareFindings);
-  exempted.sort(compareFindings);
-  const score = weightTotal === 0 ? 100 : Math.round((100 * (weightTotal - weightFailed)) / weightTotal);
-  return { findings, exempted, stats, score };
+  finish(extra: readonly Finding[]): EngineResult {
+    this.findings.push(...extra);
+    this.findings.sort(compareFindings);
+    this.exempted.sort(compareFindings);
+    const score =
+      this.weightTotal === 0
+        ? 100
+        : Math.round((100 * (this.weightTotal - this.weightFailed)) / this.weightTotal);
+    return { findings: this.findings, exempted: this.exempted, stats: this.stats, score };
+  }
+}
+
+export function runRules(inventory: Inventory, options: EngineOptions): EngineResult {
+  const config = options.config ?? DEFAULT_CONFIG;
+  const excluded = new Set(config.excludeNamespaces);
+  const select = selectionsOf(inventory);
+  const tally = new ResultTally();
+  const context = { config, now: options.now, targetVersion: options.targetVersion };
+  for (const prepared of prepareRules(options.rules, config)) {
+    const stats = tally.rule(prepared.rule.id);
+    for (const entry of select(prepared.rule.appliesTo)) {
+      if (isExcluded(entry, excluded)) continue;
+      tally.add(prepared, stats, checkEntry(prepared, entry, inventory, context));
+    }
+  }
+  return tally.finish(invalidExemptions(inventory, options.rules, options.otherCheckIds));
 }
 
 /** Exemption annotations that cannot apply (no reason, bad date, unknown rule) are findings themselves. */
-function invalidExemptions(
+export function invalidExemptions(
   inventory: Inventory,
   rules: readonly AnyRule[],
   otherCheckIds: ReadonlySet<string> = new Set(),

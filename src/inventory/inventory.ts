@@ -33,15 +33,102 @@ export function proximity(a: Origin, b: Origin): number {
   return shared;
 }
 
+/**
+ * What a computation read from an inventory, so that a later change can tell whether the result
+ * still holds (`hindsight serve` re-checks only what a change can affect). One string per part:
+ * - `*`: everything (the whole list, the namespaces, the kinds present);
+ * - `Kind`: every object of the kind, in every namespace;
+ * - `Kind@namespace`: the objects of the kind in one namespace (`Kind@` for cluster-scoped);
+ * - `obj:<refKey>`: one object by reference, whether or not it exists;
+ * - `kinds`: which kinds have at least one object (hasKind);
+ * - `ns:<namespace>`: every object in one namespace (indexes whose answer for a namespace
+ *   depends only on what is in it declare this; see `derived`).
+ */
+export type Reads = Set<string>;
+
+/** The parts of the inventory a change to this object touches (see Reads). */
+export function changedParts(object: KubeObject): string[] {
+  const ref = refOf(object);
+  const parts = ['*', object.kind, `${object.kind}@${ref.namespace ?? ''}`, `obj:${refKey(ref)}`];
+  if (ref.namespace) parts.push(`ns:${ref.namespace}`);
+  return parts;
+}
+
 export class Inventory {
   private readonly entries: InventoryEntry[] = [];
+  /** Set while a computation's reads are recorded (see readsOf). */
+  private reads: Reads | undefined;
+  private readonly derivations = new Map<string, { value: unknown; reads: Reads }>();
+  private entryDerivations = new WeakMap<InventoryEntry, Map<string, { value: unknown; reads: Reads }>>();
   /** Every entry of a key, in the order added: file scans keep same-name objects from different files. */
   private readonly byKey = new Map<string, InventoryEntry[]>();
   private readonly byKind = new Map<string, InventoryEntry[]>();
   private duplicateCount = 0;
 
+  /** Runs `compute`, recording every part of the inventory it reads (nested calls record too). */
+  readsOf<T>(compute: () => T): { value: T; reads: Reads } {
+    const outer = this.reads;
+    const reads: Reads = new Set();
+    this.reads = reads;
+    try {
+      return { value: compute(), reads };
+    } finally {
+      this.reads = outer;
+      if (outer) for (const r of reads) outer.add(r);
+    }
+  }
+
+  /** Records that the running computation depends on a part (for indexes that narrow their reads). */
+  depend(part: string): void {
+    this.reads?.add(part);
+  }
+
+  /**
+   * A value computed from this inventory once and shared (an index of pods by workload, the
+   * node pools): `build` runs once, and every use records what the build read — or, when
+   * `narrowed` is given, only those parts: the index knows that this use's answer depends on
+   * less than the whole build read (the pods of one namespace, not of all).
+   */
+  derived<T>(name: string, build: () => T, narrowed?: readonly string[]): T {
+    return this.derive(this.derivations, name, build, narrowed);
+  }
+
+  /** `derived`, for a value about one entry (the spot verdict of a workload). */
+  derivedFor<T>(entry: InventoryEntry, name: string, build: () => T): T {
+    let own = this.entryDerivations.get(entry);
+    if (!own) {
+      own = new Map();
+      this.entryDerivations.set(entry, own);
+    }
+    return this.derive(own, name, build);
+  }
+
+  private derive<T>(
+    cache: Map<string, { value: unknown; reads: Reads }>,
+    name: string,
+    build: () => T,
+    narrowed?: readonly string[],
+  ): T {
+    let d = cache.get(name);
+    if (!d) {
+      const outer = this.reads;
+      this.reads = undefined;
+      try {
+        const built = this.readsOf(build);
+        d = { value: built.value, reads: built.reads };
+      } finally {
+        this.reads = outer;
+      }
+      cache.set(name, d);
+    }
+    if (this.reads) for (const r of narrowed ?? d.reads) this.reads.add(r);
+    return d.value as T;
+  }
+
   add(object: KubeObject, origin: Origin): void {
     this.byNamespace = undefined;
+    this.derivations.clear();
+    this.entryDerivations = new WeakMap();
     const ref = refOf(object);
     const key = refKey(ref);
     const entry: InventoryEntry = { object, ref, origin };
@@ -63,6 +150,7 @@ export class Inventory {
 
   /** Objects defined more than once, each group with every place it is defined. */
   get duplicates(): DuplicateGroup[] {
+    this.reads?.add('*');
     if (this.duplicateCount === 0) return [];
     const groups: DuplicateGroup[] = [];
     for (const list of this.byKey.values()) {
@@ -74,18 +162,31 @@ export class Inventory {
 
   /** Every entry with the same group, kind, namespace and name as `ref` (usually one). */
   copiesOf(ref: ResourceRef): readonly InventoryEntry[] {
+    this.reads?.add(`obj:${refKey(ref)}`);
     return this.byKey.get(refKey(ref)) ?? [];
   }
 
   get size(): number {
+    this.reads?.add('*');
     return this.entries.length;
   }
 
   all(): readonly InventoryEntry[] {
+    this.reads?.add('*');
     return this.entries;
   }
 
+  /**
+   * Whether the inventory holds any object of the kind ("were PDBs collected at all?"): reads
+   * only which kinds are present, not the objects.
+   */
+  hasKind(kind: string): boolean {
+    this.reads?.add('kinds');
+    return (this.byKind.get(kind)?.length ?? 0) > 0;
+  }
+
   ofKind(kind: string): readonly InventoryEntry[] {
+    this.reads?.add(kind);
     return this.byKind.get(kind) ?? [];
   }
 
@@ -96,6 +197,7 @@ export class Inventory {
    * objects (a workload's PDBs, Services, autoscalers) stay linear on 100k-object clusters.
    */
   inNamespace(kind: string, namespace: string | undefined, near?: InventoryEntry): readonly InventoryEntry[] {
+    this.reads?.add(`${kind}@${namespace ?? ''}`);
     const all = this.namespaceIndex(kind, namespace);
     if (!near || this.duplicateCount === 0) return all;
     return all.filter((candidate) => this.related(candidate, near));
@@ -109,6 +211,7 @@ export class Inventory {
    */
   related(candidate: InventoryEntry, near: InventoryEntry): boolean {
     if (this.duplicateCount === 0) return true;
+    this.reads?.add('*');
     const candidateCopies = this.byKey.get(refKey(candidate.ref)) as InventoryEntry[];
     if (candidateCopies.length > 1 && closest(candidateCopies, near.origin) !== candidate) return false;
     const nearCopies = this.byKey.get(refKey(near.ref)) as InventoryEntry[];
@@ -138,6 +241,7 @@ export class Inventory {
   }
 
   kinds(): string[] {
+    this.reads?.add('*');
     return [...this.byKind.keys()].sort();
   }
 
@@ -146,6 +250,7 @@ export class Inventory {
    * files), the copy closest to `near` (same file, then same directory), else the first.
    */
   get(ref: ResourceRef, near?: InventoryEntry): InventoryEntry | undefined {
+    this.reads?.add(`obj:${refKey(ref)}`);
     const copies = this.byKey.get(refKey(ref));
     if (!copies) return undefined;
     if (copies.length === 1 || !near) return copies[0];
@@ -154,6 +259,7 @@ export class Inventory {
 
   /** Namespaces named by objects or declared as Namespace objects. */
   namespaces(): string[] {
+    this.reads?.add('*');
     const names = new Set<string>();
     for (const e of this.entries) {
       if (e.ref.namespace) names.add(e.ref.namespace);

@@ -66,12 +66,19 @@ function normalise(object: KubeObject): { key: string; event: ObjectEvent } | un
   return { key: `${kind}/${namespace}/${name}`, event };
 }
 
-const indexes = new WeakMap<Inventory, Map<string, ObjectEvent[]>>();
+/**
+ * Events by the object they are about. Kubernetes writes an event about a namespaced object in
+ * that object's namespace, so a use for such an object depends on that namespace's Events only;
+ * events about cluster-scoped objects (Nodes) may be in any namespace.
+ */
+function indexOf(inventory: Inventory, namespace: string | undefined): Map<string, ObjectEvent[]> {
+  return inventory.derived('events-by-object', () => indexEvents(inventory), [
+    namespace ? `Event@${namespace}` : 'Event',
+  ]);
+}
 
-function indexOf(inventory: Inventory): Map<string, ObjectEvent[]> {
-  let index = indexes.get(inventory);
-  if (index) return index;
-  index = new Map();
+function indexEvents(inventory: Inventory): Map<string, ObjectEvent[]> {
+  const index = new Map<string, ObjectEvent[]>();
   for (const entry of inventory.ofKind('Event')) {
     const normalised = normalise(entry.object);
     if (!normalised) continue;
@@ -80,7 +87,6 @@ function indexOf(inventory: Inventory): Map<string, ObjectEvent[]> {
     index.set(normalised.key, list);
   }
   for (const list of index.values()) list.sort((a, b) => (b.last?.getTime() ?? 0) - (a.last?.getTime() ?? 0));
-  indexes.set(inventory, index);
   return index;
 }
 
@@ -89,7 +95,9 @@ export function eventsAbout(
   inventory: Inventory,
   target: { kind: string; name: string; namespace?: string | undefined },
 ): readonly ObjectEvent[] {
-  return indexOf(inventory).get(`${target.kind}/${target.namespace ?? ''}/${target.name}`) ?? [];
+  return (
+    indexOf(inventory, target.namespace).get(`${target.kind}/${target.namespace ?? ''}/${target.name}`) ?? []
+  );
 }
 
 /** "3m ago", "2h ago", "4d ago": how long before `now` a moment was, rounded down. */

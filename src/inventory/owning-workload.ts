@@ -63,8 +63,6 @@ export function hasFinished(object: KubeObject): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
-const representatives = new WeakMap<Inventory, Map<string, string>>();
-
 /**
  * Whether a spec rule should speak for this entry: always for objects other than Pods and for
  * Pods that are their own workload; never for finished Pods; for Pods of a workload that is not
@@ -75,17 +73,17 @@ export function speaksForWorkload(inventory: Inventory, entry: InventoryEntry): 
   if (hasFinished(entry.object)) return false;
   const own = owningWorkload(inventory, entry);
   if (own.kind === 'Pod') return true;
-  let names = representatives.get(inventory);
-  if (!names) {
-    names = new Map();
+  // A pod's workload is in its namespace: who speaks for it depends on that namespace only.
+  const names = inventory.derived('workload-representatives', () => {
+    const first = new Map<string, string>();
     for (const pod of inventory.ofKind('Pod')) {
       if (hasFinished(pod.object)) continue;
       const key = owningWorkload(inventory, pod).key;
-      const current = names.get(key);
-      if (current === undefined || pod.ref.name < current) names.set(key, pod.ref.name);
+      const current = first.get(key);
+      if (current === undefined || pod.ref.name < current) first.set(key, pod.ref.name);
     }
-    representatives.set(inventory, names);
-  }
+    return first;
+  }, [`ns:${entry.ref.namespace ?? ''}`]);
   return names.get(own.key) === entry.ref.name;
 }
 

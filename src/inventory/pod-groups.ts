@@ -12,8 +12,6 @@ export interface PodGroup<Hit> {
   hits: { pod: InventoryEntry; hit: Hit }[];
 }
 
-const caches = new WeakMap<Inventory, Map<string, Map<string, PodGroup<unknown>>>>();
-
 /**
  * Groups the hits `collect` finds in every Pod of the inventory. `name` identifies the
  * grouping (one cache per rule); `collect` returns `[key, hit]` pairs for one Pod.
@@ -23,13 +21,14 @@ export function podGroups<Hit>(
   name: string,
   collect: (pod: InventoryEntry) => [string, Hit][],
 ): Map<string, PodGroup<Hit>> {
-  let byName = caches.get(inventory);
-  if (!byName) {
-    byName = new Map();
-    caches.set(inventory, byName);
-  }
-  const cached = byName.get(name);
-  if (cached) return cached as Map<string, PodGroup<Hit>>;
+  // Groups may span namespaces (a node's pods): a use depends on every Pod.
+  return inventory.derived(`pod-groups/${name}`, () => groupPods(inventory, collect));
+}
+
+function groupPods<Hit>(
+  inventory: Inventory,
+  collect: (pod: InventoryEntry) => [string, Hit][],
+): Map<string, PodGroup<Hit>> {
   const groups = new Map<string, PodGroup<Hit>>();
   for (const pod of inventory.ofKind('Pod')) {
     for (const [key, hit] of collect(pod)) {
@@ -47,7 +46,6 @@ export function podGroups<Hit>(
         (a.pod.ref.namespace ?? '').localeCompare(b.pod.ref.namespace ?? '') ||
         a.pod.ref.name.localeCompare(b.pod.ref.name),
     );
-  byName.set(name, groups as Map<string, PodGroup<unknown>>);
   return groups;
 }
 

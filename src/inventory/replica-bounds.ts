@@ -113,30 +113,17 @@ export function targetName(scaler: InventoryEntry, refField = 'scaleTargetRef'):
   return `${typeof target.kind === 'string' ? target.kind : 'Deployment'}/${target.name}`;
 }
 
-const topLevelByNamespace = new WeakMap<
-  Inventory,
-  Map<string, { entry: InventoryEntry; labels: Record<string, string> | undefined }[]>
->();
-
 /** Top-level pod-carrying objects of a namespace with their pod labels, computed once per inventory. */
 function topLevelWorkloads(inventory: Inventory, namespace: string | undefined) {
-  let byNamespace = topLevelByNamespace.get(inventory);
-  if (!byNamespace) {
-    byNamespace = new Map();
-    topLevelByNamespace.set(inventory, byNamespace);
-  }
-  const key = namespace ?? '';
-  let list = byNamespace.get(key);
-  if (!list) {
-    list = [];
+  return inventory.derived(`top-level-workloads@${namespace ?? ''}`, () => {
+    const list: { entry: InventoryEntry; labels: Record<string, string> | undefined }[] = [];
     for (const kind of [...SCALABLE_KINDS, 'DaemonSet', 'Job', 'CronJob', 'Pod', 'ReplicationController']) {
       for (const entry of inventory.inNamespace(kind, namespace)) {
         if (!inventory.controllerOf(entry)) list.push({ entry, labels: podLabels(entry) });
       }
     }
-    byNamespace.set(key, list);
-  }
-  return list;
+    return list;
+  });
 }
 
 /**

@@ -86,24 +86,22 @@ export function scalersFor(
   });
 }
 
-const podsByWorkload = new WeakMap<Inventory, Map<InventoryEntry, InventoryEntry[]>>();
-
 /** Pods in the inventory whose controller chain leads to this workload (indexed once per inventory). */
 export function podsOf(inventory: Inventory, workload: InventoryEntry): InventoryEntry[] {
-  let index = podsByWorkload.get(inventory);
-  if (!index) {
-    index = new Map();
+  // Controllers are in their pods' namespace: the answer depends on that namespace only.
+  const index = inventory.derived('pods-by-workload', () => {
+    const byTop = new Map<InventoryEntry, InventoryEntry[]>();
     for (const pod of inventory.ofKind('Pod')) {
       const top = inventory.topController(pod);
       if (top === pod) continue;
-      let list = index.get(top);
+      let list = byTop.get(top);
       if (!list) {
         list = [];
-        index.set(top, list);
+        byTop.set(top, list);
       }
       list.push(pod);
     }
-    podsByWorkload.set(inventory, index);
-  }
+    return byTop;
+  }, [`ns:${workload.ref.namespace ?? ''}`]);
   return index.get(workload) ?? [];
 }

@@ -31,8 +31,6 @@ export function claimNamed(
   return inventory.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name });
 }
 
-const volumesByClaim = new WeakMap<Inventory, Map<string, InventoryEntry>>();
-
 /** The PersistentVolume bound to a claim: by `spec.volumeName`, or a PV whose claimRef names it. */
 export function volumeOf(inventory: Inventory, claim: InventoryEntry): InventoryEntry | undefined {
   const volumeName = getAt(claim.object, ['spec', 'volumeName']);
@@ -40,15 +38,14 @@ export function volumeOf(inventory: Inventory, claim: InventoryEntry): Inventory
     const byName = inventory.get({ apiVersion: 'v1', kind: 'PersistentVolume', name: volumeName });
     if (byName) return byName;
   }
-  let index = volumesByClaim.get(inventory);
-  if (!index) {
-    index = new Map();
+  const index = inventory.derived('volumes-by-claim', () => {
+    const byClaim = new Map<string, InventoryEntry>();
     for (const pv of inventory.ofKind('PersistentVolume')) {
       const ref = asRecord(getAt(pv.object, ['spec', 'claimRef']));
-      if (typeof ref?.name === 'string') index.set(`${String(ref.namespace ?? '')}/${ref.name}`, pv);
+      if (typeof ref?.name === 'string') byClaim.set(`${String(ref.namespace ?? '')}/${ref.name}`, pv);
     }
-    volumesByClaim.set(inventory, index);
-  }
+    return byClaim;
+  });
   return index.get(`${claim.ref.namespace ?? ''}/${claim.ref.name}`);
 }
 

@@ -156,6 +156,11 @@ test('serve: a privileged Deployment appears in /metrics and in Prometheus, and 
   const metrics = await (await fetch(`${url}/metrics`)).text();
   assert.ok((sample(metrics, 'hindsight_watch_events_total', { kind: 'Deployment' }) ?? 0) >= 2);
   assert.ok((sample(metrics, 'hindsight_change_to_evaluation_seconds_count') ?? 0) >= 2);
+  // After the first evaluation, changes re-ran only the checks that read what changed.
+  const reused = sample(metrics, 'hindsight_rule_checks_total', { result: 'reused' }) ?? 0;
+  const run = sample(metrics, 'hindsight_rule_checks_total', { result: 'run' }) ?? 0;
+  t.diagnostic(`checks run ${run}, reused ${reused}`);
+  assert.ok(reused > run, `most checks reused (${reused} reused, ${run} run)`);
 });
 
 test('serve: a TLS Secret replaced by one expiring in 3 days shows as x509 series and a finding', async (t) => {

@@ -5,9 +5,12 @@
  * /api/findings. Read-only: it lists and watches, nothing else.
  *
  * A burst of changes is evaluated once: the first change starts a short timer (`debounceMs`),
- * later changes join it. Each evaluation runs the rules over the whole current inventory (the
- * same engine as `scan`), so results never depend on which changes were seen; its cost at scale
- * is measured in docs/BENCHMARKS.md.
+ * later changes join it. An evaluation runs again only the checks that read what changed
+ * (IncrementalRules: the object, its owners, what selects it, its namespace, as far as the
+ * checks read them) and reuses every other result; the results equal a full scan of the same
+ * objects. Updates that change nothing a rule reads (resourceVersion, heartbeat times) are not
+ * changes. Every `fullEvaluationMs` everything is checked again, for what the clock changes
+ * (expiring exemptions, ages). Its cost at scale is measured in docs/BENCHMARKS.md.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,8 +22,8 @@ import type { Finding } from '../core/finding.ts';
 import { LESSONS } from '../core/lesson.ts';
 import { asRecord } from '../core/records.ts';
 import type { KubeObject } from '../core/resource.ts';
-import { runRules } from '../engine/run-rules.ts';
-import { buildInventory, type Inventory } from '../inventory/inventory.ts';
+import { IncrementalRules } from '../engine/incremental.ts';
+import { buildInventory, changedParts, type Inventory } from '../inventory/inventory.ts';
 import { type DashboardCertificate, type DashboardState, renderDashboard } from '../reporters/dashboard.ts';
 import { buildPolicyReports, POLICY_REPORT_NAME } from '../reporters/policy-report.ts';
 import { ALL_RULES } from '../rules/registry.ts';
@@ -33,6 +36,8 @@ export interface ServeOptions {
   port: number;
   /** Quiet time after a change before evaluating (default 500 ms). */
   debounceMs?: number;
+  /** Every rule on every object again this often, changes or not (default 10 min). */
+  fullEvaluationMs?: number;
   /** The `cluster` label on every series, for federation and Thanos across clusters. */
   cluster?: string;
   /** Label keys naming a team, tried on the object, then its namespace. */
@@ -67,6 +72,21 @@ const CERT_HOLDERS = new Set([
   'Certificate',
 ]);
 
+/**
+ * Whether an update changed nothing but bookkeeping no check reads: the resourceVersion, the
+ * field managers, the kubelet's heartbeat and probe times (a Node reports every few minutes).
+ */
+export function onlyBookkeeping(before: KubeObject, after: KubeObject): boolean {
+  const skip = (key: string, value: unknown) =>
+    key === 'resourceVersion' ||
+    key === 'managedFields' ||
+    key === 'lastHeartbeatTime' ||
+    key === 'lastProbeTime'
+      ? undefined
+      : value;
+  return JSON.stringify(before, skip) === JSON.stringify(after, skip);
+}
+
 export class HindsightServer {
   readonly registry = new Registry();
   private readonly watch: ClusterWatch;
@@ -76,6 +96,11 @@ export class HindsightServer {
   private timer: NodeJS.Timeout | undefined;
   /** Receipt times of the changes the next evaluation will cover. */
   private pendingSince: number[] = [];
+  /** Parts of the inventory changed since the last evaluation (see Inventory Reads). */
+  private pendingParts = new Set<string>();
+  private readonly engine = new IncrementalRules({ rules: ALL_RULES });
+  private lastFullEvaluation = 0;
+  private fullTimer: NodeJS.Timeout | undefined;
   private evaluating: Promise<void> | undefined;
   private ready = false;
   private stopped = false;
@@ -106,6 +131,7 @@ export class HindsightServer {
   private readonly scoreGauge: Gauge<string>;
   private readonly evaluations: Counter<string>;
   private readonly evaluationSeconds: Histogram<string>;
+  private readonly checks: Counter<string>;
   private readonly changeSeconds: Histogram<string>;
   private readonly lastEvaluationGauge: Gauge<string>;
   private readonly certsReadGauge: Gauge<string>;
@@ -157,6 +183,12 @@ export class HindsightServer {
     this.evaluations = new Counter({
       name: 'hindsight_evaluations_total',
       help: 'Evaluations of the rules over the current inventory',
+      registers,
+    });
+    this.checks = new Counter({
+      name: 'hindsight_rule_checks_total',
+      help: 'Checks of one rule on one object: run, or reused because nothing they read changed',
+      labelNames: ['result'],
       registers,
     });
     this.evaluationSeconds = new Histogram({
@@ -286,7 +318,10 @@ export class HindsightServer {
     });
 
     this.watch = new ClusterWatch(options.watch, {
-      onChange: (_type, object, at) => {
+      onChange: (type, object, at, before) => {
+        if (type === 'MODIFIED' && before && onlyBookkeeping(before, object)) return;
+        for (const part of changedParts(object)) this.pendingParts.add(part);
+        if (before) for (const part of changedParts(before)) this.pendingParts.add(part);
         this.changed(at);
         if (CERT_HOLDERS.has(object.kind)) this.certsChanged();
       },
@@ -320,6 +355,12 @@ export class HindsightServer {
         async () => {
           this.synced = true;
           await Promise.all([this.evaluate([]), this.readCertificates()]);
+          const every = this.options.fullEvaluationMs ?? 600_000;
+          this.fullTimer = setInterval(() => {
+            if (Date.now() - this.lastFullEvaluation < every / 2) return;
+            this.evaluating = (this.evaluating ?? Promise.resolve()).then(() => this.evaluate([]));
+          }, every);
+          this.fullTimer.unref();
           if (this.options.prometheus) void this.runCost();
           this.ready = true;
           const r = this.watch.readiness;
@@ -344,6 +385,7 @@ export class HindsightServer {
     clearTimeout(this.certTimer);
     clearTimeout(this.certDebounce);
     clearTimeout(this.costTimer);
+    clearInterval(this.fullTimer);
     await this.costRunning;
     await this.certsRunning;
     await this.reporting;
@@ -570,7 +612,14 @@ export class HindsightServer {
       objects.map((object) => ({ object, origin: { source: this.watch.source } })),
     );
     const now = this.options.now?.() ?? new Date();
-    const result = runRules(inventory, { rules: ALL_RULES, now });
+    // What changed up to the objects just taken (both read in this same synchronous step).
+    const parts = this.pendingParts;
+    this.pendingParts = new Set();
+    const full = Date.now() - this.lastFullEvaluation >= (this.options.fullEvaluationMs ?? 600_000);
+    if (full) this.lastFullEvaluation = Date.now();
+    const result = this.engine.evaluate(inventory, now, full ? 'all' : parts);
+    this.checks.inc({ result: 'run' }, result.checked);
+    this.checks.inc({ result: 'reused' }, result.reused);
     this.findings = result.findings;
     this.lastInventory = inventory;
     this.lastScore = result.score;

@@ -143,19 +143,14 @@ export function readNodePool(entry: InventoryEntry): NodePoolView | undefined {
   };
 }
 
-const cache = new WeakMap<Inventory, NodePoolView[]>();
-
 /** Every Karpenter NodePool of the inventory, read once per inventory. */
 export function nodePoolsOf(inventory: Inventory): NodePoolView[] {
-  let pools = cache.get(inventory);
-  if (!pools) {
-    pools = inventory
+  return inventory.derived('node-pools', () =>
+    inventory
       .ofKind('NodePool')
       .map(readNodePool)
-      .filter((p): p is NodePoolView => p !== undefined);
-    cache.set(inventory, pools);
-  }
-  return pools;
+      .filter((p): p is NodePoolView => p !== undefined),
+  );
 }
 
 export function allowsSpot(pool: NodePoolView): boolean {

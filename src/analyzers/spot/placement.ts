@@ -361,15 +361,15 @@ export interface KnownCapacity {
   basis: Placement['basis'];
 }
 
-const capacityCache = new WeakMap<Inventory, KnownCapacity>();
-
 /**
  * The capacity the inventory knows: every Karpenter NodePool, plus the Nodes that none of those
  * pools launched (a node group, or a pool the scan does not include).
  */
 export function knownCapacity(inventory: Inventory): KnownCapacity {
-  const cached = capacityCache.get(inventory);
-  if (cached) return cached;
+  return inventory.derived('known-capacity', () => readCapacity(inventory));
+}
+
+function readCapacity(inventory: Inventory): KnownCapacity {
   const pools = nodePoolsOf(inventory);
   const poolNames = new Set(pools.map((p) => p.name));
   const targets: CapacityTarget[] = pools.map(poolTarget);
@@ -381,9 +381,7 @@ export function knownCapacity(inventory: Inventory): KnownCapacity {
   }
   const basis: Placement['basis'] =
     pools.length > 0 ? 'node-pools' : targets.length > 0 ? 'nodes' : 'workload';
-  const known = { targets, basis };
-  capacityCache.set(inventory, known);
-  return known;
+  return { targets, basis };
 }
 
 /** Node labels that state a capacity type, with the value each uses for spot and on-demand. */
@@ -634,18 +632,14 @@ export function placementOf(
   return { ...partial, how: describe(partial) };
 }
 
-const labelKeys = new WeakMap<Inventory, Set<string>>();
-
 /** Every label key any Node carries, once per inventory. */
 function nodeLabelKeys(inventory: Inventory): Set<string> {
-  let keys = labelKeys.get(inventory);
-  if (!keys) {
-    keys = new Set();
+  return inventory.derived('node-label-keys', () => {
+    const keys = new Set<string>();
     for (const n of inventory.ofKind('Node'))
       for (const k of Object.keys(n.object.metadata.labels ?? {})) keys.add(k);
-    labelKeys.set(inventory, keys);
-  }
-  return keys;
+    return keys;
+  });
 }
 
 /**

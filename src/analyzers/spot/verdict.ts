@@ -175,22 +175,20 @@ function annotationIsTrue(object: KubeObject, key: string): boolean {
   return String(own).toLowerCase() === 'true' || String(pod).toLowerCase() === 'true';
 }
 
-const podGroups = new WeakMap<Inventory, Map<string, InventoryEntry[]>>();
-
 /** Live pods of the same controller, for Pods whose controller is not in the inventory. */
 function siblingPods(inventory: Inventory, entry: InventoryEntry): InventoryEntry[] {
-  let groups = podGroups.get(inventory);
-  if (!groups) {
-    groups = new Map();
+  // Siblings share their namespace: the answer depends on that namespace only.
+  const groups = inventory.derived('spot/sibling-pods', () => {
+    const byWorkload = new Map<string, InventoryEntry[]>();
     for (const pod of inventory.ofKind('Pod')) {
       if (hasFinished(pod.object) || inventory.controllerOf(pod) !== undefined) continue;
       const key = owningWorkload(inventory, pod).key;
-      const group = groups.get(key);
+      const group = byWorkload.get(key);
       if (group) group.push(pod);
-      else groups.set(key, [pod]);
+      else byWorkload.set(key, [pod]);
     }
-    podGroups.set(inventory, groups);
-  }
+    return byWorkload;
+  }, [`ns:${entry.ref.namespace ?? ''}`]);
   return groups.get(owningWorkload(inventory, entry).key) ?? [];
 }
 
@@ -370,31 +368,15 @@ function isNonProduction(inventory: Inventory, namespace: string | undefined): s
  * The spot verdict for one workload (an entry of the `workloads` selection: a top-level
  * workload, or a Pod whose controller is not in the inventory).
  */
-const verdicts = new WeakMap<Inventory, Map<string, Map<InventoryEntry, SpotVerdict>>>();
-
 export function spotVerdict(
   inventory: Inventory,
   entry: InventoryEntry,
   options: SpotVerdictOptions = {},
 ): SpotVerdict {
   // Several rules ask for the same verdicts: compute each once per inventory and options.
-  let byOptions = verdicts.get(inventory);
-  if (!byOptions) {
-    byOptions = new Map();
-    verdicts.set(inventory, byOptions);
-  }
-  const key = JSON.stringify(options);
-  let cache = byOptions.get(key);
-  if (!cache) {
-    cache = new Map();
-    byOptions.set(key, cache);
-  }
-  let verdict = cache.get(entry);
-  if (!verdict) {
-    verdict = computeSpotVerdict(inventory, entry, options);
-    cache.set(entry, verdict);
-  }
-  return verdict;
+  return inventory.derivedFor(entry, `spot-verdict/${JSON.stringify(options)}`, () =>
+    computeSpotVerdict(inventory, entry, options),
+  );
 }
 
 function computeSpotVerdict(
@@ -462,7 +444,7 @@ function computeSpotVerdict(
           true,
         );
     }
-    const pdbsCollected = object.kind !== 'Pod' || inventory.ofKind('PodDisruptionBudget').length > 0;
+    const pdbsCollected = object.kind !== 'Pod' || inventory.hasKind('PodDisruptionBudget');
     if (pdbs.length === 0 && replicas.count >= 2 && pdbsCollected)
       add('pdb-missing', 'no PDB', 'no PodDisruptionBudget: a drain may evict all replicas at once', false);
   }

@@ -125,8 +125,15 @@ test('a snapshot killed mid-run leaves the good file as it was, and no half-writ
     }
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL');
+    const text = readFileSync(file, 'utf8');
+    if (text !== GOOD) {
+      // The kill landed after the complete snapshot was in place (a loaded machine): that file
+      // must be whole and marked complete; then try sooner.
+      const written = JSON.parse(text) as { metadata: { annotations?: Record<string, string> } };
+      assert.equal(written.metadata.annotations?.['snapshot.hindsight.dev/complete'], 'true');
+      continue;
+    }
     killedMidRun = true;
-    assert.equal(readFileSync(file, 'utf8'), GOOD);
     assert.deepEqual(
       readdirSync(dir).filter((f) => !f.startsWith('.')),
       ['prod.json'],

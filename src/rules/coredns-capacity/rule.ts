@@ -37,21 +37,19 @@ interface ClusterSize {
   cores: number;
 }
 
-const sizes = new WeakMap<Inventory, ClusterSize>();
-
 /** Nodes and cores of the scanned cluster, computed once per inventory. */
 function clusterSize(inventory: Inventory): ClusterSize {
-  const known = sizes.get(inventory);
-  if (known) return known;
+  return inventory.derived('coredns-capacity/cluster-size', () => measureCluster(inventory));
+}
+
+function measureCluster(inventory: Inventory): ClusterSize {
   let cores = 0;
   for (const node of inventory.ofKind('Node')) {
     const cpu = getAt(node.object, ['status', 'capacity', 'cpu']);
     const parsed = typeof cpu === 'string' || typeof cpu === 'number' ? parseQuantity(cpu) : undefined;
     if (parsed !== undefined) cores += parsed;
   }
-  const size = { nodes: inventory.ofKind('Node').length, cores: Math.round(cores) };
-  sizes.set(inventory, size);
-  return size;
+  return { nodes: inventory.ofKind('Node').length, cores: Math.round(cores) };
 }
 
 /** Replicas the dns-autoscaler defaults would run; 2 when the cluster's nodes are unknown. */
@@ -133,10 +131,13 @@ export default defineRule({
   },
   check(entry, ctx) {
     const { inventory } = ctx;
-    const size = clusterSize(inventory);
-    const sizeText =
-      size.nodes > 0 ? `${size.nodes} nodes and ${size.cores} cores` : 'a cluster of unknown size';
-    const recommended = recommendedReplicas(size);
+    // Only CoreDNS reads the cluster's size (so a node change re-checks only CoreDNS).
+    const sized = () => {
+      const size = clusterSize(inventory);
+      const text =
+        size.nodes > 0 ? `${size.nodes} nodes and ${size.cores} cores` : 'a cluster of unknown size';
+      return { size, sizeText: text, recommended: recommendedReplicas(size) };
+    };
     const reportShared = (pods: readonly InventoryEntry[], spread: boolean, path: ObjectPath): boolean => {
       const node = sharedNode(pods);
       if (!node) return false;
@@ -157,6 +158,7 @@ export default defineRule({
 
     if (entry.object.kind === 'Deployment') {
       if (!isCoreDnsDeployment(entry)) return NOT_APPLICABLE;
+      const { sizeText, recommended } = sized();
       const spec = asRecord(entry.object.spec);
       const replicas = typeof spec?.replicas === 'number' ? spec.replicas : 1;
       const hpas = scalersFor(inventory, entry, 'HorizontalPodAutoscaler');
@@ -231,6 +233,7 @@ export default defineRule({
           inventory.topController(p).object.kind !== 'Deployment',
       );
     if (siblings.some((p) => p.ref.name < entry.ref.name)) return NOT_APPLICABLE;
+    const { size, sizeText, recommended } = sized();
     if (size.nodes > 0 && siblings.length < recommended)
       ctx.report({
         messageId: 'tooFewReplicas',
@@ -238,7 +241,7 @@ export default defineRule({
         data: { replicas: siblings.length, size: sizeText, recommended },
       });
     // Only say "no PDB" when the snapshot holds PDBs at all: a pods-only dump proves nothing.
-    if (inventory.ofKind('PodDisruptionBudget').length > 0 && pdbsFor(inventory, entry).length === 0)
+    if (inventory.hasKind('PodDisruptionBudget') && pdbsFor(inventory, entry).length === 0)
       ctx.report({ messageId: 'noPdb', path: ['metadata'] });
     const spread = spreadsReplicas(asRecord(entry.object.spec));
     if (!reportShared(siblings, spread, ['spec', 'nodeName']) && !spread && siblings.length >= 2)

@@ -7,7 +7,7 @@ import {
   namespaceIsolation,
   policyEffectsOn,
 } from '../../core/network-isolation.ts';
-import type { KubeObject } from '../../core/resource.ts';
+import { type KubeObject, refKey } from '../../core/resource.ts';
 import { POD_CARRYING_KINDS } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
@@ -24,11 +24,20 @@ interface InventoryFacts {
   firstWorkload: Map<string, InventoryEntry>;
 }
 
-const cache = new WeakMap<Inventory, InventoryFacts>();
+/**
+ * The facts, for a check in one namespace: what it reads is every policy (cluster-wide ones
+ * apply too), whether its Namespace object exists, and the workloads of its own namespace.
+ */
+function factsOf(inventory: Inventory, namespace: string): InventoryFacts {
+  const policyKinds = [...new Set(NETWORK_POLICY_KINDS.map((k) => k.kind))];
+  return inventory.derived('namespace-without-default-deny/facts', () => readFacts(inventory), [
+    ...policyKinds,
+    `obj:${refKey({ apiVersion: 'v1', kind: 'Namespace', name: namespace })}`,
+    `ns:${namespace}`,
+  ]);
+}
 
-function factsOf(inventory: Inventory): InventoryFacts {
-  let facts = cache.get(inventory);
-  if (facts) return facts;
+function readFacts(inventory: Inventory): InventoryFacts {
   const policies = [...new Set(NETWORK_POLICY_KINDS.map((k) => k.kind))]
     .flatMap((kind) => inventory.ofKind(kind))
     .map((e) => e.object)
@@ -42,9 +51,7 @@ function factsOf(inventory: Inventory): InventoryFacts {
       if (ns && !firstWorkload.has(ns) && !inventory.controllerOf(e)) firstWorkload.set(ns, e);
     }
   }
-  facts = { policies, namespaceObjects, firstWorkload };
-  cache.set(inventory, facts);
-  return facts;
+  return { policies, namespaceObjects, firstWorkload };
 }
 
 function stringRecord(value: unknown): Record<string, string> {
@@ -77,23 +84,27 @@ export default defineRule({
       'namespace {namespace}: {allowedBy} allows all {direction} traffic for every pod, which undoes the default deny of {policy}',
   },
   check(entry, ctx) {
-    const facts = factsOf(ctx.inventory);
     let ns: NamespaceFacts;
+    let policies: KubeObject[];
     if (entry.object.kind === 'Namespace') {
       const status = entry.object.status as { phase?: unknown } | undefined;
       if (status?.phase === 'Terminating') return NOT_APPLICABLE;
       ns = { name: entry.ref.name, labels: stringRecord(entry.object.metadata.labels), labelsKnown: true };
+      policies = factsOf(ctx.inventory, entry.ref.name).policies;
     } else {
       // A namespace the scan has no Namespace object for is judged only when the scan holds
       // network policies (so they were collected, not left in another repo), once, on its first workload.
       const name = entry.ref.namespace;
-      if (!name || facts.namespaceObjects.has(name) || facts.policies.length === 0) return NOT_APPLICABLE;
+      if (!name || ctx.inventory.get({ apiVersion: 'v1', kind: 'Namespace', name })) return NOT_APPLICABLE;
+      const facts = factsOf(ctx.inventory, name);
+      if (facts.namespaceObjects.has(name) || facts.policies.length === 0) return NOT_APPLICABLE;
       if (facts.firstWorkload.get(name) !== entry) return NOT_APPLICABLE;
       ns = { name, labels: {}, labelsKnown: false };
+      policies = facts.policies;
     }
     if (ctx.options.ignoreNamespaces.includes(ns.name)) return NOT_APPLICABLE;
 
-    const isolation = namespaceIsolation(facts.policies.flatMap((p) => policyEffectsOn(p, ns)));
+    const isolation = namespaceIsolation(policies.flatMap((p) => policyEffectsOn(p, ns)));
     const { ingress, egress } = isolation;
     if (ingress.state === 'open' && egress.state === 'open') {
       ctx.report({ messageId: 'noDefaultDeny', data: { namespace: ns.name } });

@@ -18,16 +18,16 @@ interface NodeVolumes {
   pods: Set<string>;
 }
 
-const perInventory = new WeakMap<Inventory, Map<string, NodeVolumes>>();
-
 /**
  * EBS volumes per node, computed once per scan: from running pods' bound claims (PV backed by
  * EBS, or an EBS class when the PV is not in the scan), and from VolumeAttachments when the scan
  * has them (they also count volumes whose pods are gone but are still attached).
  */
 function volumesByNode(inventory: Inventory): Map<string, NodeVolumes> {
-  const cached = perInventory.get(inventory);
-  if (cached) return cached;
+  return inventory.derived('node-ebs-attach-limit/volumes-by-node', () => countVolumes(inventory));
+}
+
+function countVolumes(inventory: Inventory): Map<string, NodeVolumes> {
   const byNode = new Map<string, NodeVolumes>();
   const on = (node: string): NodeVolumes => {
     let v = byNode.get(node);
@@ -60,7 +60,6 @@ function volumesByNode(inventory: Inventory): Map<string, NodeVolumes> {
     const pv = asRecord(spec.source)?.persistentVolumeName;
     on(spec.nodeName).volumes.add(typeof pv === 'string' ? pv : va.ref.name);
   }
-  perInventory.set(inventory, byNode);
   return byNode;
 }
 

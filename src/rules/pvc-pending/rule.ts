@@ -109,7 +109,7 @@ export default defineRule({
       }).some((e) => e.reason === 'WaitForFirstConsumer');
     if (waitsForConsumer && warnings.length === 0) {
       // Binding waits for a pod on purpose; say so only when we can see no pod will come.
-      if (stuck && consumers.length === 0 && inventory.ofKind('Pod').length > 0)
+      if (stuck && consumers.length === 0 && inventory.hasKind('Pod'))
         ctx.report({
           messageId: 'waitingForConsumer',
           severity: 'low',

@@ -16,13 +16,13 @@ const options = z.object({
   ignoreNamespaces: z.array(z.string()).default(['kube-system', 'kube-public', 'kube-node-lease']),
 });
 
-const boundCache = new WeakMap<Inventory, Set<string>>();
-
 /** `namespace/name` of every ServiceAccount a RoleBinding or ClusterRoleBinding in the inventory grants a role. */
 function boundServiceAccounts(inventory: Inventory): Set<string> {
-  let bound = boundCache.get(inventory);
-  if (bound) return bound;
-  bound = new Set();
+  return inventory.derived('service-account-token-automounted/bound', () => readBindings(inventory));
+}
+
+function readBindings(inventory: Inventory): Set<string> {
+  const bound = new Set<string>();
   for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
     for (const binding of inventory.ofKind(kind)) {
       const subjects = Array.isArray(binding.object.subjects) ? binding.object.subjects : [];
@@ -34,7 +34,6 @@ function boundServiceAccounts(inventory: Inventory): Set<string> {
       }
     }
   }
-  boundCache.set(inventory, bound);
   return bound;
 }
 

@@ -35,8 +35,11 @@ export interface WatchOptions {
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface WatchListener {
-  /** An object changed; `at` is when the event was received (for change-to-result latency). */
-  onChange?: (type: WatchEventType, object: KubeObject, at: number) => void;
+  /**
+   * An object changed; `before` is the version it replaced (for MODIFIED and DELETED, when the
+   * store held one); `at` is when the event was received (for change-to-result latency).
+   */
+  onChange?: (type: WatchEventType, object: KubeObject, at: number, before?: KubeObject) => void;
   /** A kind was listed (again, after a 410): the store holds it whole. */
   onSynced?: (kind: string) => void;
   onError?: (kind: string, message: string) => void;
@@ -192,7 +195,7 @@ export class ClusterWatch {
               const before = previous.get(id);
               if (!before) this.listener.onChange?.('ADDED', object, at);
               else if (before.metadata.resourceVersion !== object.metadata.resourceVersion)
-                this.listener.onChange?.('MODIFIED', object, at);
+                this.listener.onChange?.('MODIFIED', object, at, before);
             }
             for (const [id, object] of previous)
               if (!store.has(id)) this.listener.onChange?.('DELETED', object, at);
@@ -228,9 +231,10 @@ export class ClusterWatch {
             this.count(this.stats.events, r.kind);
             const object = typed(event.object);
             const id = identity(event.object);
+            const before = store.get(id);
             if (event.type === 'DELETED') store.delete(id);
             else store.set(id, object);
-            this.listener.onChange?.(event.type as WatchEventType, object, at);
+            this.listener.onChange?.(event.type as WatchEventType, object, at, before);
           },
           { signal, idleMs: this.options.idleMs ?? 120_000 },
         );

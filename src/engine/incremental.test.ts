@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { generateCluster } from '../../testenv/fixtures/generate.ts';
+import type { Finding } from '../core/finding.ts';
+import { type KubeObject, refKey, refOf } from '../core/resource.ts';
+import { buildInventory, changedParts } from '../inventory/inventory.ts';
+import { ALL_RULES } from '../rules/registry.ts';
+import { IncrementalRules } from './incremental.ts';
+import { runRules } from './run-rules.ts';
+
+const NOW = new Date('2026-11-12T10:00:00Z');
+
+/** A small deterministic random source (the test must fail the same way twice). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function digest(findings: readonly Finding[]): string[] {
+  return findings.map((f) =>
+    JSON.stringify([refKey(f.ref), f.ruleId, f.messageId, f.severity, f.container, f.message, f.path]),
+  );
+}
+
+/**
+ * Changes that matter to rules: what the pods report, labels that selectors and namespaces
+ * match, replicas, limits, node capacity types; objects deleted and copied under a new name.
+ */
+function mutate(object: KubeObject, pick: () => number): KubeObject | undefined {
+  const o = structuredClone(object);
+  const spec = o.spec as Record<string, unknown> | undefined;
+  const choice = Math.floor(pick() * 7);
+  if (choice === 0 || choice === 6) return undefined;
+  if (choice === 1) {
+    o.metadata.labels = { ...(o.metadata.labels ?? {}), [`hindsight.test/l${Math.floor(pick() * 3)}`]: 'x' };
+    if (o.kind === 'Namespace') o.metadata.labels['pod-security.kubernetes.io/enforce'] = 'restricted';
+    if (o.kind === 'Node')
+      o.metadata.labels['karpenter.sh/capacity-type'] = pick() < 0.5 ? 'spot' : 'on-demand';
+  } else if (choice === 2 && o.kind === 'Pod') {
+    const status = (o.status ?? {}) as Record<string, unknown>;
+    status.phase = pick() < 0.5 ? 'Failed' : 'Running';
+    if (Array.isArray(status.containerStatuses))
+      for (const c of status.containerStatuses as Record<string, unknown>[]) {
+        c.restartCount = 7;
+        c.lastState = {
+          terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-11-12T09:00:00Z' },
+        };
+      }
+    o.status = status;
+  } else if (choice === 3 && spec && typeof spec.replicas === 'number') {
+    spec.replicas = spec.replicas === 1 ? 3 : 1;
+  } else if (choice === 4) {
+    const template = (spec?.template as { spec?: { containers?: Record<string, unknown>[] } } | undefined)
+      ?.spec;
+    const containers = template?.containers ?? (spec?.containers as Record<string, unknown>[] | undefined);
+    if (Array.isArray(containers) && containers[0]) delete containers[0].resources;
+    else o.metadata.annotations = { ...(o.metadata.annotations ?? {}), touched: 'yes' };
+  } else {
+    o.metadata.annotations = { ...(o.metadata.annotations ?? {}), touched: String(pick()) };
+  }
+  return o;
+}
+
+test('an incremental evaluation equals a full one after every round of random changes', () => {
+  const fixture = generateCluster({ seed: 3, scale: 'small' });
+  const byKey = new Map<string, KubeObject>(fixture.objects.map((o) => [refKey(refOf(o)), o]));
+  const inventoryOf = () =>
+    buildInventory([...byKey.values()].map((object) => ({ object, origin: { source: 'cluster' } })));
+  const engine = new IncrementalRules({ rules: ALL_RULES });
+  const first = engine.evaluate(inventoryOf(), NOW, 'all');
+  assert.ok(first.findings.length > 50, 'the fixture has findings to keep current');
+  assert.equal(first.reused, 0);
+
+  const pick = random(11);
+  let reusedTotal = 0;
+  const WORKLOAD_PARTS = new Set(['Pod', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Job', 'Service']);
+  for (let round = 0; round < 80; round++) {
+    const parts = new Set<string>();
+    const keys = [...byKey.keys()];
+    // Mostly a few changes in one namespace among pods and their controllers (deleting a
+    // controller orphans its pods), sometimes anything anywhere, now and then a burst.
+    const namespaces = [...new Set([...byKey.values()].map((o) => o.metadata.namespace).filter(Boolean))];
+    const namespace = namespaces[Math.floor(pick() * namespaces.length)];
+    const near = keys.filter((k) => {
+      const o = byKey.get(k) as KubeObject;
+      return o.metadata.namespace === namespace && WORKLOAD_PARTS.has(o.kind);
+    });
+    const count = round % 10 === 9 ? 25 : 1 + Math.floor(pick() * 4);
+    for (let i = 0; i < count; i++) {
+      // Anything anywhere: a kind first, so that the few PDBs, Services and NodePools are
+      // changed as often as the many pods.
+      const present = [...byKey.values()];
+      const kinds = [...new Set(present.map((o) => o.kind))];
+      const kind = kinds[Math.floor(pick() * kinds.length)];
+      const from =
+        near.length > 0 && pick() < 0.5
+          ? near
+          : present.filter((o) => o.kind === kind).map((o) => refKey(refOf(o)));
+      const key = from[Math.floor(pick() * from.length)] as string;
+      const before = byKey.get(key);
+      if (!before) continue;
+      for (const p of changedParts(before)) parts.add(p);
+      const after = mutate(before, pick);
+      if (!after) {
+        byKey.delete(key);
+      } else if (pick() < 0.15 && before.kind !== 'Namespace' && before.kind !== 'Node') {
+        // A copy under another name (a new object), the original left as it was.
+        after.metadata.name = `${before.metadata.name}-copy${round}`;
+        byKey.set(refKey(refOf(after)), after);
+        for (const p of changedParts(after)) parts.add(p);
+      } else {
+        byKey.set(key, after);
+        for (const p of changedParts(after)) parts.add(p);
+      }
+    }
+    const inventory = inventoryOf();
+    const incremental = engine.evaluate(inventory, NOW, parts);
+    const full = runRules(inventory, { rules: ALL_RULES, now: NOW });
+    assert.deepEqual(digest(incremental.findings), digest(full.findings), `round ${round}: findings`);
+    assert.equal(incremental.score, full.score, `round ${round}: score`);
+    assert.deepEqual([...incremental.stats], [...full.stats], `round ${round}: stats`);
+    reusedTotal += incremental.reused;
+    if (count < 5) assert.ok(incremental.reused > incremental.checked, `round ${round}: most results reused`);
+  }
+  assert.ok(reusedTotal > 0);
+});
+
+test('no change checks nothing again; a full evaluation checks everything', () => {
+  const fixture = generateCluster({ seed: 1, scale: 'small' });
+  const inventory = buildInventory(fixture.objects.map((object) => ({ object, origin: { source: 'c' } })));
+  const engine = new IncrementalRules({ rules: ALL_RULES });
+  const first = engine.evaluate(inventory, NOW, 'all');
+  const again = engine.evaluate(inventory, NOW, []);
+  assert.equal(again.checked, 0);
+  assert.equal(again.reused, first.checked);
+  assert.deepEqual(digest(again.findings), digest(first.findings));
+  const full = engine.evaluate(inventory, NOW, 'all');
+  assert.equal(full.checked, first.checked);
+});

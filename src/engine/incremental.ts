@@ -1,0 +1,184 @@
+/**
+ * Rules kept current over a changing inventory (`hindsight serve`): each check's result is kept
+ * with what it read from the inventory (Inventory.readsOf), and after a change only the checks
+ * that read a changed part run again; every other result is reused. A full evaluation (every
+ * check again) is always possible and is what the first evaluation does.
+ *
+ * The results equal `runRules` on the same inventory (incremental.test.ts changes generated
+ * clusters at random and compares). What a check reads through the clock (`now`: expiring
+ * exemptions, ages) is not a part of the inventory: callers evaluate in full from time to time.
+ */
+import { DEFAULT_CONFIG, type HindsightConfig } from '../config/config.ts';
+import { refKey } from '../core/resource.ts';
+import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
+import type { AnyRule } from '../rules/define-rule.ts';
+import {
+  checkEntry,
+  type EngineResult,
+  type EntryResult,
+  invalidExemptions,
+  isExcluded,
+  type PreparedRule,
+  prepareRules,
+  ResultTally,
+  selectionsOf,
+} from './run-rules.ts';
+
+interface Kept {
+  result: EntryResult;
+  /** Ids of the inventory parts the check read (see Reads), its own object included. */
+  reads: Uint32Array;
+  /** The evaluation it was made in or last reused by. */
+  generation: number;
+}
+
+/** What is kept about one object: per rule (by its index), the last result. */
+interface Slot {
+  generation: number;
+  kept: (Kept | undefined)[];
+}
+
+export interface IncrementalOptions {
+  rules: readonly AnyRule[];
+  config?: HindsightConfig;
+  targetVersion?: string;
+  otherCheckIds?: ReadonlySet<string>;
+}
+
+export interface IncrementalResult extends EngineResult {
+  /** Checks run in this evaluation. */
+  checked: number;
+  /** Checks whose earlier result was reused. */
+  reused: number;
+  /** Checks run in this evaluation, by rule. */
+  checkedByRule: Map<string, number>;
+}
+
+export class IncrementalRules {
+  private readonly config: HindsightConfig;
+  private readonly options: IncrementalOptions;
+  private readonly prepared: PreparedRule[];
+  private readonly excluded: ReadonlySet<string>;
+  /** Per object (by key): what each rule last found on it. */
+  private readonly slots = new Map<string, Slot>();
+  private generation = 0;
+  /** Inventory parts as small numbers: one id per distinct part string. */
+  private readonly partIds = new Map<string, number>();
+  /** The kinds present at the last evaluation (a change there touches the `kinds` part). */
+  private kinds = '';
+
+  constructor(options: IncrementalOptions) {
+    this.options = options;
+    this.config = options.config ?? DEFAULT_CONFIG;
+    this.prepared = prepareRules(options.rules, this.config);
+    this.excluded = new Set(this.config.excludeNamespaces);
+  }
+
+  /**
+   * The slot of each entry of a selection, found once per entry and evaluation (by key; same-name
+   * copies of file inputs are told apart by their order) and marked as still present.
+   */
+  private slotsFor(inventory: Inventory, generation: number): (entries: readonly InventoryEntry[]) => Slot[] {
+    const bySelection = new Map<readonly InventoryEntry[], Slot[]>();
+    const byEntry = new Map<InventoryEntry, Slot>();
+    const copies = inventory.duplicates.length > 0;
+    const seen = new Map<string, number>();
+    return (entries) => {
+      let slots = bySelection.get(entries);
+      if (slots) return slots;
+      slots = entries.map((entry) => {
+        let slot = byEntry.get(entry);
+        if (slot) return slot;
+        let key = refKey(entry.ref);
+        if (copies) {
+          const n = seen.get(key) ?? 0;
+          seen.set(key, n + 1);
+          if (n > 0) key = `${key}#${n}`;
+        }
+        slot = this.slots.get(key);
+        if (!slot) {
+          slot = { generation, kept: [] };
+          this.slots.set(key, slot);
+        }
+        slot.generation = generation;
+        byEntry.set(entry, slot);
+        return slot;
+      });
+      bySelection.set(entries, slots);
+      return slots;
+    };
+  }
+
+  private idOf(part: string): number {
+    let id = this.partIds.get(part);
+    if (id === undefined) {
+      id = this.partIds.size;
+      this.partIds.set(part, id);
+    }
+    return id;
+  }
+
+  /**
+   * Evaluates the inventory. `changed` lists the parts changes touched since the last call
+   * (`changedParts` of each changed object, before and after); `all` checks everything again.
+   */
+  evaluate(inventory: Inventory, now: Date, changed: Iterable<string> | 'all'): IncrementalResult {
+    const kinds = inventory.kinds().join(',');
+    let dirty: Set<number> | undefined;
+    if (changed !== 'all') {
+      dirty = new Set();
+      const parts = kinds === this.kinds ? changed : [...changed, 'kinds'];
+      for (const part of parts) {
+        const id = this.partIds.get(part);
+        if (id !== undefined) dirty.add(id);
+      }
+    }
+    this.kinds = kinds;
+    const isDirty = (kept: Kept): boolean => {
+      if (!dirty) return true;
+      if (dirty.size === 0) return false;
+      for (const id of kept.reads) if (dirty.has(id)) return true;
+      return false;
+    };
+    const previous = this.generation;
+    const generation = ++this.generation;
+    const select = selectionsOf(inventory);
+    const slotsOf = this.slotsFor(inventory, generation);
+    const tally = new ResultTally();
+    const context = { config: this.config, now, targetVersion: this.options.targetVersion };
+    let checked = 0;
+    let reused = 0;
+    const checkedByRule = new Map<string, number>();
+    this.prepared.forEach((prepared, index) => {
+      const stats = tally.rule(prepared.rule.id);
+      const entries = select(prepared.rule.appliesTo);
+      const slots = slotsOf(entries);
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i] as InventoryEntry;
+        if (isExcluded(entry, this.excluded)) continue;
+        const slot = slots[i] as Slot;
+        let kept = slot.kept[index];
+        // Reused only if it was current in the last evaluation (the object may have left and
+        // come back to this rule's selection since).
+        if (kept && kept.generation === previous && !isDirty(kept)) {
+          kept.generation = generation;
+          reused++;
+        } else {
+          const { value, reads } = inventory.readsOf(() => checkEntry(prepared, entry, inventory, context));
+          reads.add(`obj:${refKey(entry.ref)}`);
+          const ids = new Uint32Array(reads.size);
+          let n = 0;
+          for (const part of reads) ids[n++] = this.idOf(part);
+          kept = { result: value, reads: ids, generation };
+          slot.kept[index] = kept;
+          checked++;
+          checkedByRule.set(prepared.rule.id, (checkedByRule.get(prepared.rule.id) ?? 0) + 1);
+        }
+        tally.add(prepared, stats, kept.result);
+      }
+    });
+    for (const [key, slot] of this.slots) if (slot.generation !== generation) this.slots.delete(key);
+    const result = tally.finish(invalidExemptions(inventory, this.options.rules, this.options.otherCheckIds));
+    return { ...result, checked, reused, checkedByRule };
+  }
+}
