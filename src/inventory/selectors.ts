@@ -61,13 +61,8 @@ export function pdbsFor(inventory: Inventory, workload: InventoryEntry): Invento
   const labels = podLabels(workload);
   if (!labels) return [];
   return inventory
-    .ofKind('PodDisruptionBudget')
-    .filter(
-      (pdb) =>
-        pdb.ref.namespace === workload.ref.namespace &&
-        selectorMatches(getAt(pdb.object, ['spec', 'selector']), labels) &&
-        inventory.related(pdb, workload),
-    );
+    .inNamespace('PodDisruptionBudget', workload.ref.namespace, workload)
+    .filter((pdb) => selectorMatches(getAt(pdb.object, ['spec', 'selector']), labels));
 }
 
 /** Objects of `kind` in the workload's namespace whose `spec.scaleTargetRef` names it (HPA, VPA's targetRef, KEDA). */
