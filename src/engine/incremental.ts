@@ -10,7 +10,7 @@
  */
 import { DEFAULT_CONFIG, type HindsightConfig } from '../config/config.ts';
 import { refKey } from '../core/resource.ts';
-import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
+import type { Inventory, InventoryEntry, Reads } from '../inventory/inventory.ts';
 import type { AnyRule } from '../rules/define-rule.ts';
 import {
   checkEntry,
@@ -26,7 +26,10 @@ import {
 
 interface Kept {
   result: EntryResult;
-  /** Ids of the inventory parts the check read (see Reads), its own object included. */
+  /**
+   * Ids of the inventory parts the check read (see Reads) besides its own object, sorted; equal
+   * lists are one shared array (most checks read the same few parts).
+   */
   reads: Uint32Array;
   /** The evaluation it was made in or last reused by. */
   generation: number;
@@ -35,7 +38,18 @@ interface Kept {
 /** What is kept about one object: per rule (by its index), the last result. */
 interface Slot {
   generation: number;
+  /** The id of the object's own part (`obj:<key>`): every check reads its object. */
+  self: number;
   kept: (Kept | undefined)[];
+}
+
+/** Results without findings, shared: most checks pass or do not apply. */
+const PASSED: EntryResult = Object.freeze({ findings: [], exempted: [], applicable: true, failed: false });
+const SKIPPED: EntryResult = Object.freeze({ findings: [], exempted: [], applicable: false, failed: false });
+
+function shared(result: EntryResult): EntryResult {
+  if (result.findings.length > 0 || result.exempted.length > 0) return result;
+  return result.applicable ? PASSED : SKIPPED;
 }
 
 export interface IncrementalOptions {
@@ -89,7 +103,8 @@ export class IncrementalRules {
       slots = entries.map((entry) => {
         let slot = byEntry.get(entry);
         if (slot) return slot;
-        let key = refKey(entry.ref);
+        const object = refKey(entry.ref);
+        let key = object;
         if (copies) {
           const n = seen.get(key) ?? 0;
           seen.set(key, n + 1);
@@ -97,7 +112,7 @@ export class IncrementalRules {
         }
         slot = this.slots.get(key);
         if (!slot) {
-          slot = { generation, kept: [] };
+          slot = { generation, self: this.idOf(`obj:${object}`), kept: [] };
           this.slots.set(key, slot);
         }
         slot.generation = generation;
@@ -107,6 +122,22 @@ export class IncrementalRules {
       bySelection.set(entries, slots);
       return slots;
     };
+  }
+
+  /** Interned read lists, by their ids joined. */
+  private readonly readLists = new Map<string, Uint32Array>();
+
+  private readListOf(reads: Reads, own: string): Uint32Array {
+    const ids: number[] = [];
+    for (const part of reads) if (part !== own) ids.push(this.idOf(part));
+    ids.sort((a, b) => a - b);
+    const key = ids.join(',');
+    let list = this.readLists.get(key);
+    if (!list) {
+      list = Uint32Array.from(ids);
+      this.readLists.set(key, list);
+    }
+    return list;
   }
 
   private idOf(part: string): number {
@@ -134,9 +165,10 @@ export class IncrementalRules {
       }
     }
     this.kinds = kinds;
-    const isDirty = (kept: Kept): boolean => {
+    const isDirty = (kept: Kept, slot: Slot): boolean => {
       if (!dirty) return true;
       if (dirty.size === 0) return false;
+      if (dirty.has(slot.self)) return true;
       for (const id of kept.reads) if (dirty.has(id)) return true;
       return false;
     };
@@ -160,16 +192,16 @@ export class IncrementalRules {
         let kept = slot.kept[index];
         // Reused only if it was current in the last evaluation (the object may have left and
         // come back to this rule's selection since).
-        if (kept && kept.generation === previous && !isDirty(kept)) {
+        if (kept && kept.generation === previous && !isDirty(kept, slot)) {
           kept.generation = generation;
           reused++;
         } else {
           const { value, reads } = inventory.readsOf(() => checkEntry(prepared, entry, inventory, context));
-          reads.add(`obj:${refKey(entry.ref)}`);
-          const ids = new Uint32Array(reads.size);
-          let n = 0;
-          for (const part of reads) ids[n++] = this.idOf(part);
-          kept = { result: value, reads: ids, generation };
+          kept = {
+            result: shared(value),
+            reads: this.readListOf(reads, `obj:${refKey(entry.ref)}`),
+            generation,
+          };
           slot.kept[index] = kept;
           checked++;
           checkedByRule.set(prepared.rule.id, (checkedByRule.get(prepared.rule.id) ?? 0) + 1);
