@@ -86,13 +86,25 @@ export function runRulesByEnvironment(
   };
 }
 
+/**
+ * Which object a finding is about, across environments: by reference, except for objects that
+ * overlays build from one base document, which each overlay puts in its own namespace or names
+ * with its own prefix: those are one object, the base document.
+ */
+function objectIdentity(f: Finding): string {
+  const o = f.origin;
+  if (o?.environment !== undefined && o.rendered && /^(kubectl kustomize|kustomize build) /.test(o.rendered))
+    if (o.document !== undefined) return `${f.ref.kind} ${o.source}#${o.document}`;
+  return refKey(f.ref);
+}
+
 function findingKey(f: Finding): string {
   return JSON.stringify([
     f.ruleId,
     f.messageId,
     f.severity,
     f.message,
-    refKey(f.ref),
+    objectIdentity(f),
     f.container,
     f.path,
     f.origin?.source,

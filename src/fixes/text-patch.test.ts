@@ -116,9 +116,37 @@ test('each kind of edit changes only its own lines, in the file own style', () =
   }
 });
 
+test('a key is removed with exactly its lines; other lines keep every byte', () => {
+  const text = [
+    'spec:',
+    '  containers:',
+    '  - name: api # the API',
+    '    resources:',
+    '      limits:',
+    '        cpu: 200m   # capped',
+    '        memory: 128Mi',
+    '    ports:',
+    '    - {containerPort: 8080}',
+    '',
+  ].join('\n');
+  const out = patchDocumentText(
+    text,
+    [{ op: 'remove', path: ['spec', 'containers', 0, 'resources', 'limits', 'cpu'] }],
+    false,
+  );
+  assert.equal(out, text.replace('        cpu: 200m   # capped\n', ''));
+  // A block value goes with its key.
+  const block = 'spec:\n  a:\n    b: 1\n    c: 2\n  d: 3\n';
+  assert.equal(patchDocumentText(block, [{ op: 'remove', path: ['spec', 'a'] }], true), 'spec:\n  d: 3\n');
+});
+
 test('edits it cannot place as text are left to the fallback', () => {
-  // A removal, and a key whose value is empty (`key:`), have no exact text position.
-  assert.equal(patchDocumentText(DOC, [{ op: 'remove', path: ['spec', 'replicas'] }], true), undefined);
+  // Removing the last key of a mapping (it would read as null, not {}), a key of a flow
+  // mapping, and a key whose value is empty (`key:`) have no exact text form.
+  const lone = 'spec:\n  limits:\n    cpu: 1\n';
+  assert.equal(patchDocumentText(lone, [{ op: 'remove', path: ['spec', 'limits', 'cpu'] }], true), undefined);
+  const flow = 'spec:\n  limits: {cpu: 1, memory: 2}\n';
+  assert.equal(patchDocumentText(flow, [{ op: 'remove', path: ['spec', 'limits', 'cpu'] }], true), undefined);
   const empty = 'kind: Pod\nmetadata:\n  name: a\nspec:\n  securityContext:\n';
   assert.equal(
     patchDocumentText(

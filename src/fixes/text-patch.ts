@@ -4,7 +4,8 @@
  * siblings, an item is appended to a list in the list's own style (block or flow). Every other
  * byte — indentation, quoting, flow style, comments — stays as the author wrote it.
  *
- * An edit the text patcher cannot place exactly (removals, list indices, a key whose value is
+ * A key is removed with the lines it spans (in a block mapping that keeps other keys). An edit
+ * the text patcher cannot place exactly (other removals, list indices, a key whose value is
  * empty) returns undefined, and the fixer falls back to re-serialising the document; either way
  * the result must re-read as the intended object before it is written.
  */
@@ -49,6 +50,7 @@ function patchOne(text: string, edit: Edit, indentSeq: boolean): string | undefi
   const doc = docs[0];
   if (!doc || doc.errors.length > 0) return undefined;
   let node = doc.contents as Node | null;
+  let parent: Node | null = null;
   let depth = 0;
   for (; depth < edit.path.length; depth++) {
     const key = edit.path[depth] as string | number;
@@ -57,8 +59,11 @@ function patchOne(text: string, edit: Edit, indentSeq: boolean): string | undefi
     else if (isSeq(node) && typeof key === 'number') child = node.get(key, true);
     else return undefined;
     if (child === undefined) break;
+    parent = node;
     node = child as Node;
   }
+  if (depth === edit.path.length && edit.op === 'remove')
+    return removePair(text, parent, edit.path[edit.path.length - 1] as string | number);
   if (depth === edit.path.length) return patchExisting(text, node, edit, indentSeq);
   // The path exists down to a mapping; the rest is new.
   if (edit.op === 'remove') return text;
@@ -88,6 +93,29 @@ function patchExisting(text: string, node: Node | null, edit: Edit, indentSeq: b
     return appendItem(text, node, edit.value, indentSeq);
   }
   return undefined;
+}
+
+/**
+ * `key` and its value cut out of a block mapping, whole lines only: the key must start its line
+ * and the value end one. A mapping left empty, a flow mapping or a list item: undefined.
+ */
+function removePair(text: string, map: Node | null, key: string | number): string | undefined {
+  if (!isMap(map) || map.flow || map.items.length < 2) return undefined;
+  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+  const keyNode = pair?.key as Node | undefined;
+  if (!pair || !keyNode?.range) return undefined;
+  const value = pair.value as Node | null;
+  const end = value?.range ? value.range[1] : keyNode.range[1];
+  const start = lineStart(text, keyNode.range[0]);
+  if (text.slice(start, keyNode.range[0]).trim() !== '') return undefined;
+  // A block value's range ends where the next line begins.
+  if (end > 0 && text[end - 1] === '\n') return text.slice(0, start) + text.slice(end);
+  // Nothing but a comment may follow the value on its last line.
+  const newline = text.indexOf('\n', end);
+  const restOfLine = text.slice(end, newline === -1 ? text.length : newline);
+  if (restOfLine.trim() !== '' && !restOfLine.trim().startsWith('#')) return undefined;
+  const at = newline === -1 ? text.length : newline + 1;
+  return text.slice(0, start) + text.slice(at);
 }
 
 function renderScalar(value: unknown): string {

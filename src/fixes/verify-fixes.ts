@@ -6,8 +6,8 @@
 
 import type { Finding } from '../core/finding.ts';
 import { formatRef } from '../core/resource.ts';
-import { type EngineOptions, runRules } from '../engine/run-rules.ts';
-import { buildInventory } from '../inventory/inventory.ts';
+import { runRulesByEnvironment } from '../engine/run-environments.ts';
+import type { EngineOptions } from '../engine/run-rules.ts';
 import { readManifestText, type SourcedObject } from '../sources/manifests/load-manifests.ts';
 
 /** What identifies a finding across a fix (lines move, so not the line). */
@@ -39,7 +39,7 @@ export function newFindings(
   const after: SourcedObject[] = objects.filter((o) => !planned.has(o.origin.source));
   for (const [file, text] of planned) after.push(...readManifestText(text, file).objects);
   const known = new Set(before.map(findingKey));
-  for (const f of runRules(buildInventory(after), options).findings) {
+  for (const f of runRulesByEnvironment(after, options).findings) {
     if (known.has(findingKey(f))) continue;
     const what = `${f.ruleId} on ${formatRef(f.ref)}${f.container ? ` [${f.container}]` : ''}`;
     const file = f.origin?.source;

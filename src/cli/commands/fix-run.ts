@@ -4,10 +4,10 @@ import { loadConfig } from '../../config/config.ts';
 import { describeError, UsageError } from '../../core/errors.ts';
 import type { Finding } from '../../core/finding.ts';
 import { formatOrigin } from '../../core/origin.ts';
-import { runRules } from '../../engine/run-rules.ts';
+import { runRulesByEnvironment } from '../../engine/run-environments.ts';
 import { fixFile } from '../../fixes/fix-files.ts';
+import { isKustomizeBuilt, kustomizeFixProblems } from '../../fixes/kustomize-fixes.ts';
 import { newFindings } from '../../fixes/verify-fixes.ts';
-import { buildInventory } from '../../inventory/inventory.ts';
 import { ALL_RULES, RULES } from '../../rules/registry.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { runClock } from '../clock.ts';
@@ -23,23 +23,32 @@ export async function runFix(paths: string[], opts: FixOptions, io: CliIo): Prom
     cwd: io.cwd,
     ...(opts.config ? { file: resolve(io.cwd, opts.config) } : {}),
   });
-  // Charts and kustomizations are passed over: their rendered objects are not in any file to edit.
-  const loaded = await loadManifests(paths, { renderedInputs: 'skip', ...readLimits(opts) });
+  // Charts are passed over (their objects come from templates); kustomizations are built, and
+  // their objects fixed in the base files they come from, when a rebuild proves it.
+  const loaded = await loadManifests(paths, {
+    renderedInputs: 'kustomize',
+    env: io.env,
+    ...readLimits(opts),
+  });
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)} (not fixed)\n`);
   for (const note of loaded.notes) if (note.includes('left alone')) io.stderr(`note: ${note}\n`);
   const rules = opts.rule.length > 0 ? ALL_RULES.filter((r) => opts.rule.includes(r.id)) : ALL_RULES;
   const now = runClock(io.env);
-  const { findings } = runRules(buildInventory(loaded.objects), { rules, config, now });
+  const { findings } = runRulesByEnvironment(loaded.objects, { rules, config, now });
 
   const byFile = new Map<string, Finding[]>();
+  const byBase = new Map<string, Finding[]>();
   let notYaml = 0;
   for (const f of findings) {
     if (!f.fix || !f.origin) continue;
-    if (!/\.ya?ml$/i.test(f.origin.source) || f.origin.line === undefined || f.origin.rendered) {
+    if (!/\.ya?ml$/i.test(f.origin.source) || f.origin.line === undefined) {
       notYaml++;
       continue;
     }
-    byFile.set(f.origin.source, [...(byFile.get(f.origin.source) ?? []), f]);
+    if (f.origin.rendered === undefined)
+      byFile.set(f.origin.source, [...(byFile.get(f.origin.source) ?? []), f]);
+    else if (isKustomizeBuilt(f)) byBase.set(f.origin.source, [...(byBase.get(f.origin.source) ?? []), f]);
+    else notYaml++;
   }
   // Every fix is verified before anything is written: the fixed files are scanned again with
   // the rest (against every rule, whatever --rule chose), and fixes whose result has a finding
@@ -53,8 +62,8 @@ export async function runFix(paths: string[], opts: FixOptions, io: CliIo): Prom
   for (const [file, list] of byFile) await plan(file, list);
   const verify = { rules: ALL_RULES, config, now };
   const everyFinding =
-    rules === ALL_RULES ? findings : runRules(buildInventory(loaded.objects), verify).findings;
-  const heldBack: { file: string; ruleId: string; count: number; introduced: string[] }[] = [];
+    rules === ALL_RULES ? findings : runRulesByEnvironment(loaded.objects, verify).findings;
+  const heldBack: { file: string; ruleId: string; count: number; introduced?: string[]; why?: string }[] = [];
   const worse = () => newFindings(loaded.objects, planned, everyFinding, verify);
   if (worse().size > 0) {
     // Some fix trades one finding for another (possibly in another file, through a relation).
@@ -77,9 +86,50 @@ export async function runFix(paths: string[], opts: FixOptions, io: CliIo): Prom
       else byFile.delete(file);
     }
   }
+  // Base files of kustomizations: planned together, proven by rebuilding every kustomization;
+  // when the whole set fails, file by file and rule by rule, keeping what rebuilds cleanly.
+  if (byBase.size > 0) {
+    const basePlanned = new Map<string, string>();
+    const planBase = async (file: string, list: readonly Finding[]) => {
+      const result = await fixFile(file, list, { dryRun: true });
+      if (result.text !== undefined && result.applied.length > 0) basePlanned.set(file, result.text);
+      else basePlanned.delete(file);
+    };
+    const check = () =>
+      kustomizeFixProblems({
+        kustomizations: loaded.kustomizations ?? [],
+        planned: basePlanned,
+        fixes: [...byBase.values()].flat().filter((f) => basePlanned.has(f.origin?.source ?? '')),
+        objects: loaded.objects,
+        before: everyFinding,
+        options: verify,
+        env: io.env,
+      });
+    for (const [file, list] of byBase) await planBase(file, list);
+    if ((await check()).length > 0) {
+      basePlanned.clear();
+      for (const [file, list] of [...byBase]) {
+        let accepted: Finding[] = [];
+        for (const ruleId of [...new Set(list.map((f) => f.ruleId))]) {
+          const group = list.filter((f) => f.ruleId === ruleId);
+          await planBase(file, [...accepted, ...group]);
+          // Only the fixes accepted so far and this group count for this check.
+          byBase.set(file, [...accepted, ...group]);
+          const problems = await check();
+          if (problems.length > 0)
+            heldBack.push({ file, ruleId, count: group.length, why: [...new Set(problems)].join('; ') });
+          else accepted = [...accepted, ...group];
+        }
+        await planBase(file, accepted);
+        if (accepted.length > 0) byBase.set(file, accepted);
+        else byBase.delete(file);
+      }
+    }
+    for (const [file, list] of byBase) byFile.set(file, [...(byFile.get(file) ?? []), ...list]);
+  }
   for (const h of heldBack) {
     io.stderr(
-      `warning: ${h.file}: ${h.ruleId} not fixed: with the other fixes it would create ${h.introduced.join('; ')}\n`,
+      `warning: ${h.file}: ${h.ruleId} not fixed: ${h.why ?? `with the other fixes it would create ${(h.introduced ?? []).join('; ')}`}\n`,
     );
   }
 

@@ -152,7 +152,7 @@ test('Flux Kustomization and HelmRelease objects are read as objects, even in a 
   assert.equal(result.rendered, undefined);
 });
 
-test('fix leaves kustomizations alone: the patch is not edited, and no kubectl is needed', async () => {
+test('fix without kubectl leaves kustomizations alone: nothing is edited, and it says why', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-kustomize-fix-'));
   cpSync(shop, join(dir, 'shop'), { recursive: true });
   const before = snapshotTree(dir);

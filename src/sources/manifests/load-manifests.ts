@@ -3,7 +3,7 @@
  * single objects or `List`s (including `kubectl get -A -o json` snapshots with status). One bad
  * file or document is one error naming it; everything else is still read.
  */
-import { SourceError } from '../../core/errors.ts';
+import { SourceError, UsageError } from '../../core/errors.ts';
 import type { Origin } from '../../core/origin.ts';
 import { isKubeObject, type KubeObject } from '../../core/resource.ts';
 import {
@@ -36,6 +36,8 @@ export interface LoadResult {
   files: number;
   /** Helm charts and kustomizations met (rendered, or passed over with `renderedInputs: 'skip'`). */
   rendered?: { charts: number; kustomizations: number };
+  /** The kustomizations built: directory as given, its kustomization file, the command run. */
+  kustomizations?: { dir: string; file: string; command: string }[];
 }
 
 export interface LoadOptions {
@@ -47,9 +49,10 @@ export interface LoadOptions {
   stdin?: AsyncIterable<Buffer | string>;
   /**
    * Helm charts and kustomizations: rendered with the user's helm and kubectl (the default), or
-   * passed over with a note (`skip`: for commands that edit files, which rendered output is not).
+   * passed over with a note (`skip`: for commands that edit files, which rendered output is not;
+   * `kustomize`: kustomizations built, charts passed over, for `fix`, which edits bases).
    */
-  renderedInputs?: 'render' | 'skip';
+  renderedInputs?: 'render' | 'skip' | 'kustomize';
   /** How charts are rendered: values, release name and namespace, environments. */
   helm?: HelmRenderOptions;
   /** The environment helm and kubectl run in (PATH, HOME, KUBECONFIG); default process.env. */
@@ -59,7 +62,8 @@ export interface LoadOptions {
 export async function loadManifests(paths: string[], options: LoadOptions = {}): Promise<LoadResult> {
   const result: LoadResult = { objects: [], errors: [], notes: [], files: 0 };
   const rendered = { charts: 0, kustomizations: 0 };
-  const render = options.renderedInputs !== 'skip';
+  const render = options.renderedInputs === undefined || options.renderedInputs === 'render';
+  const build = render || options.renderedInputs === 'kustomize';
   const env = options.env ?? process.env;
   const caps: ReadCaps = {
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
@@ -95,7 +99,7 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
       }
       case 'kustomization': {
         rendered.kustomizations++;
-        if (!render) {
+        if (!build) {
           result.notes.push(
             `${input.dir}: kustomization, left alone: change its resources or patches by hand`,
           );
@@ -103,8 +107,18 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
         }
         result.files++;
         try {
-          await addRendered(await buildKustomization(input.dir, input.file, env), result);
+          const manifest = await buildKustomization(input.dir, input.file, env);
+          await addRendered(manifest, result);
+          result.kustomizations = [
+            ...(result.kustomizations ?? []),
+            { dir: input.dir, file: input.file, command: manifest.command },
+          ];
         } catch (error) {
+          // For `fix`, a kustomization without kubectl is one it cannot prove a fix on: left alone.
+          if (error instanceof UsageError && !render) {
+            result.notes.push(`${input.dir}: kustomization, left alone: ${error.message}`);
+            break;
+          }
           if (!(error instanceof SourceError)) throw error;
           result.errors.push(error);
         }
