@@ -79,3 +79,27 @@ test('object-field-unknown names the schema release and the likely field', () =>
   assert.equal(likelyField('completelyDifferent', ['image', 'name']), undefined);
   assert.equal(likelyField('nmae', ['image', 'name']), 'name');
 });
+
+test('object-field-unknown with --target-version: a field newer than that release is unknown there', () => {
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'api', namespace: 'shop' },
+    spec: { selector: { app: 'api' }, ports: [{ port: 80 }], trafficDistribution: 'PreferClose' },
+  };
+  // Kubernetes 1.29 has no trafficDistribution (1.30 added it); 1.30 and later know it.
+  const [old] = checkRule(rule, [service], { targetVersion: '1.29' });
+  assert.equal(old?.path?.join('.'), 'spec.trafficDistribution');
+  assert.match(old?.message ?? '', /not a field of ServiceSpec in Kubernetes 1\.29/);
+  assert.deepEqual(checkRule(rule, [service], { targetVersion: '1.30' }), []);
+  assert.deepEqual(checkRule(rule, [service]), []);
+  // Inside a pod template too: an image volume needs 1.31 or later.
+  const withImageVolume = deployment({
+    ...container({}),
+    volumes: [{ name: 'm', image: { reference: 'x:1' } }],
+  });
+  assert.equal(
+    checkRule(rule, [withImageVolume], { targetVersion: '1.30' })[0]?.path?.join('.'),
+    'spec.template.spec.volumes.0.image',
+  );
+});

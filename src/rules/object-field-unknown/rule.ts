@@ -1,6 +1,8 @@
 import type { ObjectPath } from '../../core/finding.ts';
 import { asRecord } from '../../core/records.ts';
+import { compareMinor, parseMinor } from '../../data/deprecated-apis.ts';
 import { KIND_MODELS, KUBE_SCHEMA_SOURCE, MODELS } from '../../data/kube-schema.ts';
+import { ABSENT_UNTIL } from '../../data/kube-schema-history.ts';
 import { defineRule } from '../define-rule.ts';
 
 /** Findings per object at most: a document of the wrong kind would otherwise flood the report. */
@@ -85,6 +87,8 @@ export default defineRule({
   appliesTo: [...new Set(Object.keys(KIND_MODELS).map((k) => k.slice(k.lastIndexOf('/') + 1)))],
   messages: {
     unknown: `{field} is not a field of {model} ({source}): the API server rejects the object under strict field validation (kubectl apply's default, server-side apply, Flux) and drops the field otherwise, so the setting never takes effect{suggestion}`,
+    tooNew:
+      '{field} is not a field of {model} in Kubernetes {target} (--target-version; it is still missing in {absentUntil}): that API server rejects the object under strict field validation and drops the field otherwise, so the setting never takes effect until the cluster is upgraded',
   },
   check(entry, ctx) {
     // Objects read from a cluster were accepted by its API server, which may be newer.
@@ -92,6 +96,8 @@ export default defineRule({
     if (metadata.uid !== undefined || metadata.resourceVersion !== undefined) return;
     const model = KIND_MODELS[`${entry.object.apiVersion}/${entry.object.kind}`];
     if (!model) return;
+    // With --target-version, fields newer than that release are unknown to its API server.
+    const target = ctx.targetVersion && parseMinor(ctx.targetVersion) ? ctx.targetVersion : undefined;
     let reported = 0;
     // One path, pushed and popped as the walk goes: copied only when a finding needs it.
     const path: ObjectPath = [];
@@ -115,6 +121,16 @@ export default defineRule({
               source: KUBE_SCHEMA_SOURCE,
               suggestion: near ? `; did you mean ${near}?` : '',
             },
+            path: [...path, key],
+          });
+          continue;
+        }
+        const absentUntil = target ? ABSENT_UNTIL[type]?.[key] : undefined;
+        if (target && absentUntil && compareMinor(target, absentUntil) <= 0) {
+          reported++;
+          ctx.report({
+            messageId: 'tooNew',
+            data: { field: [...path, key].join('.'), model: modelName(type), target, absentUntil },
             path: [...path, key],
           });
           continue;
