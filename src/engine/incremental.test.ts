@@ -53,6 +53,13 @@ function mutate(object: KubeObject, pick: () => number): KubeObject | undefined 
         };
       }
     o.status = status;
+  } else if (choice === 2 && o.kind === 'Event') {
+    // An event repeating, or turning into a warning about its object.
+    const event = o as unknown as Record<string, unknown>;
+    event.count = 40;
+    event.type = 'Warning';
+    event.reason = pick() < 0.5 ? 'BackOff' : 'FailedScheduling';
+    event.lastTimestamp = '2026-11-12T09:59:00Z';
   } else if (choice === 3 && spec && typeof spec.replicas === 'number') {
     spec.replicas = spec.replicas === 1 ? 3 : 1;
   } else if (choice === 4) {

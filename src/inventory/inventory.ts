@@ -41,8 +41,8 @@ export function proximity(a: Origin, b: Origin): number {
  * - `Kind@namespace`: the objects of the kind in one namespace (`Kind@` for cluster-scoped);
  * - `obj:<refKey>`: one object by reference, whether or not it exists;
  * - `kinds`: which kinds have at least one object (hasKind);
- * - `ns:<namespace>`: every object in one namespace (indexes whose answer for a namespace
- *   depends only on what is in it declare this; see `derived`).
+ * - `ns:<namespace>`: every object in one namespace but its Events (indexes whose answer for a
+ *   namespace depends only on its pods and their owners declare this; see `derived`).
  */
 export type Reads = Set<string>;
 
@@ -50,8 +50,49 @@ export type Reads = Set<string>;
 export function changedParts(object: KubeObject): string[] {
   const ref = refOf(object);
   const parts = ['*', object.kind, `${object.kind}@${ref.namespace ?? ''}`, `obj:${refKey(ref)}`];
-  if (ref.namespace) parts.push(`ns:${ref.namespace}`);
+  // Events are read only through the events index (`Event@namespace`), never by what reads a
+  // namespace whole (pods, their owners): a busy namespace's stream of events re-checks nothing else.
+  if (ref.namespace && object.kind !== 'Event') parts.push(`ns:${ref.namespace}`);
   return parts;
+}
+
+/** Objects of one kind read one by one, past which the whole kind stands for them. */
+const OBJECTS_PER_KIND = 16;
+
+/**
+ * The same reads, without parts a broader one already covers (an object of a kind read whole,
+ * a kind in a namespace read whole), and with many objects of one kind read as the kind: a
+ * shared index built from every pod and its owners reads a few kinds, not 60,000 objects.
+ * Coarser reads only ever re-run a check more often, never less.
+ */
+export function compactReads(reads: Reads): Reads {
+  if (reads.has('*')) return new Set(['*']);
+  const kinds = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const r of reads) {
+    if (r.startsWith('ns:')) namespaces.add(r.slice(3));
+    else if (r !== 'kinds' && !r.startsWith('obj:') && !r.includes('@')) kinds.add(r);
+  }
+  const out: Reads = new Set();
+  const objects = new Map<string, string[]>();
+  for (const r of reads) {
+    if (r.startsWith('obj:')) {
+      // obj:<group>/<kind>/<namespace>/<name>
+      const [, kind = '', namespace = ''] = r.slice(4).split('/');
+      if (kinds.has(kind) || (namespace !== '' && kind !== 'Event' && namespaces.has(namespace))) continue;
+      objects.set(kind, [...(objects.get(kind) ?? []), r]);
+      continue;
+    }
+    const at = r.indexOf('@');
+    const kindOf = r.slice(0, at);
+    if (at > 0 && (kinds.has(kindOf) || (kindOf !== 'Event' && namespaces.has(r.slice(at + 1))))) continue;
+    out.add(r);
+  }
+  for (const [kind, parts] of objects) {
+    if (parts.length > OBJECTS_PER_KIND) out.add(kind);
+    else for (const p of parts) out.add(p);
+  }
+  return out;
 }
 
 export class Inventory {
@@ -68,10 +109,12 @@ export class Inventory {
   /** Runs `compute`, recording every part of the inventory it reads (nested calls record too). */
   readsOf<T>(compute: () => T): { value: T; reads: Reads } {
     const outer = this.reads;
-    const reads: Reads = new Set();
+    let reads: Reads = new Set();
     this.reads = reads;
     try {
-      return { value: compute(), reads };
+      const value = compute();
+      reads = compactReads(reads);
+      return { value, reads };
     } finally {
       this.reads = outer;
       if (outer) for (const r of reads) outer.add(r);

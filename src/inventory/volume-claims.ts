@@ -95,6 +95,6 @@ export function classRequestOf(inventory: Inventory, claim: InventoryEntry): Cla
 /** Pods in the claim's namespace that mount it. */
 export function podsUsing(inventory: Inventory, claim: InventoryEntry): InventoryEntry[] {
   return inventory
-    .ofKind('Pod')
-    .filter((p) => p.ref.namespace === claim.ref.namespace && claimNamesOf(p).includes(claim.ref.name));
+    .inNamespace('Pod', claim.ref.namespace)
+    .filter((p) => claimNamesOf(p).includes(claim.ref.name));
 }
