@@ -46,14 +46,25 @@ child.stderr.on('data', (c: Buffer) => {
   stderr += c.toString();
 });
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** GET, tried again on a dropped connection (the server closes idle keep-alive sockets). */
+async function get(target: string): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(target, { signal: AbortSignal.timeout(120_000) });
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await wait(200);
+    }
+  }
+}
 let url: string | undefined;
 while (!url) {
   url = /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
   await wait(20);
 }
-while ((await fetch(`${url}/readyz`)).status !== 200) await wait(50);
+while ((await get(`${url}/readyz`)).status !== 200) await wait(200);
 const syncSeconds = (Date.now() - started) / 1000;
-const objects = (await (await fetch(`${url}/metrics`)).text())
+const objects = (await (await get(`${url}/metrics`)).text())
   .split('\n')
   .filter((l) => l.startsWith('hindsight_objects{'))
   .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
@@ -75,7 +86,7 @@ const deployment = (privileged: boolean, resourceVersion?: string) => ({
   },
 });
 const privilegedShown = async (): Promise<boolean> =>
-  (await (await fetch(`${url}/metrics`)).text())
+  (await (await get(`${url}/metrics`)).text())
     .split('\n')
     .some(
       (l) =>
@@ -97,7 +108,8 @@ try {
       deployment(privileged, current.metadata.resourceVersion),
     );
     const t0 = Date.now();
-    while ((await privilegedShown()) !== privileged) await wait(10);
+    // Polled every 100 ms: rendering /metrics costs the server too.
+    while ((await privilegedShown()) !== privileged) await wait(100);
     latencies.push(Date.now() - t0);
   }
 } finally {
