@@ -54,7 +54,8 @@ for (const rule of ALL_RULES) {
         const result = runRules(buildInventory(loaded.objects), {
           rules: [rule],
           now: TEST_NOW,
-          targetVersion: '1.35',
+          // A fixture named `…target-1.29….yaml` is checked for that release.
+          targetVersion: /target-(\d+\.\d+)/.exec(file)?.[1] ?? '1.35',
         });
         const mine = result.findings.filter((f) => f.ruleId === rule.id);
         const internal = result.findings.filter((f) => f.ruleId === 'internal-error');
