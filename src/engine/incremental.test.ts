@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateCluster } from '../../testenv/fixtures/generate.ts';
+import { Rng } from '../../testenv/fixtures/random.ts';
 import type { Finding } from '../core/finding.ts';
 import { type KubeObject, refKey, refOf } from '../core/resource.ts';
 import { buildInventory, changedParts } from '../inventory/inventory.ts';
@@ -9,18 +10,6 @@ import { IncrementalRules } from './incremental.ts';
 import { runRules } from './run-rules.ts';
 
 const NOW = new Date('2026-11-12T10:00:00Z');
-
-/** A small deterministic random source (the test must fail the same way twice). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function digest(findings: readonly Finding[]): string[] {
   return findings.map((f) =>
@@ -84,7 +73,8 @@ test('an incremental evaluation equals a full one after every round of random ch
   assert.ok(first.findings.length > 50, 'the fixture has findings to keep current');
   assert.equal(first.reused, 0);
 
-  const pick = random(11);
+  const rng = new Rng(11);
+  const pick = () => rng.next();
   let reusedTotal = 0;
   const WORKLOAD_PARTS = new Set(['Pod', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Job', 'Service']);
   for (let round = 0; round < 80; round++) {

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { requireBinaries } from '../../testenv/binaries.ts';
+import { fileTree } from '../testing/file-tree.ts';
 import { runCli } from '../testing/run-cli.ts';
 
 const fixture = join(import.meta.dirname, 'fixtures', 'kustomize');
-
-function tree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
-    if (entry.isFile())
-      files.set(join(entry.parentPath, entry.name), readFileSync(join(entry.parentPath, entry.name), 'utf8'));
-  return files;
-}
 
 test('fix of overlays edits the base when a rebuild proves the edit lands, and leaves an overlay-set field alone', async (t) => {
   const bin = requireBinaries(t, ['kubectl']);
@@ -22,7 +15,7 @@ test('fix of overlays edits the base when a rebuild proves the edit lands, and l
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-kfix-'));
   cpSync(fixture, join(dir, 'app'), { recursive: true });
   const env = { HOME: tmpdir(), PATH: bin };
-  const before = tree(dir);
+  const before = fileTree(dir);
   const base = join(dir, 'app', 'base', 'deployment.yaml');
 
   const scan = await runCli(['scan', '-o', 'json', join(dir, 'app')], { env });
@@ -47,7 +40,7 @@ test('fix of overlays edits the base when a rebuild proves the edit lands, and l
     run.stderr,
     /container-cpu-limit-throttles not fixed: .*api-prod.* does not reach the built object \(an overlay sets the same field\)/,
   );
-  const after = tree(dir);
+  const after = fileTree(dir);
   for (const [file, text] of before) if (file !== base) assert.equal(after.get(file), text, file);
 
   // Built again: the fixed finding is gone in both overlays, nothing new.

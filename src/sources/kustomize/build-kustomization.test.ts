@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { requireBinaries } from '../../../testenv/binaries.ts';
+import { fileTree } from '../../testing/file-tree.ts';
 import { runCli } from '../../testing/run-cli.ts';
 import { loadManifests } from '../manifests/load-manifests.ts';
 
@@ -11,20 +12,10 @@ const fixtures = join(import.meta.dirname, 'fixtures');
 const shop = join(fixtures, 'shop');
 const prod = join(shop, 'overlays', 'prod');
 
-/** Every file under `dir` with its content, to show a build left the user's tree as it was. */
-function snapshotTree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile())
-      files.set(join(entry.parentPath, entry.name), readFileSync(join(entry.parentPath, entry.name), 'utf8'));
-  }
-  return files;
-}
-
 test('an overlay with a base and a strategic-merge patch: each object once, the patch never an object', async (t) => {
   const bin = requireBinaries(t, ['kubectl']);
   if (!bin) return;
-  const before = snapshotTree(shop);
+  const before = fileTree(shop);
   const result = await loadManifests([prod], { env: { PATH: bin, HOME: tmpdir() } });
   assert.deepEqual(result.errors, []);
   assert.deepEqual(
@@ -48,7 +39,7 @@ test('an overlay with a base and a strategic-merge patch: each object once, the 
   });
   // The origin annotation hindsight asked kustomize for is gone again.
   assert.equal(deployment?.object.metadata.annotations, undefined);
-  assert.deepEqual(snapshotTree(shop), before);
+  assert.deepEqual(fileTree(shop), before);
 });
 
 test('a directory walk builds only the top kustomizations: a shared base once per overlay, never alone', async (t) => {
@@ -155,9 +146,9 @@ test('Flux Kustomization and HelmRelease objects are read as objects, even in a 
 test('fix without kubectl leaves kustomizations alone: nothing is edited, and it says why', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-kustomize-fix-'));
   cpSync(shop, join(dir, 'shop'), { recursive: true });
-  const before = snapshotTree(dir);
+  const before = fileTree(dir);
   const run = await runCli(['fix', join(dir, 'shop')], { env: { HOME: tmpdir(), PATH: '/nonexistent' } });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /overlays\/prod: kustomization, left alone/);
-  assert.deepEqual(snapshotTree(dir), before);
+  assert.deepEqual(fileTree(dir), before);
 });
