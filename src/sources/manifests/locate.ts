@@ -6,17 +6,65 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import type { Finding, ObjectPath } from '../../core/finding.ts';
+import { blockPathLine, UNSUPPORTED } from './block-path.ts';
 
-interface ParsedFile {
-  lineCounter: LineCounter;
-  docs: ReturnType<typeof parseAllDocuments>;
-}
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t]|\r?$)/;
 
-function parse(text: string): ParsedFile | undefined {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
-  if (!Array.isArray(docs)) return undefined;
-  return { lineCounter, docs };
+/**
+ * Lines of paths in one YAML file's documents, each found from the line the document's content
+ * starts on. Block-style documents are read line by line (block-path.ts); a document that needs
+ * more is parsed alone, once.
+ */
+export class YamlFileLocator {
+  private readonly lines: string[];
+  /** Line indexes of `---` and `...` markers, ascending. */
+  private readonly markers: number[] = [];
+  private readonly parsed = new Map<number, { lineCounter: LineCounter; contents: unknown } | undefined>();
+
+  constructor(text: string) {
+    this.lines = text.split('\n');
+    this.lines.forEach((line, i) => {
+      if (line.startsWith('---') || line.startsWith('...')) {
+        if (DOCUMENT_MARKER.test(line)) this.markers.push(i);
+      }
+    });
+  }
+
+  /** 1-based line of `path` in the document whose content starts on 1-based line `start`. */
+  line(start: number, path: ObjectPath): number | undefined {
+    const root = start - 1;
+    const end = this.markerAfter(root);
+    const fast = blockPathLine({ lines: this.lines, end }, root, path);
+    if (fast !== UNSUPPORTED) return fast;
+    return this.parsedLine(root, end, path);
+  }
+
+  /** The first marker after line index `root`, or the end of the file (binary search). */
+  private markerAfter(root: number): number {
+    let lo = 0;
+    let hi = this.markers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.markers[mid] as number) > root) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.markers[lo] ?? this.lines.length;
+  }
+
+  /** The same answer from a full parse of the one document (`nodeAt`). */
+  parsedLine(root: number, end: number, path: ObjectPath): number | undefined {
+    if (!this.parsed.has(root)) {
+      const lineCounter = new LineCounter();
+      const text = this.lines.slice(root, end).join('\n');
+      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+      const doc = Array.isArray(docs) ? docs[0] : undefined;
+      this.parsed.set(root, doc ? { lineCounter, contents: doc.contents } : undefined);
+    }
+    const doc = this.parsed.get(root);
+    if (!doc) return undefined;
+    const node = nodeAt(doc.contents, path);
+    return node?.range ? root + doc.lineCounter.linePos(node.range[0]).line : undefined;
+  }
 }
 
 function nodeAt(root: unknown, path: ObjectPath): Node | undefined {
@@ -110,25 +158,16 @@ export async function locateFindings(findings: readonly Finding[]): Promise<Map<
     }
   }
   for (const [file, list] of byFile) {
-    let parsed: ParsedFile | undefined;
+    let text: string;
     try {
-      parsed = parse(await readFile(file, 'utf8'));
+      text = await readFile(file, 'utf8');
     } catch {
       continue;
     }
-    if (!parsed) continue;
-    // Documents by the line they start on, once per file: a lookup per finding, not a search
-    // (a 33 MB file of 33,000 documents with 100,000 findings made that search quadratic).
-    const byLine = new Map<number, (typeof parsed.docs)[number]>();
-    for (const d of parsed.docs) {
-      const contents = d.contents as Node | null;
-      if (contents?.range) byLine.set(parsed.lineCounter.linePos(contents.range[0]).line, d);
-    }
+    const located = new YamlFileLocator(text);
     for (const f of list) {
-      const doc = byLine.get(f.origin?.line as number);
-      if (!doc) continue;
-      const node = nodeAt(doc.contents, f.path as ObjectPath);
-      if (node?.range) lines.set(f, parsed.lineCounter.linePos(node.range[0]).line);
+      const line = located.line(f.origin?.line as number, f.path as ObjectPath);
+      if (line !== undefined) lines.set(f, line);
     }
   }
   return lines;

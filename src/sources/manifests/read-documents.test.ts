@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Rng } from '../../../testenv/fixtures/random.ts';
 import {
   MAX_ALIASES_PER_DOCUMENT,
   MAX_NESTING_DEPTH,
   parseYamlDocuments,
   splitYamlDocuments,
+  splitYamlDocumentsByLines,
   withoutCrdSchemas,
 } from './read-documents.ts';
 
@@ -173,4 +175,33 @@ test('a CRD schema is not parsed: it reads as empty, every line number stays, ot
   // Not a CRD: nothing changes.
   const other = 'kind: Widget\nspec:\n  openAPIV3Schema:\n    a: 1\n';
   assert.equal(withoutCrdSchemas(other), other);
+});
+
+test('the offset-based split equals the line-by-line split on random streams of markers, comments and blanks', () => {
+  const rng = new Rng(7);
+  const pieces = [
+    '---',
+    '--- # marker with a comment',
+    '...',
+    '',
+    '   ',
+    '# a comment',
+    '  # an indented comment',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: a',
+    'data:',
+    '  key: |',
+    '    text',
+    '    ---not a marker',
+    ' --- indented, not a marker',
+    '----',
+    '---x',
+    '- item',
+  ];
+  for (let round = 0; round < 2000; round++) {
+    const lines = Array.from({ length: rng.int(0, 14) }, () => rng.pick(pieces));
+    const text = lines.join('\n') + (rng.chance(0.5) ? '\n' : '');
+    assert.deepEqual(splitYamlDocuments(text), splitYamlDocumentsByLines(text), JSON.stringify(text));
+  }
 });

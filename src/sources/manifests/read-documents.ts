@@ -47,11 +47,50 @@ const DOCUMENT_MARKER = /^(---|\.\.\.)(?:[ \t].*)?$/;
  * can never be inside a document's content).
  */
 export function splitYamlDocuments(text: string): { line: number; text: string }[] {
+  // Carriage returns and content on a marker line take the line-by-line way.
+  if (text.includes('\r') || INLINE_MARKER.test(text)) return splitYamlDocumentsByLines(text);
+  const docs: { line: number; text: string }[] = [];
+  let line = 0;
+  let counted = 0;
+  /** 0-based line of an offset: newlines are counted once, front to back. */
+  const lineAt = (offset: number): number => {
+    for (let i = text.indexOf('\n', counted); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    counted = offset;
+    return line;
+  };
+  const segment = (from: number, to: number): void => {
+    // The document's content starts at its first line that is neither blank nor a comment.
+    let at = from;
+    while (at < to) {
+      const eol = text.indexOf('\n', at);
+      const end = eol === -1 || eol > to ? to : eol;
+      if (isContent(text.slice(at, end))) break;
+      at = end + 1;
+    }
+    if (at >= to) return;
+    docs.push({ line: lineAt(at) + 1, text: text.slice(at, to) });
+  };
+  let from = 0;
+  for (const marker of text.matchAll(MARKER_LINES)) {
+    const start = marker.index;
+    // Up to the newline that ends the last line before the marker.
+    if (start > from) segment(from, start - 1);
+    from = start + marker[0].length + 1;
+  }
+  if (from < text.length) segment(from, text.length);
+  return docs;
+}
+
+const MARKER_LINES = /^(?:---|\.\.\.)(?:[ \t].*)?$/gm;
+const INLINE_MARKER = /^---[ \t]+[^#\s]/m;
+const isContent = (l: string): boolean => l.trim() !== '' && !l.trimStart().startsWith('#');
+
+/** The same split, line by line: for CRLF text and `--- {inline: content}` documents. */
+export function splitYamlDocumentsByLines(text: string): { line: number; text: string }[] {
   const lines = text.split(/\r?\n/);
   const docs: { line: number; text: string }[] = [];
   let start = 0;
   let buffer: string[] = [];
-  const isContent = (l: string): boolean => l.trim() !== '' && !l.trimStart().startsWith('#');
   const flush = (): void => {
     const first = buffer.findIndex(isContent);
     if (first !== -1) {
@@ -94,7 +133,7 @@ export function parseYamlDocuments(
   const documents: RawDocument[] = [];
   const errors: DocumentError[] = [];
   splitYamlDocuments(text).forEach((chunk, index) => {
-    const aliases = countAliases(chunk.text);
+    const aliases = chunk.text.includes('*') ? countAliases(chunk.text) : 0;
     if (aliases > MAX_ALIASES_PER_DOCUMENT) {
       errors.push({
         index,
