@@ -42,18 +42,18 @@
  * tolerations, against the NodePools and Nodes of the inventory, let it land on spot and on
  * on-demand. The cost report reuses both.
  */
-import { type IntOrPercent, parseIntOrPercent, scaledValue } from '../../core/disruption-budget.ts';
-import { parseImageReference } from '../../core/image-reference.ts';
-import type { PodSpec } from '../../core/pod-spec.ts';
-import { formatBytes, parseQuantity } from '../../core/quantity.ts';
-import { asRecord } from '../../core/records.ts';
-import type { KubeObject } from '../../core/resource.ts';
-import { servingVerdict } from '../../core/serving.ts';
-import { containersAt, getAt, podMetadataPath, podSpecAt } from '../../core/workload.ts';
-import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
-import { hasFinished, owningWorkload } from '../../inventory/owning-workload.ts';
-import { replicaBounds, SCALABLE_KINDS } from '../../inventory/replica-bounds.ts';
-import { pdbsFor } from '../../inventory/selectors.ts';
+import { type IntOrPercent, parseIntOrPercent, scaledValue } from '../core/disruption-budget.ts';
+import { parseImageReference } from '../core/image-reference.ts';
+import type { PodSpec } from '../core/pod-spec.ts';
+import { formatBytes, parseQuantity } from '../core/quantity.ts';
+import { asRecord } from '../core/records.ts';
+import type { KubeObject } from '../core/resource.ts';
+import { servingVerdict } from '../core/serving.ts';
+import { containersAt, getAt, podMetadataPath, podSpecAt } from '../core/workload.ts';
+import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
+import { hasFinished, owningWorkload } from '../inventory/owning-workload.ts';
+import { replicaBounds, SCALABLE_KINDS } from '../inventory/replica-bounds.ts';
+import { pdbsFor } from '../inventory/selectors.ts';
 import { type Placement, placementOf } from './placement.ts';
 
 export type SpotVerdictValue = 'spot-safe' | 'on-demand-only';
