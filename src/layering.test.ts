@@ -1,8 +1,8 @@
 /**
  * The direction of imports in CONVENTIONS.md, enforced: data flows sources → inventory →
- * analyzers → reporters/fixes → cli, and a folder never imports from a folder to its right.
- * Checked on every product file's relative imports (static and dynamic); tests and src/testing
- * may import anything.
+ * scheduling → rules → engine → analyzers → reporters/fixes → cli, and a folder never imports
+ * from a folder to its right (docs/adr/0014). Checked on every product file's relative imports
+ * (static and dynamic); tests and src/testing may import anything.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,14 +16,15 @@ const LAYERS: Record<string, number> = {
   config: 1,
   sources: 1,
   inventory: 2,
-  analyzers: 3,
-  rules: 3,
-  engine: 3,
-  generators: 4,
-  reporters: 5,
-  fixes: 5,
-  cli: 6,
-  server: 6,
+  scheduling: 3,
+  rules: 4,
+  engine: 5,
+  analyzers: 6,
+  generators: 7,
+  reporters: 8,
+  fixes: 8,
+  cli: 9,
+  server: 9,
 };
 
 const IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
@@ -78,11 +79,13 @@ test('the check fails on a wrong import, static or dynamic', () => {
     ['core/finding.ts', "import type { Origin } from '../sources/origin.ts';\n"],
     ['sources/load.ts', "const { run } = await import('../cli/commands/scan-run.ts');\n"],
     ['rules/x/rule.ts', "import { thing } from '../../testing/rule-tester.ts';\n"],
+    ['rules/y/rule.ts', "import { analyzeCost } from '../../analyzers/cost/cost-analysis.ts';\n"],
     ['analyzers/ok.ts', "import { asRecord } from '../core/records.ts';\n"],
   ]);
   assert.deepEqual(layeringViolations(wrong), [
     'core/finding.ts → sources/origin.ts (core → sources)',
     'sources/load.ts → cli/commands/scan-run.ts (sources → cli)',
     'rules/x/rule.ts → testing/rule-tester.ts (product code imports a test helper)',
+    'rules/y/rule.ts → analyzers/cost/cost-analysis.ts (rules → analyzers)',
   ]);
 });

@@ -87,6 +87,69 @@ export function onlyBookkeeping(before: KubeObject, after: KubeObject): boolean 
   return JSON.stringify(before, skip) === JSON.stringify(after, skip);
 }
 
+type CostGauges = Record<
+  | 'nodes'
+  | 'idle'
+  | 'namespace'
+  | 'team'
+  | 'plan'
+  | 'spotSavings'
+  | 'rightsizingSavings'
+  | 'requested'
+  | 'recommended'
+  | 'lastRun'
+  | 'partial',
+  Gauge<string>
+>;
+
+/** The gauges of the last cost and right-sizing run. */
+function costGauges(registers: Registry[]): CostGauges {
+  const costGauge = (name: string, help: string, labelNames: string[] = []) =>
+    new Gauge({ name, help, labelNames, registers });
+  return {
+    nodes: costGauge('hindsight_cost_nodes_monthly_usd', 'What the nodes cost per month now, at list prices'),
+    idle: costGauge('hindsight_cost_idle_monthly_usd', 'Node cost no pod requests or uses, per month'),
+    namespace: costGauge(
+      'hindsight_cost_namespace_monthly_usd',
+      'Cost allocated to a namespace per month (max of request and usage)',
+      ['namespace'],
+    ),
+    team: costGauge('hindsight_cost_team_monthly_usd', 'Cost allocated to a team per month', ['team']),
+    plan: costGauge(
+      'hindsight_cost_plan_monthly_usd',
+      'The planned node mix (right-sized, with spot) per month',
+    ),
+    spotSavings: costGauge(
+      'hindsight_cost_spot_savings_monthly_usd',
+      'Moving the spot-safe workloads now on on-demand to spot saves this per month',
+    ),
+    rightsizingSavings: costGauge(
+      'hindsight_rightsizing_savings_monthly_usd',
+      'Right-sized requests save this per month',
+    ),
+    requested: costGauge('hindsight_rightsizing_requested', 'A container request now (cores or bytes)', [
+      'namespace',
+      'workload_kind',
+      'workload',
+      'container',
+      'resource',
+    ]),
+    recommended: costGauge(
+      'hindsight_rightsizing_recommended',
+      'The request hindsight recommends from usage history (cores or bytes)',
+      ['namespace', 'workload_kind', 'workload', 'container', 'resource'],
+    ),
+    lastRun: costGauge(
+      'hindsight_cost_last_run_timestamp_seconds',
+      'Unix time cost and right-sizing last ran',
+    ),
+    partial: costGauge(
+      'hindsight_cost_partial',
+      '1 when the last cost run was partial (Prometheus gaps or errors)',
+    ),
+  };
+}
+
 export class HindsightServer {
   readonly registry = new Registry();
   private readonly watch: ClusterWatch;
@@ -137,20 +200,7 @@ export class HindsightServer {
   private readonly certsReadGauge: Gauge<string>;
   private readonly certErrorsGauge: Gauge<string>;
   private readonly reportWrites: Counter<string>;
-  private readonly cost: Record<
-    | 'nodes'
-    | 'idle'
-    | 'namespace'
-    | 'team'
-    | 'plan'
-    | 'spotSavings'
-    | 'rightsizingSavings'
-    | 'requested'
-    | 'recommended'
-    | 'lastRun'
-    | 'partial',
-    Gauge<string>
-  >;
+  private readonly cost: CostGauges;
 
   constructor(options: ServeOptions) {
     this.options = options;
@@ -213,53 +263,7 @@ export class HindsightServer {
       help: 'Errors of the last certificate read (a kind not allowed, an unreadable Secret): 0 when complete',
       registers,
     });
-    const costGauge = (name: string, help: string, labelNames: string[] = []) =>
-      new Gauge({ name, help, labelNames, registers });
-    this.cost = {
-      nodes: costGauge(
-        'hindsight_cost_nodes_monthly_usd',
-        'What the nodes cost per month now, at list prices',
-      ),
-      idle: costGauge('hindsight_cost_idle_monthly_usd', 'Node cost no pod requests or uses, per month'),
-      namespace: costGauge(
-        'hindsight_cost_namespace_monthly_usd',
-        'Cost allocated to a namespace per month (max of request and usage)',
-        ['namespace'],
-      ),
-      team: costGauge('hindsight_cost_team_monthly_usd', 'Cost allocated to a team per month', ['team']),
-      plan: costGauge(
-        'hindsight_cost_plan_monthly_usd',
-        'The planned node mix (right-sized, with spot) per month',
-      ),
-      spotSavings: costGauge(
-        'hindsight_cost_spot_savings_monthly_usd',
-        'Moving the spot-safe workloads now on on-demand to spot saves this per month',
-      ),
-      rightsizingSavings: costGauge(
-        'hindsight_rightsizing_savings_monthly_usd',
-        'Right-sized requests save this per month',
-      ),
-      requested: costGauge('hindsight_rightsizing_requested', 'A container request now (cores or bytes)', [
-        'namespace',
-        'workload_kind',
-        'workload',
-        'container',
-        'resource',
-      ]),
-      recommended: costGauge(
-        'hindsight_rightsizing_recommended',
-        'The request hindsight recommends from usage history (cores or bytes)',
-        ['namespace', 'workload_kind', 'workload', 'container', 'resource'],
-      ),
-      lastRun: costGauge(
-        'hindsight_cost_last_run_timestamp_seconds',
-        'Unix time cost and right-sizing last ran',
-      ),
-      partial: costGauge(
-        'hindsight_cost_partial',
-        '1 when the last cost run was partial (Prometheus gaps or errors)',
-      ),
-    };
+    this.cost = costGauges(registers);
     this.reportWrites = new Counter({
       name: 'hindsight_policy_report_writes_total',
       help: 'PolicyReports written (--policy-reports), by result',
@@ -271,6 +275,26 @@ export class HindsightServer {
       help: 'Unix time of the last completed evaluation',
       registers,
     });
+    this.registerWatchMetrics(registers);
+
+    this.watch = new ClusterWatch(options.watch, {
+      onChange: (type, object, at, before) => {
+        if (type === 'MODIFIED' && before && onlyBookkeeping(before, object)) return;
+        for (const part of changedParts(object)) this.pendingParts.add(part);
+        if (before) for (const part of changedParts(before)) this.pendingParts.add(part);
+        this.changed(at);
+        if (CERT_HOLDERS.has(object.kind)) this.certsChanged();
+      },
+      onError: (kind, message) => this.log(`warning: ${kind}: ${message}`),
+      onRelist: (kind) => this.log(`note: ${kind}: watch fell behind; listed again`),
+    });
+    this.http = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+  }
+
+  /** Watch counters and the readiness gauges, read from the watch when /metrics is scraped. */
+  private registerWatchMetrics(registers: Registry[]): void {
     const watchStats = (name: string, help: string, pick: (w: ClusterWatch) => Map<string, number>) =>
       new Counter({
         name,
@@ -315,21 +339,6 @@ export class HindsightServer {
       collect: () => {
         (this.registry.getSingleMetric('hindsight_ready') as Gauge<string>).set(this.ready ? 1 : 0);
       },
-    });
-
-    this.watch = new ClusterWatch(options.watch, {
-      onChange: (type, object, at, before) => {
-        if (type === 'MODIFIED' && before && onlyBookkeeping(before, object)) return;
-        for (const part of changedParts(object)) this.pendingParts.add(part);
-        if (before) for (const part of changedParts(before)) this.pendingParts.add(part);
-        this.changed(at);
-        if (CERT_HOLDERS.has(object.kind)) this.certsChanged();
-      },
-      onError: (kind, message) => this.log(`warning: ${kind}: ${message}`),
-      onRelist: (kind) => this.log(`note: ${kind}: watch fell behind; listed again`),
-    });
-    this.http = createServer((req, res) => {
-      void this.handle(req, res);
     });
   }
 

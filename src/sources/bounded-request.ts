@@ -93,6 +93,19 @@ export interface BoundedRequestOptions extends RequestLimits {
 /** Sockets that finished connecting (and their TLS handshake): a reused keep-alive socket is. */
 const connected = new WeakSet<Socket>();
 
+/** One request's state, and what every handler of it may do; settles once. */
+interface Exchange {
+  settled: boolean;
+  req: ClientRequest | undefined;
+  res: IncomingMessage | undefined;
+  decoder: Transform | undefined;
+  timers: { deadline?: NodeJS.Timeout; connect?: NodeJS.Timeout; idle?: NodeJS.Timeout };
+  fail: (failure: RequestFailure, cause?: unknown) => void;
+  armIdle: (phase: 'headers' | 'body') => void;
+  take: (chunk: Buffer) => void;
+  finish: () => void;
+}
+
 /** Sends one request; the promise settles once, whichever of answer, error or limit comes first. */
 export function boundedRequest(
   url: URL,
@@ -103,153 +116,161 @@ export function boundedRequest(
   const send = isTls ? httpsRequest : httpRequest;
   let abort: (reason: Error) => void = () => {};
   const response = new Promise<BoundedResponse>((resolve, reject) => {
-    let settled = false;
-    let req: ClientRequest | undefined;
-    let res: IncomingMessage | undefined;
-    let decoder: Transform | undefined;
-    let deadlineTimer: NodeJS.Timeout | undefined;
-    let connectTimer: NodeJS.Timeout | undefined;
-    let idleTimer: NodeJS.Timeout | undefined;
     const chunks: Buffer[] = [];
     let size = 0;
-
     const clearTimers = (): void => {
-      clearTimeout(deadlineTimer);
-      clearTimeout(connectTimer);
-      clearTimeout(idleTimer);
+      clearTimeout(x.timers.deadline);
+      clearTimeout(x.timers.connect);
+      clearTimeout(x.timers.idle);
     };
-    const fail = (failure: RequestFailure, cause?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      clearTimers();
-      chunks.length = 0;
-      decoder?.destroy();
-      res?.destroy();
-      req?.destroy();
-      reject(new RequestLimitError(failure, cause === undefined ? undefined : { cause }));
+    const x: Exchange = {
+      settled: false,
+      req: undefined,
+      res: undefined,
+      decoder: undefined,
+      timers: {},
+      fail(failure, cause) {
+        if (x.settled) return;
+        x.settled = true;
+        clearTimers();
+        chunks.length = 0;
+        x.decoder?.destroy();
+        x.res?.destroy();
+        x.req?.destroy();
+        reject(new RequestLimitError(failure, cause === undefined ? undefined : { cause }));
+      },
+      armIdle(phase) {
+        if (limits.idleTimeoutMs <= 0 || x.settled) return;
+        clearTimeout(x.timers.idle);
+        x.timers.idle = setTimeout(
+          () => x.fail({ kind: 'idle-timeout', limitMs: limits.idleTimeoutMs, phase }),
+          limits.idleTimeoutMs,
+        );
+      },
+      take(chunk) {
+        if (x.settled) return;
+        size += chunk.length;
+        if (size > limits.maxBodyBytes) {
+          x.fail({ kind: 'too-large', limitBytes: limits.maxBodyBytes });
+          return;
+        }
+        chunks.push(chunk);
+      },
+      finish() {
+        const res = x.res;
+        if (x.settled || !res) return;
+        x.settled = true;
+        clearTimers();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks, size) });
+      },
     };
-    abort = (reason) => fail({ kind: 'aborted', reason });
-    const armIdle = (phase: 'headers' | 'body'): void => {
-      if (limits.idleTimeoutMs <= 0 || settled) return;
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(
-        () => fail({ kind: 'idle-timeout', limitMs: limits.idleTimeoutMs, phase }),
-        limits.idleTimeoutMs,
-      );
-    };
-    const take = (chunk: Buffer): void => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > limits.maxBodyBytes) {
-        fail({ kind: 'too-large', limitBytes: limits.maxBodyBytes });
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const finish = (): void => {
-      if (settled || !res) return;
-      settled = true;
-      clearTimers();
-      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks, size) });
-    };
+    abort = (reason) => x.fail({ kind: 'aborted', reason });
 
     if (limits.deadlineMs > 0) {
-      deadlineTimer = setTimeout(
-        () => fail({ kind: 'deadline', limitMs: limits.deadlineMs }),
+      x.timers.deadline = setTimeout(
+        () => x.fail({ kind: 'deadline', limitMs: limits.deadlineMs }),
         limits.deadlineMs,
       );
     }
+    let req: ClientRequest;
     try {
       req = send(url, options);
+      x.req = req;
     } catch (error) {
-      fail(
+      x.fail(
         { kind: 'network', code: (error as NodeJS.ErrnoException).code, message: (error as Error).message },
         error,
       );
       return;
     }
     req.on('error', (error: NodeJS.ErrnoException) =>
-      fail(
+      x.fail(
         {
           kind: 'network',
           code: error.code,
           message: error.message,
-          ...(req?.reusedSocket && !res ? { staleSocket: true } : {}),
+          ...(x.req?.reusedSocket && !x.res ? { staleSocket: true } : {}),
         },
         error,
       ),
     );
-    req.on('socket', (socket: Socket) => {
-      const ready = (): void => {
-        clearTimeout(connectTimer);
-        connected.add(socket);
-        if (limits.idleBeforeHeaders !== false) armIdle('headers');
-      };
-      // A reused keep-alive socket is ready; so is a plain socket that connected already.
-      if (connected.has(socket) || (!isTls && !socket.connecting)) {
-        ready();
-        return;
-      }
-      if (limits.connectTimeoutMs > 0) {
-        connectTimer = setTimeout(
-          () =>
-            fail({
-              kind: 'connect-timeout',
-              limitMs: limits.connectTimeoutMs,
-              phase: socket.connecting ? 'tcp' : 'tls',
-            }),
-          limits.connectTimeoutMs,
-        );
-      }
-      socket.once(isTls ? 'secureConnect' : 'connect', ready);
-    });
-    req.on('response', (incoming: IncomingMessage) => {
-      res = incoming;
-      if (settled) {
-        incoming.destroy();
-        return;
-      }
-      armIdle('body');
-      const encoding = String(incoming.headers['content-encoding'] ?? '')
-        .trim()
-        .toLowerCase();
-      if (limits.decompress) decoder = decoderFor(encoding);
-      if (decoder) {
-        decoder.on('data', take);
-        decoder.on('end', finish);
-        decoder.on('error', (error: Error) => fail({ kind: 'decode', message: error.message }, error));
-      }
-      incoming.on('data', (chunk: Buffer) => {
-        limits.onWireBytes?.(chunk.length);
-        armIdle('body');
-        if (decoder) {
-          // The wire can only be smaller than what it decodes to; cap it too, before inflating.
-          if (chunk.length > limits.maxBodyBytes)
-            fail({ kind: 'too-large', limitBytes: limits.maxBodyBytes });
-          else decoder.write(chunk);
-        } else {
-          take(chunk);
-        }
-      });
-      incoming.on('end', () => {
-        if (decoder) decoder.end();
-        else finish();
-      });
-      incoming.on('error', (error: NodeJS.ErrnoException) =>
-        fail({ kind: 'network', code: error.code, message: error.message }, error),
-      );
-      incoming.on('close', () => {
-        if (!incoming.complete)
-          fail({
-            kind: 'network',
-            code: 'ECONNRESET',
-            message: 'the connection closed before the answer ended',
-          });
-      });
-    });
+    req.on('socket', (socket: Socket) => watchConnect(x, socket, isTls, limits));
+    req.on('response', (incoming: IncomingMessage) => readResponse(x, incoming, limits));
     req.end(limits.body);
   });
   return { response, abort: (reason) => abort(reason) };
+}
+
+/** Bounds the connection (and its TLS handshake); once ready, the wait for headers may go idle. */
+function watchConnect(x: Exchange, socket: Socket, isTls: boolean, limits: BoundedRequestOptions): void {
+  const ready = (): void => {
+    clearTimeout(x.timers.connect);
+    connected.add(socket);
+    if (limits.idleBeforeHeaders !== false) x.armIdle('headers');
+  };
+  // A reused keep-alive socket is ready; so is a plain socket that connected already.
+  if (connected.has(socket) || (!isTls && !socket.connecting)) {
+    ready();
+    return;
+  }
+  if (limits.connectTimeoutMs > 0) {
+    x.timers.connect = setTimeout(
+      () =>
+        x.fail({
+          kind: 'connect-timeout',
+          limitMs: limits.connectTimeoutMs,
+          phase: socket.connecting ? 'tcp' : 'tls',
+        }),
+      limits.connectTimeoutMs,
+    );
+  }
+  socket.once(isTls ? 'secureConnect' : 'connect', ready);
+}
+
+/** Reads the answer's body, decoded when asked, within the size and idle limits. */
+function readResponse(x: Exchange, incoming: IncomingMessage, limits: BoundedRequestOptions): void {
+  x.res = incoming;
+  if (x.settled) {
+    incoming.destroy();
+    return;
+  }
+  x.armIdle('body');
+  const encoding = String(incoming.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
+  if (limits.decompress) x.decoder = decoderFor(encoding);
+  const decoder = x.decoder;
+  if (decoder) {
+    decoder.on('data', x.take);
+    decoder.on('end', x.finish);
+    decoder.on('error', (error: Error) => x.fail({ kind: 'decode', message: error.message }, error));
+  }
+  incoming.on('data', (chunk: Buffer) => {
+    limits.onWireBytes?.(chunk.length);
+    x.armIdle('body');
+    if (decoder) {
+      // The wire can only be smaller than what it decodes to; cap it too, before inflating.
+      if (chunk.length > limits.maxBodyBytes) x.fail({ kind: 'too-large', limitBytes: limits.maxBodyBytes });
+      else decoder.write(chunk);
+    } else {
+      x.take(chunk);
+    }
+  });
+  incoming.on('end', () => {
+    if (decoder) decoder.end();
+    else x.finish();
+  });
+  incoming.on('error', (error: NodeJS.ErrnoException) =>
+    x.fail({ kind: 'network', code: error.code, message: error.message }, error),
+  );
+  incoming.on('close', () => {
+    if (!incoming.complete)
+      x.fail({
+        kind: 'network',
+        code: 'ECONNRESET',
+        message: 'the connection closed before the answer ended',
+      });
+  });
 }
 
 function decoderFor(encoding: string): Transform | undefined {

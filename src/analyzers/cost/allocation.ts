@@ -264,6 +264,84 @@ function aggregate(containers: readonly ContainerCost[], keyOf: (c: ContainerCos
   return [...groups.values()].sort((a, b) => b.hourlyUSD - a.hourlyUSD || a.key.localeCompare(b.key));
 }
 
+/** What charging one pod reads besides its node. */
+interface PodContext {
+  inventory: Inventory;
+  namespaces: ReadonlyMap<string, KubeObject>;
+  teamLabels: readonly string[];
+  usage: AllocationOptions['usage'];
+}
+
+/**
+ * Adds one pod's requests (and usage) to its node, and, on a priced node, charges each of its
+ * containers max(request, usage) at the node's unit prices.
+ */
+function chargePod(
+  podEntry: InventoryEntry,
+  nodeCost: NodeCost,
+  unit: NodeCost['unitPrices'],
+  { inventory, namespaces, teamLabels, usage }: PodContext,
+  containers: ContainerCost[],
+): void {
+  const name = nodeCost.name;
+  const pod = podEntry.object;
+  const namespace = podEntry.ref.namespace ?? '';
+  const podName = podEntry.ref.name;
+  const requests = podRequests(pod);
+  const workloadIdentity = owningWorkload(inventory, podEntry);
+  const workload = workloadIdentity.label;
+  const team = teamOf(pod, namespaces.get(namespace), teamLabels);
+  const daemon = isPerNodePod(pod);
+  const spec = asRecord(pod.spec);
+  const gpuByName = new Map<string, number>();
+  for (const c of [
+    ...(Array.isArray(spec?.containers) ? spec.containers : []),
+    ...(Array.isArray(spec?.initContainers) ? spec.initContainers : []),
+  ])
+    gpuByName.set(String(asRecord(c)?.name ?? ''), gpuRequest(c));
+  const rows: { name: string; request: CpuMemory; gpu: number; usage?: ContainerUsage }[] =
+    requests.containers.map((c) => {
+      const u = usage?.get(usageKey(namespace, podName, c.name));
+      return { name: c.name, request: c, gpu: gpuByName.get(c.name) ?? 0, ...(u ? { usage: u } : {}) };
+    });
+  if (requests.extra.cpu > 0 || requests.extra.memory > 0)
+    rows.push({ name: POD_EXTRA_CONTAINER, request: requests.extra, gpu: 0 });
+  for (const row of rows) {
+    nodeCost.cpu.requested += row.request.cpu;
+    nodeCost.memory.requested += row.request.memory;
+    if (nodeCost.cpu.used !== undefined) nodeCost.cpu.used += row.usage?.cpu ?? 0;
+    if (nodeCost.memory.used !== undefined) nodeCost.memory.used += row.usage?.memory ?? 0;
+    if (!unit) continue;
+    const charged = {
+      cpu: Math.max(row.request.cpu, row.usage?.cpu ?? 0),
+      memory: Math.max(row.request.memory, row.usage?.memory ?? 0),
+      gpu: row.gpu,
+    };
+    const cpuHourlyUSD = charged.cpu * unit.cpuPerCoreHour;
+    const memoryHourlyUSD = (charged.memory / GIB) * unit.ramPerGiBHour;
+    const gpuHourlyUSD = charged.gpu * unit.gpuPerGpuHour;
+    const hourlyUSD = cpuHourlyUSD + memoryHourlyUSD + gpuHourlyUSD;
+    nodeCost.allocatedHourlyUSD += hourlyUSD;
+    containers.push({
+      namespace,
+      pod: podName,
+      container: row.name,
+      node: name,
+      workload,
+      workloadIdentity,
+      team,
+      isDaemonSet: daemon,
+      request: { ...row.request, gpu: row.gpu },
+      ...(row.usage ? { usage: row.usage } : {}),
+      charged,
+      cpuHourlyUSD,
+      memoryHourlyUSD,
+      gpuHourlyUSD,
+      hourlyUSD,
+    });
+  }
+}
+
 /**
  * Allocates every priced node's cost to the containers running on it, by max(request, usage),
  * and aggregates by namespace, team and workload. DaemonSet pods are charged like any pod.
@@ -279,6 +357,7 @@ export function allocateCosts(
   const usage = options.usage;
   const byNode = podsByNode(inventory);
   const namespaces = new Map(inventory.ofKind('Namespace').map((n) => [n.ref.name, n.object]));
+  const context: PodContext = { inventory, namespaces, teamLabels, usage };
 
   const nodes: NodeCost[] = [];
   const unpricedNodes: CostAllocation['unpricedNodes'] = [];
@@ -317,64 +396,7 @@ export function allocateCosts(
       memory: { requested: 0, allocatable: allocatable.memory, ...(usage ? { used: 0 } : {}) },
       pods: pods.length,
     };
-    for (const podEntry of pods) {
-      const pod = podEntry.object;
-      const namespace = podEntry.ref.namespace ?? '';
-      const podName = podEntry.ref.name;
-      const requests = podRequests(pod);
-      const workloadIdentity = owningWorkload(inventory, podEntry);
-      const workload = workloadIdentity.label;
-      const team = teamOf(pod, namespaces.get(namespace), teamLabels);
-      const daemon = isPerNodePod(pod);
-      const spec = asRecord(pod.spec);
-      const gpuByName = new Map<string, number>();
-      for (const c of [
-        ...(Array.isArray(spec?.containers) ? spec.containers : []),
-        ...(Array.isArray(spec?.initContainers) ? spec.initContainers : []),
-      ])
-        gpuByName.set(String(asRecord(c)?.name ?? ''), gpuRequest(c));
-      const rows: { name: string; request: CpuMemory; gpu: number; usage?: ContainerUsage }[] =
-        requests.containers.map((c) => {
-          const u = usage?.get(usageKey(namespace, podName, c.name));
-          return { name: c.name, request: c, gpu: gpuByName.get(c.name) ?? 0, ...(u ? { usage: u } : {}) };
-        });
-      if (requests.extra.cpu > 0 || requests.extra.memory > 0)
-        rows.push({ name: POD_EXTRA_CONTAINER, request: requests.extra, gpu: 0 });
-      for (const row of rows) {
-        nodeCost.cpu.requested += row.request.cpu;
-        nodeCost.memory.requested += row.request.memory;
-        if (nodeCost.cpu.used !== undefined) nodeCost.cpu.used += row.usage?.cpu ?? 0;
-        if (nodeCost.memory.used !== undefined) nodeCost.memory.used += row.usage?.memory ?? 0;
-        if (!unit) continue;
-        const charged = {
-          cpu: Math.max(row.request.cpu, row.usage?.cpu ?? 0),
-          memory: Math.max(row.request.memory, row.usage?.memory ?? 0),
-          gpu: row.gpu,
-        };
-        const cpuHourlyUSD = charged.cpu * unit.cpuPerCoreHour;
-        const memoryHourlyUSD = (charged.memory / GIB) * unit.ramPerGiBHour;
-        const gpuHourlyUSD = charged.gpu * unit.gpuPerGpuHour;
-        const hourlyUSD = cpuHourlyUSD + memoryHourlyUSD + gpuHourlyUSD;
-        nodeCost.allocatedHourlyUSD += hourlyUSD;
-        containers.push({
-          namespace,
-          pod: podName,
-          container: row.name,
-          node: name,
-          workload,
-          workloadIdentity,
-          team,
-          isDaemonSet: daemon,
-          request: { ...row.request, gpu: row.gpu },
-          ...(row.usage ? { usage: row.usage } : {}),
-          charged,
-          cpuHourlyUSD,
-          memoryHourlyUSD,
-          gpuHourlyUSD,
-          hourlyUSD,
-        });
-      }
-    }
+    for (const podEntry of pods) chargePod(podEntry, nodeCost, unit, context, containers);
     nodeCost.idleHourlyUSD = nodeCost.hourlyUSD - nodeCost.allocatedHourlyUSD;
     total.cpu.requested += nodeCost.cpu.requested;
     total.cpu.allocatable += nodeCost.cpu.allocatable;

@@ -219,6 +219,199 @@ interface ColumnBatch {
 }
 
 /**
+ * The coupled LP's rows: fluid [0, F), one per size class [F, F+C), then per offering cpu, mem,
+ * slots (capRow), then the cuts added with the columns.
+ */
+interface CoupledLayout {
+  offerings: readonly Offering[];
+  sizes: readonly SizeClass[];
+  O: number;
+  C: number;
+  F: number;
+  capRow: (j: number, r: number) => number;
+}
+
+/** The y columns and cut rows generated so far. */
+interface GeneratedColumns {
+  /** Per class c and offering j, at c·O + j: 1 once the column y_{c,j} is in the model. */
+  inModel: Uint8Array;
+  /** Per generated y column: its class and offering. */
+  colCls: number[];
+  colOff: number[];
+  /** Per pair c·O + j with a cut: the cut's row. */
+  cutRow: Map<number, number>;
+  rowCount: number;
+}
+
+/** The initial matrix (CSC over the node columns): the fluid rows and, with size classes, the capacity rows. */
+function nodeColumnsMatrix(fluid: readonly LpRow[], layout: CoupledLayout) {
+  const { offerings, C, capRow } = layout;
+  const column = new Map<number, number>();
+  for (const [j, o] of offerings.entries()) column.set(o.index, j);
+  const entries: [number, number][][] = offerings.map(() => []);
+  fluid.forEach((r, ri) => {
+    for (const [index, a] of r.terms) {
+      const j = column.get(index);
+      if (j !== undefined && a !== 0) entries[j]?.push([ri, a]);
+    }
+  });
+  if (C > 0)
+    offerings.forEach((o, j) => {
+      entries[j]?.push([capRow(j, 0), o.cpu], [capRow(j, 1), o.mem], [capRow(j, 2), o.pods]);
+    });
+  const starts = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (const list of entries) {
+    list.sort((a, b) => a[0] - b[0]);
+    for (const [r, a] of list) {
+      indices.push(r);
+      values.push(a);
+    }
+    starts.push(indices.length);
+  }
+  return { starts, indices, values };
+}
+
+/** Candidate columns per size class: offerings it may use where one pod fits, with k_{c,o}. */
+function candidateColumns(layout: CoupledLayout): { cand: Int32Array[]; kOf: Int32Array[] } {
+  const cand: Int32Array[] = [];
+  const kOf: Int32Array[] = [];
+  for (const s of layout.sizes) {
+    const js: number[] = [];
+    const ks: number[] = [];
+    layout.offerings.forEach((o, j) => {
+      if (!o.classes[s.cls] || !fits(o, s)) return;
+      js.push(j);
+      ks.push(podsPerNode(o, s));
+    });
+    cand.push(Int32Array.from(js));
+    kOf.push(Int32Array.from(ks));
+  }
+  return { cand, kOf };
+}
+
+/** Each class's cheapest offerings per pod, counted fluidly and by whole nodes. */
+function initialColumns(layout: CoupledLayout, cand: Int32Array[], kOf: Int32Array[]): ColumnBatch {
+  const { offerings } = layout;
+  const initial: ColumnBatch = { cls: [], off: [] };
+  layout.sizes.forEach((s, c) => {
+    const js = cand[c] as Int32Array;
+    const ks = kOf[c] as Int32Array;
+    const fluidCost = (t: number) => {
+      const o = offerings[js[t] as number] as Offering;
+      return o.price * Math.max(s.cpu / o.cpu, s.mem / o.mem, 1 / o.pods);
+    };
+    const wholeCost = (t: number) => (offerings[js[t] as number] as Offering).price / (ks[t] as number);
+    const ts = Array.from(js, (_, t) => t);
+    const pick = new Set([
+      ...[...ts].sort((a, b) => fluidCost(a) - fluidCost(b)).slice(0, INITIAL_COLUMNS),
+      ...[...ts].sort((a, b) => wholeCost(a) - wholeCost(b)).slice(0, INITIAL_COLUMNS),
+    ]);
+    for (const t of pick) {
+      initial.cls.push(c);
+      initial.off.push(js[t] as number);
+    }
+  });
+  return initial;
+}
+
+/** Adds the batch's y columns to the model, and their integrality-of-fit cuts where k is small. */
+function addColumns(
+  model: Model,
+  layout: CoupledLayout,
+  generated: GeneratedColumns,
+  batch: ColumnBatch,
+  maxCutPodsPerNode: number,
+  inf: number,
+): void {
+  const { offerings, sizes, O, F, capRow } = layout;
+  const n = batch.cls.length;
+  if (n === 0) return;
+  const cStarts = new Int32Array(n + 1);
+  const cIdx: number[] = [];
+  const cVal: number[] = [];
+  const cuts: [number, number, number][] = [];
+  for (let t = 0; t < n; t++) {
+    const c = batch.cls[t] as number;
+    const j = batch.off[t] as number;
+    const s = sizes[c] as SizeClass;
+    generated.inModel[c * O + j] = 1;
+    cIdx.push(F + c);
+    cVal.push(1);
+    if (s.cpu > 0) {
+      cIdx.push(capRow(j, 0));
+      cVal.push(-s.cpu);
+    }
+    if (s.mem > 0) {
+      cIdx.push(capRow(j, 1));
+      cVal.push(-s.mem);
+    }
+    cIdx.push(capRow(j, 2));
+    cVal.push(-1);
+    cStarts[t + 1] = cIdx.length;
+    const k = podsPerNode(offerings[j] as Offering, s);
+    if (k <= maxCutPodsPerNode) cuts.push([c, j, k]);
+    generated.colCls.push(c);
+    generated.colOff.push(j);
+  }
+  model.addCols({
+    cost: new Float64Array(n),
+    lower: new Float64Array(n),
+    upper: new Float64Array(n).fill(inf),
+    matrix: {
+      format: 'csc',
+      numRows: generated.rowCount,
+      numCols: n,
+      starts: cStarts,
+      indices: Int32Array.from(cIdx),
+      values: Float64Array.from(cVal),
+    },
+  });
+  if (cuts.length > 0) addCutRows(model, O, generated, batch, cuts, inf);
+}
+
+/** y_{c,o} ≤ k·x_o, as k·x_o − y_{c,o} ≥ 0, for the batch just added (its columns are the last ones). */
+function addCutRows(
+  model: Model,
+  O: number,
+  generated: GeneratedColumns,
+  batch: ColumnBatch,
+  cuts: readonly [number, number, number][],
+  inf: number,
+): void {
+  const n = batch.cls.length;
+  const first = O + generated.colCls.length - n;
+  const rStarts = new Int32Array(cuts.length + 1);
+  const rIdx = new Int32Array(2 * cuts.length);
+  const rVal = new Float64Array(2 * cuts.length);
+  const byPair = new Map<number, number>();
+  for (let t = 0; t < n; t++) byPair.set((batch.cls[t] as number) * O + (batch.off[t] as number), first + t);
+  cuts.forEach(([c, j, k], r) => {
+    const yCol = byPair.get(c * O + j) as number;
+    rIdx[2 * r] = j;
+    rVal[2 * r] = k;
+    rIdx[2 * r + 1] = yCol;
+    rVal[2 * r + 1] = -1;
+    rStarts[r + 1] = 2 * (r + 1);
+    generated.cutRow.set(c * O + j, generated.rowCount + r);
+  });
+  model.addRows({
+    lower: new Float64Array(cuts.length),
+    upper: new Float64Array(cuts.length).fill(inf),
+    matrix: {
+      format: 'csr',
+      numRows: cuts.length,
+      numCols: O + generated.colCls.length,
+      starts: rStarts,
+      indices: rIdx,
+      values: rVal,
+    },
+  });
+  generated.rowCount += cuts.length;
+}
+
+/**
  * Solves the LP `min Σ price·x` over the fluid rows, and, when `sizes` is not empty, the coupled
  * rows and columns (see the module comment). Returns a provably valid bound and the solution.
  */
@@ -250,53 +443,15 @@ export async function solveBound(
   });
   if (O === 0 || (F === 0 && C === 0)) return result('Empty');
 
-  const column = new Map<number, number>();
-  for (const [j, o] of offerings.entries()) column.set(o.index, j);
-  // Rows: fluid [0, F), one per size class [F, F+C), then per offering cpu, mem, slots, then cuts.
-  const capRow = (j: number, r: number) => F + C + 3 * j + r;
+  const layout: CoupledLayout = { offerings, sizes, O, C, F, capRow: (j, r) => F + C + 3 * j + r };
   const baseRows = F + C + (C > 0 ? 3 * O : 0);
   const rowLower: number[] = [...fluid.map((r) => r.rhs), ...sizes.map((s) => s.items.length)];
   for (let i = F + C; i < baseRows; i++) rowLower.push(0);
 
   const solver = await highs();
   const inf = solver.infinity;
-  const entries: [number, number][][] = offerings.map(() => []);
-  fluid.forEach((r, ri) => {
-    for (const [index, a] of r.terms) {
-      const j = column.get(index);
-      if (j !== undefined && a !== 0) entries[j]?.push([ri, a]);
-    }
-  });
-  if (C > 0)
-    offerings.forEach((o, j) => {
-      entries[j]?.push([capRow(j, 0), o.cpu], [capRow(j, 1), o.mem], [capRow(j, 2), o.pods]);
-    });
-  const starts = [0];
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (const list of entries) {
-    list.sort((a, b) => a[0] - b[0]);
-    for (const [r, a] of list) {
-      indices.push(r);
-      values.push(a);
-    }
-    starts.push(indices.length);
-  }
-
-  // Candidate columns per size class: offerings it may use where one pod fits, with k_{c,o}.
-  const cand: Int32Array[] = [];
-  const kOf: Int32Array[] = [];
-  for (const s of sizes) {
-    const js: number[] = [];
-    const ks: number[] = [];
-    offerings.forEach((o, j) => {
-      if (!o.classes[s.cls] || !fits(o, s)) return;
-      js.push(j);
-      ks.push(podsPerNode(o, s));
-    });
-    cand.push(Int32Array.from(js));
-    kOf.push(Int32Array.from(ks));
-  }
+  const { starts, indices, values } = nodeColumnsMatrix(fluid, layout);
+  const { cand, kOf } = candidateColumns(layout);
 
   const model = solver.createModel({
     numCols: O,
@@ -310,114 +465,20 @@ export async function solveBound(
   });
   try {
     model.options.set({ output_flag: false, time_limit: options.timeLimitSeconds });
-    const inModel = new Uint8Array(C * O);
-    // Per generated y column: its class and offering; per pair with a cut: the cut's row.
-    const colCls: number[] = [];
-    const colOff: number[] = [];
-    const cutRow = new Map<number, number>();
-    let rowCount = baseRows;
-
-    const addColumns = (batch: ColumnBatch): void => {
-      const n = batch.cls.length;
-      if (n === 0) return;
-      const cStarts = new Int32Array(n + 1);
-      const cIdx: number[] = [];
-      const cVal: number[] = [];
-      const cuts: [number, number, number][] = [];
-      for (let t = 0; t < n; t++) {
-        const c = batch.cls[t] as number;
-        const j = batch.off[t] as number;
-        const s = sizes[c] as SizeClass;
-        inModel[c * O + j] = 1;
-        cIdx.push(F + c);
-        cVal.push(1);
-        if (s.cpu > 0) {
-          cIdx.push(capRow(j, 0));
-          cVal.push(-s.cpu);
-        }
-        if (s.mem > 0) {
-          cIdx.push(capRow(j, 1));
-          cVal.push(-s.mem);
-        }
-        cIdx.push(capRow(j, 2));
-        cVal.push(-1);
-        cStarts[t + 1] = cIdx.length;
-        const k = podsPerNode(offerings[j] as Offering, s);
-        if (k <= options.maxCutPodsPerNode) cuts.push([c, j, k]);
-        colCls.push(c);
-        colOff.push(j);
-      }
-      model.addCols({
-        cost: new Float64Array(n),
-        lower: new Float64Array(n),
-        upper: new Float64Array(n).fill(inf),
-        matrix: {
-          format: 'csc',
-          numRows: rowCount,
-          numCols: n,
-          starts: cStarts,
-          indices: Int32Array.from(cIdx),
-          values: Float64Array.from(cVal),
-        },
-      });
-      if (cuts.length === 0) return;
-      // y_{c,o} ≤ k·x_o, as k·x_o − y_{c,o} ≥ 0; the y column is among the last n added.
-      const first = O + colCls.length - n;
-      const rStarts = new Int32Array(cuts.length + 1);
-      const rIdx = new Int32Array(2 * cuts.length);
-      const rVal = new Float64Array(2 * cuts.length);
-      const byPair = new Map<number, number>();
-      for (let t = 0; t < n; t++)
-        byPair.set((batch.cls[t] as number) * O + (batch.off[t] as number), first + t);
-      cuts.forEach(([c, j, k], r) => {
-        const yCol = byPair.get(c * O + j) as number;
-        rIdx[2 * r] = j;
-        rVal[2 * r] = k;
-        rIdx[2 * r + 1] = yCol;
-        rVal[2 * r + 1] = -1;
-        rStarts[r + 1] = 2 * (r + 1);
-        cutRow.set(c * O + j, rowCount + r);
-      });
-      model.addRows({
-        lower: new Float64Array(cuts.length),
-        upper: new Float64Array(cuts.length).fill(inf),
-        matrix: {
-          format: 'csr',
-          numRows: cuts.length,
-          numCols: O + colCls.length,
-          starts: rStarts,
-          indices: rIdx,
-          values: rVal,
-        },
-      });
-      rowCount += cuts.length;
+    const generated: GeneratedColumns = {
+      inModel: new Uint8Array(C * O),
+      colCls: [],
+      colOff: [],
+      cutRow: new Map(),
+      rowCount: baseRows,
     };
-
-    // Start each class on its cheapest offerings per pod, counted fluidly and by whole nodes.
-    const initial: ColumnBatch = { cls: [], off: [] };
-    sizes.forEach((s, c) => {
-      const js = cand[c] as Int32Array;
-      const ks = kOf[c] as Int32Array;
-      const fluidCost = (t: number) => {
-        const o = offerings[js[t] as number] as Offering;
-        return o.price * Math.max(s.cpu / o.cpu, s.mem / o.mem, 1 / o.pods);
-      };
-      const wholeCost = (t: number) => (offerings[js[t] as number] as Offering).price / (ks[t] as number);
-      const ts = Array.from(js, (_, t) => t);
-      const pick = new Set([
-        ...[...ts].sort((a, b) => fluidCost(a) - fluidCost(b)).slice(0, INITIAL_COLUMNS),
-        ...[...ts].sort((a, b) => wholeCost(a) - wholeCost(b)).slice(0, INITIAL_COLUMNS),
-      ]);
-      for (const t of pick) {
-        initial.cls.push(c);
-        initial.off.push(js[t] as number);
-      }
-    });
-    addColumns(initial);
+    const add = (batch: ColumnBatch) =>
+      addColumns(model, layout, generated, batch, options.maxCutPodsPerNode, inf);
+    add(initialColumns(layout, cand, kOf));
 
     let status = 'Not solved';
     let rounds = 0;
-    let dual: Float64Array = new Float64Array(rowCount);
+    let dual: Float64Array = new Float64Array(generated.rowCount);
     let primal: Float64Array = new Float64Array(O);
     let objective = 0;
     for (;;) {
@@ -430,39 +491,32 @@ export async function solveBound(
       primal = solution.colValue;
       objective = model.getObjectiveValue();
       if (C === 0 || rounds >= options.maxRounds || performance.now() - started > options.budgetMillis) break;
-      const batch = price(sizes, offerings, cand, inModel, dual, F, capRow);
+      const batch = price(sizes, offerings, cand, generated.inModel, dual, F, layout.capRow);
       if (batch.cls.length === 0) break;
-      addColumns(batch);
+      add(batch);
     }
-    if (status !== 'Optimal' && status !== 'Time limit reached')
-      return result(status, {
-        rows: rowCount,
-        columns: O + colCls.length,
-        cuts: fluidCuts + cutRow.size,
-        rounds,
-      });
+    const size = {
+      rows: generated.rowCount,
+      columns: O + generated.colCls.length,
+      cuts: fluidCuts + generated.cutRow.size,
+      rounds,
+    };
+    if (status !== 'Optimal' && status !== 'Time limit reached') return result(status, size);
     if (status !== 'Optimal') {
       // Duals of an unfinished solve are still a dual point; make it feasible like any other.
       const solution = model.getSolution();
       dual = solution.rowDual;
       primal = solution.colValue;
     }
-    const bound = safeBound(offerings, fluid, sizes, cand, cutRow, dual, capRow);
+    const bound = safeBound(offerings, fluid, sizes, cand, generated.cutRow, dual, layout.capRow);
     offerings.forEach((o, j) => {
       x[o.index] = primal[j] ?? 0;
     });
-    colCls.forEach((c, t) => {
+    generated.colCls.forEach((c, t) => {
       const v = primal[O + t] ?? 0;
-      if (v > 1e-7) y[c]?.push({ offering: offerings[colOff[t] as number] as Offering, pods: v });
+      if (v > 1e-7) y[c]?.push({ offering: offerings[generated.colOff[t] as number] as Offering, pods: v });
     });
-    return result(status, {
-      bound,
-      objective,
-      rows: rowCount,
-      columns: O + colCls.length,
-      cuts: fluidCuts + cutRow.size,
-      rounds,
-    });
+    return result(status, { bound, objective, ...size });
   } finally {
     (model as Model).dispose();
   }

@@ -28,11 +28,11 @@ import {
   undominated,
 } from './offerings.ts';
 import { costOf, improve, type OpenNode, pack, packByLp, sizeOrder } from './packing.ts';
-import { fluidRows, lpOfferings, solveBound } from './planner-lp.ts';
+import { type BoundResult, fluidRows, lpOfferings, solveBound } from './planner-lp.ts';
 
 export { highs } from './planner-lp.ts';
 
-import { sizeClasses } from './pod-classes.ts';
+import { type SizeClass, sizeClasses } from './pod-classes.ts';
 import { HOURS_PER_MONTH, type PriceBook, type PricedCapacityType } from './prices.ts';
 
 /** Which nodes a group of pods may use. Unset fields do not constrain. */
@@ -183,19 +183,12 @@ export function plannerInstanceTypes(
   return out;
 }
 
-/**
- * Plans the cheapest node mix for the pods. Pods no allowed offering can hold are reported in
- * `unplaceable`; the rest are all placed.
- */
-export async function planNodeMix(input: PlanInput): Promise<NodeMixPlan> {
-  const options = input.options ?? {};
-  const allowed = options.capacityTypes ?? ['on-demand', 'spot'];
-
-  // Constraint classes and items.
+/** The pods' constraint classes, and one item per pod. */
+function constraintClasses(pods: readonly PodDemand[]) {
   const classes: ConstraintClass[] = [];
   const classIndex = new Map<string, number>();
   const items: Item[] = [];
-  input.pods.forEach((p, g) => {
+  pods.forEach((p, g) => {
     const key = constraintKey(p.constraints);
     let k = classIndex.get(key);
     if (k === undefined) {
@@ -206,17 +199,23 @@ export async function planNodeMix(input: PlanInput): Promise<NodeMixPlan> {
     const count = p.count ?? 1;
     for (let c = 0; c < count; c++) items.push({ group: g, cls: k, cpu: p.cpu, mem: p.memory / GIB });
   });
+  return { classes, classIndex, items };
+}
 
-  const offerings = buildOfferings(input.instanceTypes, classes, allowed, input.daemonSetOverhead);
-
-  // Pods nothing can hold.
+/** Pods nothing can hold, by pod group with the reason, and the indices of the items that fit somewhere. */
+function splitPlaceable(
+  pods: readonly PodDemand[],
+  items: readonly Item[],
+  offerings: readonly Offering[],
+  classIndex: ReadonlyMap<string, number>,
+): { unplaceable: UnplaceablePods[]; live: number[] } {
   const placeable: boolean[] = items.map((it) => offerings.some((o) => o.classes[it.cls] && fits(o, it)));
   const unplaceableByGroup = new Map<number, number>();
   items.forEach((it, i) => {
     if (!placeable[i]) unplaceableByGroup.set(it.group, (unplaceableByGroup.get(it.group) ?? 0) + 1);
   });
   const unplaceable: UnplaceablePods[] = [...unplaceableByGroup].map(([g, count]) => {
-    const p = input.pods[g] as PodDemand;
+    const p = pods[g] as PodDemand;
     const anyOffering = offerings.some((o) => o.classes[classIndex.get(constraintKey(p.constraints)) ?? -1]);
     return {
       name: p.name,
@@ -229,6 +228,94 @@ export async function planNodeMix(input: PlanInput): Promise<NodeMixPlan> {
     };
   });
   const live = items.map((_, i) => i).filter((i) => placeable[i]);
+  return { unplaceable, live };
+}
+
+/** The cheapest of the packings: guided by the coupled LP, by the fluid LP, and by demand alone. */
+function cheapestPacking(
+  items: readonly Item[],
+  live: number[],
+  candidates: readonly Offering[],
+  K: number,
+  sizing: { classes: SizeClass[] },
+  fluid: BoundResult,
+  coupled: BoundResult,
+): { name: string; nodes: OpenNode[] } {
+  const order = sizeOrder(items, live);
+  const variants: { name: string; nodes: OpenNode[] }[] = [];
+  if (coupled.status === 'Optimal' || coupled.status === 'Time limit reached')
+    variants.push({
+      name: 'coupled-lp',
+      nodes: improve(items, packByLp(items, sizing.classes, coupled.y, candidates), candidates, K),
+    });
+  if (fluid.status === 'Optimal')
+    variants.push({
+      name: 'lp-guided',
+      nodes: improve(items, pack(items, order, candidates, K, fluid.x), candidates, K),
+    });
+  variants.push({
+    name: 'demand-guided',
+    nodes: improve(items, pack(items, order, candidates, K, undefined), candidates, K),
+  });
+  variants.sort((a, b) => costOf(a.nodes) - costOf(b.nodes));
+  return variants[0] as { name: string; nodes: OpenNode[] };
+}
+
+/** The packed nodes grouped by offering for the report, most expensive group first. */
+function nodeGroupsOf(
+  nodes: readonly OpenNode[],
+  items: readonly Item[],
+  pods: readonly PodDemand[],
+): PlannedNodeGroup[] {
+  const groups = new Map<
+    Offering,
+    { count: number; pods: Map<number, number>; used: { cpu: number; mem: number; pods: number } }
+  >();
+  for (const n of nodes) {
+    let g = groups.get(n.offering);
+    if (!g) {
+      g = { count: 0, pods: new Map(), used: { cpu: 0, mem: 0, pods: 0 } };
+      groups.set(n.offering, g);
+    }
+    g.count++;
+    for (const i of n.items) {
+      const it = items[i] as Item;
+      g.pods.set(it.group, (g.pods.get(it.group) ?? 0) + 1);
+      g.used.cpu += it.cpu;
+      g.used.mem += it.mem;
+      g.used.pods += 1;
+    }
+  }
+  return [...groups]
+    .map(([o, g]) => ({
+      instanceType: o.type.name,
+      capacityType: o.capacityType,
+      ...(o.zone !== '' ? { zone: o.zone } : {}),
+      count: g.count,
+      hourlyUSDEach: o.price,
+      hourlyUSD: o.price * g.count,
+      pods: [...g.pods]
+        .map(([group, count]) => ({ name: (pods[group] as PodDemand).name, count }))
+        .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+      utilisation: {
+        cpu: g.used.cpu / (o.cpu * g.count),
+        memory: g.used.mem / (o.mem * g.count),
+        pods: g.used.pods / (o.pods * g.count),
+      },
+    }))
+    .sort((a, b) => b.hourlyUSD - a.hourlyUSD || a.instanceType.localeCompare(b.instanceType));
+}
+
+/**
+ * Plans the cheapest node mix for the pods. Pods no allowed offering can hold are reported in
+ * `unplaceable`; the rest are all placed.
+ */
+export async function planNodeMix(input: PlanInput): Promise<NodeMixPlan> {
+  const options = input.options ?? {};
+  const allowed = options.capacityTypes ?? ['on-demand', 'spot'];
+  const { classes, classIndex, items } = constraintClasses(input.pods);
+  const offerings = buildOfferings(input.instanceTypes, classes, allowed, input.daemonSetOverhead);
+  const { unplaceable, live } = splitPlaceable(input.pods, items, offerings, classIndex);
   const liveItems = live.map((i) => items[i] as Item);
 
   const candidates = undominated(offerings);
@@ -253,65 +340,10 @@ export async function planNodeMix(input: PlanInput): Promise<NodeMixPlan> {
   const lpMillis = performance.now() - lpStart;
 
   const packStart = performance.now();
-  const order = sizeOrder(items, live);
-  const K = classes.length;
-  const variants: { name: string; nodes: OpenNode[] }[] = [];
-  if (coupled.status === 'Optimal' || coupled.status === 'Time limit reached')
-    variants.push({
-      name: 'coupled-lp',
-      nodes: improve(items, packByLp(items, sizing.classes, coupled.y, candidates), candidates, K),
-    });
-  if (fluid.status === 'Optimal')
-    variants.push({
-      name: 'lp-guided',
-      nodes: improve(items, pack(items, order, candidates, K, fluid.x), candidates, K),
-    });
-  variants.push({
-    name: 'demand-guided',
-    nodes: improve(items, pack(items, order, candidates, K, undefined), candidates, K),
-  });
-  variants.sort((a, b) => costOf(a.nodes) - costOf(b.nodes));
-  const winner = variants[0] as { name: string; nodes: OpenNode[] };
+  const winner = cheapestPacking(items, live, candidates, classes.length, sizing, fluid, coupled);
   const packMillis = performance.now() - packStart;
 
-  // Group nodes by offering for the report.
-  const groups = new Map<
-    Offering,
-    { count: number; pods: Map<number, number>; used: { cpu: number; mem: number; pods: number } }
-  >();
-  for (const n of winner.nodes) {
-    let g = groups.get(n.offering);
-    if (!g) {
-      g = { count: 0, pods: new Map(), used: { cpu: 0, mem: 0, pods: 0 } };
-      groups.set(n.offering, g);
-    }
-    g.count++;
-    for (const i of n.items) {
-      const it = items[i] as Item;
-      g.pods.set(it.group, (g.pods.get(it.group) ?? 0) + 1);
-      g.used.cpu += it.cpu;
-      g.used.mem += it.mem;
-      g.used.pods += 1;
-    }
-  }
-  const nodeGroups: PlannedNodeGroup[] = [...groups]
-    .map(([o, g]) => ({
-      instanceType: o.type.name,
-      capacityType: o.capacityType,
-      ...(o.zone !== '' ? { zone: o.zone } : {}),
-      count: g.count,
-      hourlyUSDEach: o.price,
-      hourlyUSD: o.price * g.count,
-      pods: [...g.pods]
-        .map(([group, count]) => ({ name: (input.pods[group] as PodDemand).name, count }))
-        .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
-      utilisation: {
-        cpu: g.used.cpu / (o.cpu * g.count),
-        memory: g.used.mem / (o.mem * g.count),
-        pods: g.used.pods / (o.pods * g.count),
-      },
-    }))
-    .sort((a, b) => b.hourlyUSD - a.hourlyUSD || a.instanceType.localeCompare(b.instanceType));
+  const nodeGroups = nodeGroupsOf(winner.nodes, items, input.pods);
   const hourlyUSD = costOf(winner.nodes);
   // Both are valid bounds; the coupled LP contains the fluid rows, so it is the larger up to
   // solver tolerance (or, when its column generation stopped early, possibly not).

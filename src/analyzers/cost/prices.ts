@@ -14,8 +14,8 @@ import { ConfigError, SourceError } from '../../core/errors.ts';
 import { parseQuantity } from '../../core/quantity.ts';
 import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
-import { INSTANCE_TYPE_LABEL } from '../spot/node-pool.ts';
-import { nodeCapacityType } from '../spot/placement.ts';
+import { INSTANCE_TYPE_LABEL } from '../../scheduling/node-pool.ts';
+import { nodeCapacityType } from '../../scheduling/placement.ts';
 
 /** The capacity types hindsight prices; `reserved` capacity is priced as on-demand. */
 export type PricedCapacityType = 'spot' | 'on-demand';

@@ -11,7 +11,7 @@
 import { isPerNodePod } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { owningWorkload } from '../../inventory/owning-workload.ts';
-import { nodeCapacityType } from '../spot/placement.ts';
+import { nodeCapacityType } from '../../scheduling/placement.ts';
 import { podsByNode } from './allocation.ts';
 import { type ClusterDemand, podConstraints } from './current-fleet.ts';
 import type { PodDemand } from './planner.ts';

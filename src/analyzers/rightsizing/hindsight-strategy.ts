@@ -202,18 +202,9 @@ function roundMemory(bytes: number, floor: number): number {
   return roundMemoryUp(Math.max(bytes, floor));
 }
 
-/**
- * hindsight's recommendation for a container. `hpaResources` lists the resources an HPA scales
- * the workload on (utilisation targets).
- */
-export function hindsightRecommend(
-  history: ContainerHistory,
-  hpaResources: readonly Resource[] = [],
-  options: Partial<HindsightOptions> = {},
-): HindsightRecommendation {
-  const o = { ...HINDSIGHT_DEFAULTS, ...options };
+/** What the recommendation rests on: pooled quantiles, the hottest replica, the history's length. */
+function basisOf(history: ContainerHistory, o: HindsightOptions): HindsightBasis {
   const halfLife = o.halfLifeDays * DAY_SECONDS;
-  const reasons: HindsightReason[] = [];
   const cpu = pooled(history, 'cpu', halfLife);
   const mem = pooled(history, 'memory', halfLife);
   const cpuCov = coverage(history, 'cpu');
@@ -223,7 +214,7 @@ export function hindsightRecommend(
     .map((c) => c.last - c.first + history.grid.step);
   const historyDays = spans.length === 0 ? 0 : Math.min(...spans) / DAY_SECONDS;
 
-  const basis: HindsightBasis = {
+  return {
     cpuSamples: cpu.values.length,
     memorySamples: mem.values.length,
     historyDays,
@@ -240,12 +231,55 @@ export function hindsightRecommend(
     memoryMax: mem.max,
     oomKills: history.oomKills.length,
   };
+}
 
-  if (cpu.values.length === 0 || mem.values.length === 0) {
+/** After OOM kills, the memory limit is raised to a multiple of the limit that killed. */
+function limitAfterOomKills(
+  history: ContainerHistory,
+  o: HindsightOptions,
+  memoryLimit: number,
+  reasons: HindsightReason[],
+): number {
+  let killedLimit = 0;
+  for (const k of history.oomKills)
+    killedLimit = Math.max(killedLimit, k.memoryLimit ?? history.limits.memory ?? 0);
+  if (killedLimit > 0) {
+    const bumped = roundMemoryUp(killedLimit * o.oomLimitBump);
+    if (bumped > memoryLimit) memoryLimit = bumped;
+    reasons.push({
+      code: 'oom-killed',
+      resource: 'memory',
+      message: `${history.oomKills.length} OOM kill(s) at a ${Math.round(killedLimit / MIB)} MiB limit: the limit is raised to at least ${o.oomLimitBump}× that`,
+    });
+  } else {
+    // Without a known limit the peak before the kill is the best lower bound on the need.
+    reasons.push({
+      code: 'oom-killed',
+      resource: 'memory',
+      message: `${history.oomKills.length} OOM kill(s) under an unknown limit: the limit has the usual headroom over the largest peak`,
+    });
+  }
+  return memoryLimit;
+}
+
+/**
+ * hindsight's recommendation for a container. `hpaResources` lists the resources an HPA scales
+ * the workload on (utilisation targets).
+ */
+export function hindsightRecommend(
+  history: ContainerHistory,
+  hpaResources: readonly Resource[] = [],
+  options: Partial<HindsightOptions> = {},
+): HindsightRecommendation {
+  const o = { ...HINDSIGHT_DEFAULTS, ...options };
+  const reasons: HindsightReason[] = [];
+  const basis = basisOf(history, o);
+
+  if (basis.cpuSamples === 0 || basis.memorySamples === 0) {
     const current: ResourceSettings = { requests: { ...history.requests }, limits: { ...history.limits } };
     reasons.push({
       code: 'no-data',
-      message: `no ${cpu.values.length === 0 ? 'CPU' : 'memory'} samples in the window: the current settings stand`,
+      message: `no ${basis.cpuSamples === 0 ? 'CPU' : 'memory'} samples in the window: the current settings stand`,
     });
     return {
       burstable: current,
@@ -258,6 +292,7 @@ export function hindsightRecommend(
     };
   }
 
+  const { historyDays } = basis;
   const insufficientHistory = historyDays < o.minHistoryDays;
   if (insufficientHistory) {
     reasons.push({
@@ -295,27 +330,7 @@ export function hindsightRecommend(
       message: `memory request raised to the ${o.minMemoryBytes / MIB} MiB floor`,
     });
   }
-  if (history.oomKills.length > 0) {
-    let killedLimit = 0;
-    for (const k of history.oomKills)
-      killedLimit = Math.max(killedLimit, k.memoryLimit ?? history.limits.memory ?? 0);
-    if (killedLimit > 0) {
-      const bumped = roundMemoryUp(killedLimit * o.oomLimitBump);
-      if (bumped > memoryLimit) memoryLimit = bumped;
-      reasons.push({
-        code: 'oom-killed',
-        resource: 'memory',
-        message: `${history.oomKills.length} OOM kill(s) at a ${Math.round(killedLimit / MIB)} MiB limit: the limit is raised to at least ${o.oomLimitBump}× that`,
-      });
-    } else {
-      // Without a known limit the peak before the kill is the best lower bound on the need.
-      reasons.push({
-        code: 'oom-killed',
-        resource: 'memory',
-        message: `${history.oomKills.length} OOM kill(s) under an unknown limit: the limit has the usual headroom over the largest peak`,
-      });
-    }
-  }
+  if (history.oomKills.length > 0) memoryLimit = limitAfterOomKills(history, o, memoryLimit, reasons);
 
   // HPA: never shrink a request an HPA scales on.
   const hpaProtected: Resource[] = [];

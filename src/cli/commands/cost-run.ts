@@ -29,13 +29,8 @@ function renderAs(format: CostFormat, report: CostReport): string {
   return renderCostTable(report);
 }
 
-export async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<ExitCode> {
-  const live = paths.length === 0;
-  if (!live && (opts.context || opts.namespace))
-    throw new UsageError(
-      '--context and --namespace apply to live clusters; give either paths or a context, not both',
-    );
-  const reports = parseReportSpecs(opts.report, COST_FORMATS);
+/** The history window and the bounds of one Prometheus query, from their flags. */
+function historyLimits(opts: CostOptions): { windowMs: number; timeoutMs: number; maxResponseBytes: number } {
   const windowMs = parseDuration(opts.window);
   if (!windowMs || windowMs < 3600_000)
     throw new UsageError(`--window ${opts.window}: expected a duration of at least 1h, like 14d`);
@@ -47,24 +42,26 @@ export async function runCost(paths: string[], opts: CostOptions, io: CliIo): Pr
     throw new UsageError(
       `--prometheus-max-response-size ${opts.prometheusMaxResponseSize}: expected a size such as 128Mi or 1Gi`,
     );
-  const connection = clusterConnection(opts);
-  const now = runClock(io.env);
-  const end = opts.end ? new Date(opts.end) : now;
-  if (Number.isNaN(end.getTime()))
-    throw new UsageError(`--end ${opts.end}: expected an RFC 3339 time like 2026-11-01T00:00:00Z`);
-  const start = new Date(end.getTime() - windowMs);
-  let spotDiscounts: Record<string, number> | undefined;
-  if (opts.spotDiscount !== undefined) {
-    const d = Number(opts.spotDiscount);
-    if (!(d >= 0 && d < 1))
-      throw new UsageError(`--spot-discount ${opts.spotDiscount}: expected a fraction in [0, 1), e.g. 0.65`);
-    // Every category the price table knows (the catalogue's categories all are).
-    spotDiscounts = Object.fromEntries(Object.keys(DEFAULT_SPOT_DISCOUNTS).map((k) => [k, d]));
-  }
+  return { windowMs, timeoutMs, maxResponseBytes };
+}
 
-  let book: PriceBook;
+/** --spot-discount for every category the price table knows (the catalogue's categories all are). */
+function spotDiscountsOf(opts: CostOptions): Record<string, number> | undefined {
+  if (opts.spotDiscount === undefined) return undefined;
+  const d = Number(opts.spotDiscount);
+  if (!(d >= 0 && d < 1))
+    throw new UsageError(`--spot-discount ${opts.spotDiscount}: expected a fraction in [0, 1), e.g. 0.65`);
+  return Object.fromEntries(Object.keys(DEFAULT_SPOT_DISCOUNTS).map((k) => [k, d]));
+}
+
+/** The built-in prices, or --prices over them; an unreadable price file is a usage error. */
+function priceBookFor(
+  opts: CostOptions,
+  io: CliIo,
+  spotDiscounts: Record<string, number> | undefined,
+): PriceBook {
   try {
-    book = loadPriceBook({
+    return loadPriceBook({
       ...(opts.prices ? { priceFile: resolve(io.cwd, opts.prices) } : {}),
       ...(spotDiscounts ? { spotDiscounts } : {}),
     });
@@ -72,6 +69,43 @@ export async function runCost(paths: string[], opts: CostOptions, io: CliIo): Pr
     if (error instanceof SourceError) throw new UsageError(describeError(error), { cause: error });
     throw error;
   }
+}
+
+function prometheusClientFor(
+  url: string,
+  opts: CostOptions,
+  io: CliIo,
+  limits: { timeoutMs: number; maxResponseBytes: number },
+): PrometheusClient {
+  const token = opts.prometheusToken ?? io.env.HINDSIGHT_PROMETHEUS_TOKEN;
+  return createPrometheusClient({
+    url,
+    timeoutMs: limits.timeoutMs,
+    totalTimeoutMs: limits.timeoutMs,
+    maxResponseBytes: limits.maxResponseBytes,
+    ...(token ? { bearerToken: token } : {}),
+    ...(opts.prometheusTokenFile ? { bearerTokenFile: resolve(io.cwd, opts.prometheusTokenFile) } : {}),
+    ...(opts.prometheusCa ? { caFile: resolve(io.cwd, opts.prometheusCa) } : {}),
+    ...(opts.prometheusInsecure ? { insecureSkipVerify: true } : {}),
+  });
+}
+
+export async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<ExitCode> {
+  const live = paths.length === 0;
+  if (!live && (opts.context || opts.namespace))
+    throw new UsageError(
+      '--context and --namespace apply to live clusters; give either paths or a context, not both',
+    );
+  const reports = parseReportSpecs(opts.report, COST_FORMATS);
+  const { windowMs, timeoutMs, maxResponseBytes } = historyLimits(opts);
+  const connection = clusterConnection(opts);
+  const now = runClock(io.env);
+  const end = opts.end ? new Date(opts.end) : now;
+  if (Number.isNaN(end.getTime()))
+    throw new UsageError(`--end ${opts.end}: expected an RFC 3339 time like 2026-11-01T00:00:00Z`);
+  const start = new Date(end.getTime() - windowMs);
+  const spotDiscounts = spotDiscountsOf(opts);
+  const book = priceBookFor(opts, io, spotDiscounts);
 
   const loaded = live
     ? await (await import('../../sources/cluster/load-cluster.ts')).loadCluster({
@@ -81,21 +115,10 @@ export async function runCost(paths: string[], opts: CostOptions, io: CliIo): Pr
       })
     : await loadManifests(paths, { stdin: io.stdin });
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)}\n`);
-  let client: PrometheusClient | undefined;
   const promUrl = opts.prometheus ?? io.env.HINDSIGHT_PROMETHEUS_URL;
-  if (promUrl) {
-    const token = opts.prometheusToken ?? io.env.HINDSIGHT_PROMETHEUS_TOKEN;
-    client = createPrometheusClient({
-      url: promUrl,
-      timeoutMs,
-      totalTimeoutMs: timeoutMs,
-      maxResponseBytes,
-      ...(token ? { bearerToken: token } : {}),
-      ...(opts.prometheusTokenFile ? { bearerTokenFile: resolve(io.cwd, opts.prometheusTokenFile) } : {}),
-      ...(opts.prometheusCa ? { caFile: resolve(io.cwd, opts.prometheusCa) } : {}),
-      ...(opts.prometheusInsecure ? { insecureSkipVerify: true } : {}),
-    });
-  }
+  const client = promUrl
+    ? prometheusClientFor(promUrl, opts, io, { timeoutMs, maxResponseBytes })
+    : undefined;
   let analysis: CostAnalysis;
   try {
     analysis = await analyzeCost({

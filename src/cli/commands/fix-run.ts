@@ -5,11 +5,12 @@ import { describeError, UsageError } from '../../core/errors.ts';
 import type { Finding } from '../../core/finding.ts';
 import { formatOrigin } from '../../core/origin.ts';
 import { runRulesByEnvironment } from '../../engine/run-environments.ts';
+import type { EngineOptions } from '../../engine/run-rules.ts';
 import { fixFile } from '../../fixes/fix-files.ts';
-import { isKustomizeBuilt, kustomizeFixProblems } from '../../fixes/kustomize-fixes.ts';
+import { isKustomizeBuilt, type Kustomization, kustomizeFixProblems } from '../../fixes/kustomize-fixes.ts';
 import { newFindings } from '../../fixes/verify-fixes.ts';
 import { ALL_RULES, RULES } from '../../rules/registry.ts';
-import { loadManifests } from '../../sources/manifests/load-manifests.ts';
+import { loadManifests, type SourcedObject } from '../../sources/manifests/load-manifests.ts';
 import { runClock } from '../clock.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import { readLimits } from '../read-limit-flags.ts';
@@ -36,95 +37,20 @@ export async function runFix(paths: string[], opts: FixOptions, io: CliIo): Prom
   const now = runClock(io.env);
   const { findings } = runRulesByEnvironment(loaded.objects, { rules, config, now });
 
-  const byFile = new Map<string, Finding[]>();
-  const byBase = new Map<string, Finding[]>();
-  let notYaml = 0;
-  for (const f of findings) {
-    if (!f.fix || !f.origin) continue;
-    if (!/\.ya?ml$/i.test(f.origin.source) || f.origin.line === undefined) {
-      notYaml++;
-      continue;
-    }
-    if (f.origin.rendered === undefined)
-      byFile.set(f.origin.source, [...(byFile.get(f.origin.source) ?? []), f]);
-    else if (isKustomizeBuilt(f)) byBase.set(f.origin.source, [...(byBase.get(f.origin.source) ?? []), f]);
-    else notYaml++;
-  }
-  // Every fix is verified before anything is written: the fixed files are scanned again with
-  // the rest (against every rule, whatever --rule chose), and fixes whose result has a finding
-  // the original did not are held back, rule by rule, with what they would have caused.
-  const planned = new Map<string, string>();
-  const plan = async (file: string, list: readonly Finding[]) => {
-    const result = await fixFile(file, list, { dryRun: true });
-    if (result.text !== undefined && result.applied.length > 0) planned.set(file, result.text);
-    else planned.delete(file);
-  };
-  for (const [file, list] of byFile) await plan(file, list);
-  const verify = { rules: ALL_RULES, config, now };
+  const { byFile, byBase, notYaml } = fixableByFile(findings);
+  // Fixes are verified against every rule, whatever --rule chose.
+  const verify: EngineOptions = { rules: ALL_RULES, config, now };
   const everyFinding =
     rules === ALL_RULES ? findings : runRulesByEnvironment(loaded.objects, verify).findings;
-  const heldBack: { file: string; ruleId: string; count: number; introduced?: string[]; why?: string }[] = [];
-  const worse = () => newFindings(loaded.objects, planned, everyFinding, verify);
-  if (worse().size > 0) {
-    // Some fix trades one finding for another (possibly in another file, through a relation).
-    // Build the set again: file by file, and within a file that fails, rule by rule, keeping
-    // each group whose addition introduces nothing anywhere.
-    planned.clear();
-    for (const [file, list] of [...byFile]) {
-      await plan(file, list);
-      if (worse().size === 0) continue;
-      let accepted: Finding[] = [];
-      for (const ruleId of [...new Set(list.map((f) => f.ruleId))]) {
-        const group = list.filter((f) => f.ruleId === ruleId);
-        await plan(file, [...accepted, ...group]);
-        const introduced = [...new Set([...worse().values()].flat())];
-        if (introduced.length > 0) heldBack.push({ file, ruleId, count: group.length, introduced });
-        else accepted = [...accepted, ...group];
-      }
-      await plan(file, accepted);
-      if (accepted.length > 0) byFile.set(file, accepted);
-      else byFile.delete(file);
-    }
-  }
-  // Base files of kustomizations: planned together, proven by rebuilding every kustomization;
-  // when the whole set fails, file by file and rule by rule, keeping what rebuilds cleanly.
+  const heldBack: HeldBack[] = [];
+  await keepSafeFileFixes(byFile, { objects: loaded.objects, everyFinding, verify, heldBack });
   if (byBase.size > 0) {
-    const basePlanned = new Map<string, string>();
-    const planBase = async (file: string, list: readonly Finding[]) => {
-      const result = await fixFile(file, list, { dryRun: true });
-      if (result.text !== undefined && result.applied.length > 0) basePlanned.set(file, result.text);
-      else basePlanned.delete(file);
-    };
-    const check = () =>
-      kustomizeFixProblems({
-        kustomizations: loaded.kustomizations ?? [],
-        planned: basePlanned,
-        fixes: [...byBase.values()].flat().filter((f) => basePlanned.has(f.origin?.source ?? '')),
-        objects: loaded.objects,
-        before: everyFinding,
-        options: verify,
-        env: io.env,
-      });
-    for (const [file, list] of byBase) await planBase(file, list);
-    if ((await check()).length > 0) {
-      basePlanned.clear();
-      for (const [file, list] of [...byBase]) {
-        let accepted: Finding[] = [];
-        for (const ruleId of [...new Set(list.map((f) => f.ruleId))]) {
-          const group = list.filter((f) => f.ruleId === ruleId);
-          await planBase(file, [...accepted, ...group]);
-          // Only the fixes accepted so far and this group count for this check.
-          byBase.set(file, [...accepted, ...group]);
-          const problems = await check();
-          if (problems.length > 0)
-            heldBack.push({ file, ruleId, count: group.length, why: [...new Set(problems)].join('; ') });
-          else accepted = [...accepted, ...group];
-        }
-        await planBase(file, accepted);
-        if (accepted.length > 0) byBase.set(file, accepted);
-        else byBase.delete(file);
-      }
-    }
+    await keepSafeBaseFixes(byBase, loaded.kustomizations ?? [], io.env, {
+      objects: loaded.objects,
+      everyFinding,
+      verify,
+      heldBack,
+    });
     for (const [file, list] of byBase) byFile.set(file, [...(byFile.get(file) ?? []), ...list]);
   }
   for (const h of heldBack) {
@@ -168,6 +94,123 @@ export async function runFix(paths: string[], opts: FixOptions, io: CliIo): Prom
       `; ${unfixable} findings need a human (hindsight scan lists them)\n`,
   );
   return refused > 0 || loaded.errors.length > 0 ? EXIT.partial : EXIT.ok;
+}
+
+type HeldBack = { file: string; ruleId: string; count: number; introduced?: string[]; why?: string };
+
+/** What verifying planned fixes reads, and where fixes held back are recorded. */
+interface Verification {
+  objects: readonly SourcedObject[];
+  everyFinding: readonly Finding[];
+  verify: EngineOptions;
+  heldBack: HeldBack[];
+}
+
+/** Fixable findings by the YAML file to edit, or by the kustomize base file they come from. */
+function fixableByFile(findings: readonly Finding[]) {
+  const byFile = new Map<string, Finding[]>();
+  const byBase = new Map<string, Finding[]>();
+  let notYaml = 0;
+  for (const f of findings) {
+    if (!f.fix || !f.origin) continue;
+    if (!/\.ya?ml$/i.test(f.origin.source) || f.origin.line === undefined) {
+      notYaml++;
+      continue;
+    }
+    if (f.origin.rendered === undefined)
+      byFile.set(f.origin.source, [...(byFile.get(f.origin.source) ?? []), f]);
+    else if (isKustomizeBuilt(f)) byBase.set(f.origin.source, [...(byBase.get(f.origin.source) ?? []), f]);
+    else notYaml++;
+  }
+  return { byFile, byBase, notYaml };
+}
+
+/**
+ * Every fix is verified before anything is written: the fixed files are scanned again with the
+ * rest (against every rule, whatever --rule chose), and fixes whose result has a finding the
+ * original did not are held back, rule by rule, with what they would have caused.
+ */
+async function keepSafeFileFixes(
+  byFile: Map<string, Finding[]>,
+  { objects, everyFinding, verify, heldBack }: Verification,
+): Promise<void> {
+  const planned = new Map<string, string>();
+  const plan = async (file: string, list: readonly Finding[]) => {
+    const result = await fixFile(file, list, { dryRun: true });
+    if (result.text !== undefined && result.applied.length > 0) planned.set(file, result.text);
+    else planned.delete(file);
+  };
+  for (const [file, list] of byFile) await plan(file, list);
+  const worse = () => newFindings(objects, planned, everyFinding, verify);
+  if (worse().size > 0) {
+    // Some fix trades one finding for another (possibly in another file, through a relation).
+    // Build the set again: file by file, and within a file that fails, rule by rule, keeping
+    // each group whose addition introduces nothing anywhere.
+    planned.clear();
+    for (const [file, list] of [...byFile]) {
+      await plan(file, list);
+      if (worse().size === 0) continue;
+      let accepted: Finding[] = [];
+      for (const ruleId of [...new Set(list.map((f) => f.ruleId))]) {
+        const group = list.filter((f) => f.ruleId === ruleId);
+        await plan(file, [...accepted, ...group]);
+        const introduced = [...new Set([...worse().values()].flat())];
+        if (introduced.length > 0) heldBack.push({ file, ruleId, count: group.length, introduced });
+        else accepted = [...accepted, ...group];
+      }
+      await plan(file, accepted);
+      if (accepted.length > 0) byFile.set(file, accepted);
+      else byFile.delete(file);
+    }
+  }
+}
+
+/**
+ * Base files of kustomizations: planned together, proven by rebuilding every kustomization;
+ * when the whole set fails, file by file and rule by rule, keeping what rebuilds cleanly.
+ */
+async function keepSafeBaseFixes(
+  byBase: Map<string, Finding[]>,
+  kustomizations: readonly Kustomization[],
+  env: NodeJS.ProcessEnv,
+  { objects, everyFinding, verify, heldBack }: Verification,
+): Promise<void> {
+  const basePlanned = new Map<string, string>();
+  const planBase = async (file: string, list: readonly Finding[]) => {
+    const result = await fixFile(file, list, { dryRun: true });
+    if (result.text !== undefined && result.applied.length > 0) basePlanned.set(file, result.text);
+    else basePlanned.delete(file);
+  };
+  const check = () =>
+    kustomizeFixProblems({
+      kustomizations,
+      planned: basePlanned,
+      fixes: [...byBase.values()].flat().filter((f) => basePlanned.has(f.origin?.source ?? '')),
+      objects,
+      before: everyFinding,
+      options: verify,
+      env,
+    });
+  for (const [file, list] of byBase) await planBase(file, list);
+  if ((await check()).length > 0) {
+    basePlanned.clear();
+    for (const [file, list] of [...byBase]) {
+      let accepted: Finding[] = [];
+      for (const ruleId of [...new Set(list.map((f) => f.ruleId))]) {
+        const group = list.filter((f) => f.ruleId === ruleId);
+        await planBase(file, [...accepted, ...group]);
+        // Only the fixes accepted so far and this group count for this check.
+        byBase.set(file, [...accepted, ...group]);
+        const problems = await check();
+        if (problems.length > 0)
+          heldBack.push({ file, ruleId, count: group.length, why: [...new Set(problems)].join('; ') });
+        else accepted = [...accepted, ...group];
+      }
+      await planBase(file, accepted);
+      if (accepted.length > 0) byBase.set(file, accepted);
+      else byBase.delete(file);
+    }
+  }
 }
 
 function describeRef(f: Finding): string {

@@ -4,18 +4,19 @@ import { join, resolve } from 'node:path';
 import { summarizeInventory } from '../../analyzers/inventory/summarize.ts';
 import { loadConfig } from '../../config/config.ts';
 import { describeError, UsageError } from '../../core/errors.ts';
+import type { Finding } from '../../core/finding.ts';
 import { LESSONS } from '../../core/lesson.ts';
 import { formatOrigin } from '../../core/origin.ts';
 import { formatRef } from '../../core/resource.ts';
 import { atLeast, isSeverity, type Severity } from '../../core/severity.ts';
-import { runRulesByEnvironment } from '../../engine/run-environments.ts';
+import { type EnvironmentsResult, runRulesByEnvironment } from '../../engine/run-environments.ts';
 import { FORMATS, render } from '../../reporters/render.ts';
 import { ruleInfo, type ScanReport } from '../../reporters/report.ts';
 import { ruleReadme } from '../../rules/docs.ts';
 import { ALL_RULES } from '../../rules/registry.ts';
 import { expandValuesMatrix } from '../../sources/helm/values-matrix.ts';
 import { expandHelmReleases } from '../../sources/helm-releases/decode-release.ts';
-import { loadManifests } from '../../sources/manifests/load-manifests.ts';
+import { type LoadResult, loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { ALL_CHECK_IDS, unknownConfigChecks } from '../catalog.ts';
 import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
@@ -27,26 +28,7 @@ import { writeFileAtomic } from '../write-file.ts';
 import type { ScanOptions } from './scan.ts';
 
 export async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo): Promise<ExitCode> {
-  for (const chart of opts.chart) {
-    if (!existsSync(join(chart, 'Chart.yaml'))) throw new UsageError(`--chart ${chart}: no Chart.yaml there`);
-  }
-  const paths = [...givenPaths, ...opts.chart];
-  const live = paths.length === 0;
-  if (!live && opts.context) {
-    throw new UsageError(
-      '--context and --namespace apply to live clusters (--namespace also to Helm charts); give either paths or a context, not both',
-    );
-  }
-  const helmFlags = [
-    ...(opts.values.length > 0 ? ['-f/--values'] : []),
-    ...(opts.set.length > 0 ? ['--set'] : []),
-    ...(opts.releaseName ? ['--release-name'] : []),
-    ...(opts.valuesMatrix ? ['--values-matrix'] : []),
-  ];
-  if (live && helmFlags.length > 0)
-    throw new UsageError(
-      `${helmFlags.join(', ')} apply to Helm charts: give a chart directory (or --chart DIR)`,
-    );
+  const { paths, live, helmFlags } = checkInputFlags(givenPaths, opts);
   const reports = parseReportSpecs(opts.report, FORMATS);
   const { config, source: configSource } = await loadConfig({
     cwd: io.cwd,
@@ -61,57 +43,12 @@ export async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo
   }
   const environments = opts.valuesMatrix ? await expandValuesMatrix(opts.valuesMatrix) : undefined;
 
-  const connection = clusterConnection(opts);
-  const limits = readLimits(opts);
-  const progress = live && io.isTty ? startProgress(io) : undefined;
-  // The cluster client (and @kubernetes/client-node) loads only for a live scan.
-  const cluster = live ? await import('../../sources/cluster/load-cluster.ts') : undefined;
-  const clusterLoader = opts.helmReleases ? cluster?.loadHelmReleaseSecrets : cluster?.loadCluster;
-  const loaded = clusterLoader
-    ? await clusterLoader({
-        env: io.env,
-        ...connection,
-        onWarning: (line) => {
-          progress?.clear();
-          io.stderr(`warning: ${line}\n`);
-        },
-        ...(progress ? { onProgress: progress.update } : {}),
-      }).finally(() => progress?.stop())
-    : await loadManifests(paths, {
-        stdin: io.stdin,
-        ...limits,
-        env: io.env,
-        helm: {
-          valuesFiles: opts.values,
-          set: opts.set,
-          ...(opts.releaseName ? { releaseName: opts.releaseName } : {}),
-          ...(opts.namespace ? { namespace: opts.namespace } : {}),
-          ...(targetVersion ? { kubeVersion: `${targetVersion}.0` } : {}),
-          ...(environments ? { environments } : {}),
-        },
-      });
+  const loaded = await loadInputs(paths, opts, io, targetVersion, environments);
   if (!live && !loaded.rendered?.charts && helmFlags.length > 0) {
     throw new UsageError(`${helmFlags.join(', ')} apply to Helm charts, and ${paths.join(' ')} has none`);
   }
-  let outsideNamespace = 0;
-  if (!live && opts.namespace) {
-    // As kubectl -n: objects of other namespaces are left out; objects without one stay (they
-    // land in whatever namespace they are applied to), and so do cluster-scoped ones.
-    const before = loaded.objects.length;
-    loaded.objects = loaded.objects.filter(({ object }) => {
-      const ns: unknown = object.metadata?.namespace;
-      return typeof ns !== 'string' || ns === '' || ns === opts.namespace;
-    });
-    outsideNamespace = before - loaded.objects.length;
-  }
-  if (opts.helmReleases) {
-    const expanded = expandHelmReleases(loaded.objects.map((o) => o.object));
-    loaded.objects = expanded.objects;
-    loaded.errors.push(...expanded.errors);
-    io.stderr(
-      `read ${expanded.releases.length} Helm releases: ${expanded.releases.map((r) => `${r.namespace}/${r.name} (${r.chart}, revision ${r.revision})`).join(', ') || 'none'}\n`,
-    );
-  }
+  const outsideNamespace = keepNamespace(loaded, opts, live);
+  if (opts.helmReleases) expandReleases(loaded, io);
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)}\n`);
   if (!opts.quiet) for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
   if (!live && loaded.objects.length === 0) {
@@ -133,7 +70,6 @@ export async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo
     otherCheckIds: ALL_CHECK_IDS,
     ...(targetVersion ? { targetVersion } : {}),
   });
-  const inventory = result.inventory;
   if (result.environments.length > 1) {
     io.stderr(
       `note: ${result.environments.length} environments (${result.environments.join(', ')}), each scanned as its own inventory; the summary shows ${result.environments[0]}\n`,
@@ -150,28 +86,18 @@ export async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo
   const shown = minSeverity
     ? result.findings.filter((f) => atLeast(f.severity, minSeverity))
     : result.findings;
-  const report: ScanReport = {
-    tool: { name: 'hindsight', version: packageVersion() },
-    generatedAt: now.toISOString(),
-    target: live ? (opts.context ?? 'current context') : paths.join(' '),
-    inputs: {
-      files: loaded.files,
-      objects: loaded.objects.length,
-      errors: loaded.errors.map(describeError),
-      notes: [...loaded.notes, ...duplicateNotes],
-    },
-    summary: summarizeInventory(inventory),
-    findings: shown,
-    exempted: result.exempted,
-    score: result.score,
-    ...(minSeverity && shown.length < result.findings.length
-      ? { hiddenBelow: { severity: minSeverity, count: result.findings.length - shown.length } }
-      : {}),
-    rules: ALL_RULES.map((r) =>
-      ruleInfo({ ...r, lesson: LESSONS[r.lesson] }, result.stats.get(r.id), ruleReadme(r.id)),
-    ),
-    ...(failOn ? { failOn } : {}),
-  };
+  const report = scanReport({
+    loaded,
+    result,
+    shown,
+    minSeverity,
+    failOn,
+    live,
+    paths,
+    opts,
+    now,
+    duplicateNotes,
+  });
   const needsLines =
     opts.output === 'sarif' ||
     opts.output === 'json' ||
@@ -206,6 +132,133 @@ export async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo
 
   if (failOn && result.findings.some((f) => atLeast(f.severity, failOn))) return EXIT.findings;
   return loaded.errors.length > 0 ? EXIT.partial : EXIT.ok;
+}
+
+/** Paths (charts included) and whether the scan is live; flags that do not fit the input are usage errors. */
+function checkInputFlags(givenPaths: string[], opts: ScanOptions) {
+  for (const chart of opts.chart) {
+    if (!existsSync(join(chart, 'Chart.yaml'))) throw new UsageError(`--chart ${chart}: no Chart.yaml there`);
+  }
+  const paths = [...givenPaths, ...opts.chart];
+  const live = paths.length === 0;
+  if (!live && opts.context) {
+    throw new UsageError(
+      '--context and --namespace apply to live clusters (--namespace also to Helm charts); give either paths or a context, not both',
+    );
+  }
+  const helmFlags = [
+    ...(opts.values.length > 0 ? ['-f/--values'] : []),
+    ...(opts.set.length > 0 ? ['--set'] : []),
+    ...(opts.releaseName ? ['--release-name'] : []),
+    ...(opts.valuesMatrix ? ['--values-matrix'] : []),
+  ];
+  if (live && helmFlags.length > 0)
+    throw new UsageError(
+      `${helmFlags.join(', ')} apply to Helm charts: give a chart directory (or --chart DIR)`,
+    );
+  return { paths, live, helmFlags };
+}
+
+/** The objects of the live cluster (its Helm release Secrets with --helm-releases), or of the paths. */
+async function loadInputs(
+  paths: string[],
+  opts: ScanOptions,
+  io: CliIo,
+  targetVersion: string | undefined,
+  environments: Awaited<ReturnType<typeof expandValuesMatrix>> | undefined,
+): Promise<LoadResult> {
+  const live = paths.length === 0;
+  const connection = clusterConnection(opts);
+  const limits = readLimits(opts);
+  const progress = live && io.isTty ? startProgress(io) : undefined;
+  // The cluster client (and @kubernetes/client-node) loads only for a live scan.
+  const cluster = live ? await import('../../sources/cluster/load-cluster.ts') : undefined;
+  const clusterLoader = opts.helmReleases ? cluster?.loadHelmReleaseSecrets : cluster?.loadCluster;
+  return clusterLoader
+    ? await clusterLoader({
+        env: io.env,
+        ...connection,
+        onWarning: (line) => {
+          progress?.clear();
+          io.stderr(`warning: ${line}\n`);
+        },
+        ...(progress ? { onProgress: progress.update } : {}),
+      }).finally(() => progress?.stop())
+    : await loadManifests(paths, {
+        stdin: io.stdin,
+        ...limits,
+        env: io.env,
+        helm: {
+          valuesFiles: opts.values,
+          set: opts.set,
+          ...(opts.releaseName ? { releaseName: opts.releaseName } : {}),
+          ...(opts.namespace ? { namespace: opts.namespace } : {}),
+          ...(targetVersion ? { kubeVersion: `${targetVersion}.0` } : {}),
+          ...(environments ? { environments } : {}),
+        },
+      });
+}
+
+/**
+ * As kubectl -n: objects of other namespaces are left out; objects without one stay (they land
+ * in whatever namespace they are applied to), and so do cluster-scoped ones. Returns how many
+ * were left out.
+ */
+function keepNamespace(loaded: LoadResult, opts: ScanOptions, live: boolean): number {
+  if (live || !opts.namespace) return 0;
+  const before = loaded.objects.length;
+  loaded.objects = loaded.objects.filter(({ object }) => {
+    const ns: unknown = object.metadata?.namespace;
+    return typeof ns !== 'string' || ns === '' || ns === opts.namespace;
+  });
+  return before - loaded.objects.length;
+}
+
+/** Helm release Secrets become the objects of their releases. */
+function expandReleases(loaded: LoadResult, io: CliIo): void {
+  const expanded = expandHelmReleases(loaded.objects.map((o) => o.object));
+  loaded.objects = expanded.objects;
+  loaded.errors.push(...expanded.errors);
+  io.stderr(
+    `read ${expanded.releases.length} Helm releases: ${expanded.releases.map((r) => `${r.namespace}/${r.name} (${r.chart}, revision ${r.revision})`).join(', ') || 'none'}\n`,
+  );
+}
+
+function scanReport(args: {
+  loaded: LoadResult;
+  result: EnvironmentsResult;
+  shown: Finding[];
+  minSeverity: Severity | undefined;
+  failOn: Severity | undefined;
+  live: boolean;
+  paths: string[];
+  opts: ScanOptions;
+  now: Date;
+  duplicateNotes: string[];
+}): ScanReport {
+  const { loaded, result, shown, minSeverity, failOn, live, paths, opts, now, duplicateNotes } = args;
+  return {
+    tool: { name: 'hindsight', version: packageVersion() },
+    generatedAt: now.toISOString(),
+    target: live ? (opts.context ?? 'current context') : paths.join(' '),
+    inputs: {
+      files: loaded.files,
+      objects: loaded.objects.length,
+      errors: loaded.errors.map(describeError),
+      notes: [...loaded.notes, ...duplicateNotes],
+    },
+    summary: summarizeInventory(result.inventory),
+    findings: shown,
+    exempted: result.exempted,
+    score: result.score,
+    ...(minSeverity && shown.length < result.findings.length
+      ? { hiddenBelow: { severity: minSeverity, count: result.findings.length - shown.length } }
+      : {}),
+    rules: ALL_RULES.map((r) =>
+      ruleInfo({ ...r, lesson: LESSONS[r.lesson] }, result.stats.get(r.id), ruleReadme(r.id)),
+    ),
+    ...(failOn ? { failOn } : {}),
+  };
 }
 
 /** A one-line counter on stderr for live scans longer than a second; only on a terminal. */

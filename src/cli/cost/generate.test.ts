@@ -11,9 +11,9 @@ import { test } from 'node:test';
 import { load } from 'js-yaml';
 import { loadPriceBook } from '../../analyzers/cost/prices.ts';
 import type { RightsizingRun } from '../../analyzers/rightsizing/rightsizing-run.ts';
-import { spotVerdict } from '../../analyzers/spot/verdict.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
+import { spotVerdict } from '../../scheduling/spot-verdict.ts';
 import { writeGenerated } from './generate.ts';
 
 function worker(name: string, env: Array<{ name: string; value: string }>): KubeObject {

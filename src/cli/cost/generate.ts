@@ -10,12 +10,12 @@ import { dump } from 'js-yaml';
 import type { NodeMixPlan } from '../../analyzers/cost/planner.ts';
 import type { PriceBook } from '../../analyzers/cost/prices.ts';
 import type { RightsizingRun } from '../../analyzers/rightsizing/rightsizing-run.ts';
-import type { SpotVerdict } from '../../analyzers/spot/verdict.ts';
 import { containersOf } from '../../core/pod-spec.ts';
 import { buildNodePool, diversifyFamilies } from '../../generators/karpenter.ts';
 import { buildScaledObject, detectEventSource } from '../../generators/keda.ts';
 import { buildVpa, vpaTargetable } from '../../generators/vpa.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
+import type { SpotVerdict } from '../../scheduling/spot-verdict.ts';
 import { writeFileAtomic } from '../write-file.ts';
 
 export interface GenerateTargets {

@@ -1,5 +1,5 @@
-import { isKarpenterNodePool } from '../../analyzers/spot/node-pool.ts';
 import { asRecord } from '../../core/records.ts';
+import { isKarpenterNodePool } from '../../scheduling/node-pool.ts';
 import { defineRule } from '../define-rule.ts';
 
 /** A budget of zero nodes, at all times, for the reasons consolidation uses. */

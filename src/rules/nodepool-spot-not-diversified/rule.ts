@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ObjectPath } from '../../core/finding.ts';
 import {
   allowsSpot,
   INSTANCE_CATEGORY_LABEL,
@@ -10,8 +11,7 @@ import {
   readNodePool,
   ZONE_ID_LABEL,
   ZONE_LABEL,
-} from '../../analyzers/spot/node-pool.ts';
-import type { ObjectPath } from '../../core/finding.ts';
+} from '../../scheduling/node-pool.ts';
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({

@@ -1,3 +1,7 @@
+import type { Fix } from '../../core/finding.ts';
+import { POD_CARRYING_KINDS } from '../../core/workload.ts';
+import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
+import { hasFinished, owningWorkload, speaksForWorkload } from '../../inventory/owning-workload.ts';
 import {
   allowsOnDemand,
   allowsSpot,
@@ -6,12 +10,8 @@ import {
   nodePoolsOf,
   readNodePool,
   type Taint,
-} from '../../analyzers/spot/node-pool.ts';
-import { placementOf } from '../../analyzers/spot/placement.ts';
-import type { Fix } from '../../core/finding.ts';
-import { POD_CARRYING_KINDS } from '../../core/workload.ts';
-import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
-import { hasFinished, owningWorkload, speaksForWorkload } from '../../inventory/owning-workload.ts';
+} from '../../scheduling/node-pool.ts';
+import { placementOf } from '../../scheduling/placement.ts';
 import { defineRule } from '../define-rule.ts';
 
 /** Workloads as the `workloads` selection has them, without DaemonSets (they follow the nodes). */

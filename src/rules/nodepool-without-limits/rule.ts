@@ -1,7 +1,7 @@
-import { isKarpenterNodePool, NODEPOOL_LABEL } from '../../analyzers/spot/node-pool.ts';
 import { formatBytes, formatCpu, parseQuantity } from '../../core/quantity.ts';
 import { asRecord } from '../../core/records.ts';
 import type { Inventory } from '../../inventory/inventory.ts';
+import { isKarpenterNodePool, NODEPOOL_LABEL } from '../../scheduling/node-pool.ts';
 import { defineRule } from '../define-rule.ts';
 
 /** Limits that bound how much the pool can launch: the total of CPU, memory or nodes. */

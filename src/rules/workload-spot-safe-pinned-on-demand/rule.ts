@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { inventoryOffersSpot, placementOf } from '../../analyzers/spot/placement.ts';
-import { type SpotVerdict, spotCaveats, spotVerdict } from '../../analyzers/spot/verdict.ts';
 import type { Fix } from '../../core/finding.ts';
 import { parseImageReference } from '../../core/image-reference.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { containersAt, podSpecAt, podSpecPath } from '../../core/workload.ts';
 import { isControlledPod, speaksForWorkload } from '../../inventory/owning-workload.ts';
+import { inventoryOffersSpot, placementOf } from '../../scheduling/placement.ts';
+import { type SpotVerdict, spotCaveats, spotVerdict } from '../../scheduling/spot-verdict.ts';
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({

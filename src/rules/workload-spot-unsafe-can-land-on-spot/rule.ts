@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { onDemandSelectorFor, placementOf } from '../../analyzers/spot/placement.ts';
-import { blockingSummary, spotVerdict } from '../../analyzers/spot/verdict.ts';
 import type { Fix } from '../../core/finding.ts';
 import { podSpecPath } from '../../core/workload.ts';
 import { isControlledPod, speaksForWorkload } from '../../inventory/owning-workload.ts';
+import { onDemandSelectorFor, placementOf } from '../../scheduling/placement.ts';
+import { blockingSummary, spotVerdict } from '../../scheduling/spot-verdict.ts';
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({

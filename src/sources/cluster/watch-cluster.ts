@@ -133,6 +133,52 @@ export class ClusterWatch {
     map.set(kind, (map.get(kind) ?? 0) + 1);
   }
 
+  /** Lists every page of a resource; a 410 on a page (its continue token expired) starts over. */
+  private async list(
+    r: Resource,
+    accept: string,
+    typed: (item: Record<string, unknown>) => KubeObject,
+    identity: (o: Record<string, unknown>) => string,
+  ): Promise<{ store: Map<string, KubeObject>; listVersion: string }> {
+    const store = new Map<string, KubeObject>();
+    let cont = '';
+    let listVersion = '';
+    do {
+      const query = `?limit=${this.options.pageSize ?? 500}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`;
+      const page = await getJson<{
+        items?: Record<string, unknown>[];
+        metadata?: { continue?: string; resourceVersion?: string };
+      }>(this.client, this.path(r) + query, accept);
+      if (page.status === 410) {
+        cont = '';
+        store.clear();
+        continue;
+      }
+      if (page.status === 403)
+        throw new ForbiddenError(`not allowed to list ${r.plural}${r.group ? `.${r.group}` : ''}`);
+      if (!page.value) throw new Error(`list ${r.plural}: HTTP ${page.status}: ${page.body.slice(0, 200)}`);
+      for (const item of page.value.items ?? []) store.set(identity(item), typed(item));
+      cont = page.value.metadata?.continue ?? '';
+      listVersion = page.value.metadata?.resourceVersion ?? listVersion;
+    } while (cont);
+    return { store, listVersion };
+  }
+
+  /** What a list shows changed since the store before it: ADDED, MODIFIED and DELETED. */
+  private reportMissed(
+    previous: ReadonlyMap<string, KubeObject>,
+    store: ReadonlyMap<string, KubeObject>,
+  ): void {
+    const at = Date.now();
+    for (const [id, object] of store) {
+      const before = previous.get(id);
+      if (!before) this.listener.onChange?.('ADDED', object, at);
+      else if (before.metadata.resourceVersion !== object.metadata.resourceVersion)
+        this.listener.onChange?.('MODIFIED', object, at, before);
+    }
+    for (const [id, object] of previous) if (!store.has(id)) this.listener.onChange?.('DELETED', object, at);
+  }
+
   private async reflect(r: Resource, onFirstSync: () => void): Promise<void> {
     const apiVersion = r.group === '' ? r.version : `${r.group}/${r.version}`;
     const storeKey = `${apiVersion}/${r.kind}`;
@@ -164,42 +210,11 @@ export class ClusterWatch {
       try {
         if (resourceVersion === undefined) {
           // List (paged), replacing the store: what is not listed any more was deleted.
-          const store = new Map<string, KubeObject>();
-          let cont = '';
-          let listVersion = '';
-          do {
-            const query = `?limit=${this.options.pageSize ?? 500}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`;
-            const page = await getJson<{
-              items?: Record<string, unknown>[];
-              metadata?: { continue?: string; resourceVersion?: string };
-            }>(this.client, this.path(r) + query, accept);
-            if (page.status === 410) {
-              cont = '';
-              store.clear();
-              continue;
-            }
-            if (page.status === 403)
-              throw new ForbiddenError(`not allowed to list ${r.plural}${r.group ? `.${r.group}` : ''}`);
-            if (!page.value)
-              throw new Error(`list ${r.plural}: HTTP ${page.status}: ${page.body.slice(0, 200)}`);
-            for (const item of page.value.items ?? []) store.set(identity(item), typed(item));
-            cont = page.value.metadata?.continue ?? '';
-            listVersion = page.value.metadata?.resourceVersion ?? listVersion;
-          } while (cont);
+          const { store, listVersion } = await this.list(r, accept, typed, identity);
           const previous = this.stores.get(storeKey);
           this.stores.set(storeKey, store);
-          const at = Date.now();
           // After a relist, changes the watch missed are reported as such.
-          if (previous) {
-            for (const [id, object] of store) {
-              const before = previous.get(id);
-              if (!before) this.listener.onChange?.('ADDED', object, at);
-              else if (before.metadata.resourceVersion !== object.metadata.resourceVersion)
-                this.listener.onChange?.('MODIFIED', object, at, before);
-            }
-            for (const [id, object] of previous)
-              if (!store.has(id)) this.listener.onChange?.('DELETED', object, at);
-          }
+          if (previous) this.reportMissed(previous, store);
           resourceVersion = listVersion;
           this.forbidden.delete(r.kind);
           this.synced.add(storeKey);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KubeObject } from '../../core/resource.ts';
-import { buildInventory } from '../../inventory/inventory.ts';
+import type { KubeObject } from '../core/resource.ts';
+import { buildInventory } from '../inventory/inventory.ts';
 import { readNodePool } from './node-pool.ts';
 import {
   type Constraint,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KubeObject } from '../../core/resource.ts';
-import { buildInventory } from '../../inventory/inventory.ts';
-import { type SpotReasonCode, type SpotVerdictValue, spotVerdict } from './verdict.ts';
+import type { KubeObject } from '../core/resource.ts';
+import { buildInventory } from '../inventory/inventory.ts';
+import { type SpotReasonCode, type SpotVerdictValue, spotVerdict } from './spot-verdict.ts';
 
 const NOW = new Date('2026-11-12T10:00:00Z');
 

@@ -14,11 +14,11 @@
  * With no NodePool and no Node in the inventory, only the workload's own constraints are known:
  * it can land on spot only if it asks for spot itself.
  */
-import type { PodSpec } from '../../core/pod-spec.ts';
-import { asRecord } from '../../core/records.ts';
-import type { KubeObject } from '../../core/resource.ts';
-import { getAt, podSpecAt } from '../../core/workload.ts';
-import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
+import type { PodSpec } from '../core/pod-spec.ts';
+import { asRecord } from '../core/records.ts';
+import type { KubeObject } from '../core/resource.ts';
+import { getAt, podSpecAt } from '../core/workload.ts';
+import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
 import {
   CAPACITY_TYPE_LABEL,
   type CapacityType,

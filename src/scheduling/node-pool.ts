@@ -8,11 +8,11 @@
  * (aws/karpenter-provider-aws#5015), whatever older docs say about a default. `reserved`
  * (capacity reservations, Karpenter 1.3+) counts only when a requirement names it.
  */
-import type { ObjectPath } from '../../core/finding.ts';
-import { asRecord } from '../../core/records.ts';
-import { groupOf, type KubeObject } from '../../core/resource.ts';
-import { getAt } from '../../core/workload.ts';
-import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
+import type { ObjectPath } from '../core/finding.ts';
+import { asRecord } from '../core/records.ts';
+import { groupOf, type KubeObject } from '../core/resource.ts';
+import { getAt } from '../core/workload.ts';
+import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
 
 export type CapacityType = 'spot' | 'on-demand' | 'reserved';
 

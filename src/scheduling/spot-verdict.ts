@@ -42,18 +42,18 @@
  * tolerations, against the NodePools and Nodes of the inventory, let it land on spot and on
  * on-demand. The cost report reuses both.
  */
-import { type IntOrPercent, parseIntOrPercent, scaledValue } from '../../core/disruption-budget.ts';
-import { parseImageReference } from '../../core/image-reference.ts';
-import type { PodSpec } from '../../core/pod-spec.ts';
-import { formatBytes, parseQuantity } from '../../core/quantity.ts';
-import { asRecord } from '../../core/records.ts';
-import type { KubeObject } from '../../core/resource.ts';
-import { servingVerdict } from '../../core/serving.ts';
-import { containersAt, getAt, podMetadataPath, podSpecAt } from '../../core/workload.ts';
-import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
-import { hasFinished, owningWorkload } from '../../inventory/owning-workload.ts';
-import { replicaBounds, SCALABLE_KINDS } from '../../inventory/replica-bounds.ts';
-import { pdbsFor } from '../../inventory/selectors.ts';
+import { type IntOrPercent, parseIntOrPercent, scaledValue } from '../core/disruption-budget.ts';
+import { parseImageReference } from '../core/image-reference.ts';
+import type { PodSpec } from '../core/pod-spec.ts';
+import { formatBytes, parseQuantity } from '../core/quantity.ts';
+import { asRecord } from '../core/records.ts';
+import type { KubeObject } from '../core/resource.ts';
+import { servingVerdict } from '../core/serving.ts';
+import { containersAt, getAt, podMetadataPath, podSpecAt } from '../core/workload.ts';
+import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
+import { hasFinished, owningWorkload } from '../inventory/owning-workload.ts';
+import { replicaBounds, SCALABLE_KINDS } from '../inventory/replica-bounds.ts';
+import { pdbsFor } from '../inventory/selectors.ts';
 import { type Placement, placementOf } from './placement.ts';
 
 export type SpotVerdictValue = 'spot-safe' | 'on-demand-only';
@@ -379,6 +379,18 @@ export function spotVerdict(
   );
 }
 
+/** What each group of reasons reads: the workload, what kind it is, and where reasons go. */
+interface VerdictSubject {
+  inventory: Inventory;
+  entry: InventoryEntry;
+  object: KubeObject;
+  spec: PodSpec | undefined;
+  workloadClass: WorkloadClass;
+  serving: boolean;
+  replicas: Replicas | undefined;
+  add: (code: SpotReasonCode, summary: string, text: string, blocking: boolean) => void;
+}
+
 function computeSpotVerdict(
   inventory: Inventory,
   entry: InventoryEntry,
@@ -402,197 +414,14 @@ function computeSpotVerdict(
     return { verdict: 'spot-safe', reasons, placement, workload: { label, class: workloadClass, serving } };
   }
 
-  const isJob = workloadClass === 'job';
-  const replicas = isJob ? undefined : replicasOf(inventory, entry, pods);
-
-  // What the workload is.
-  if (workloadClass === 'stateful')
-    add('stateful-set', 'a StatefulSet', 'a StatefulSet: its pods keep an identity and usually state', true);
-  const database = containersAt(object)
-    .map(({ container }) => parseImageReference(container.image))
-    .find((ref) => ref && DATABASE_IMAGES.has(ref.repository.split('/').pop() ?? ''));
-  if (database) {
-    const image = `${database.repository}${database.tag ? `:${database.tag}` : ''}`;
-    add(
-      'database',
-      `runs ${image}`,
-      `runs a database (${image}): the post keeps databases off spot, "obviously"`,
-      true,
-    );
-  }
-
-  // How many of it there are, and how they may be disrupted.
-  if (object.kind === 'Pod' && !controlled) {
-    add('bare-pod', 'a bare Pod', 'a bare Pod: nothing recreates it after a reclaim', true);
-  } else if (replicas && replicas.count === 1) {
-    add(
-      'single-replica',
-      `1 replica (${replicas.source})`,
-      `1 replica (${replicas.source}): every reclaim is an outage until it is rescheduled`,
-      workloadClass !== 'worker',
-    );
-  }
-  if (replicas && replicas.count >= 1 && !isJob) {
-    const pdbs = pdbsFor(inventory, entry);
-    for (const pdb of pdbs) {
-      const why = budgetAllowsNone(pdb, replicas.count);
-      if (why)
-        add(
-          'pdb-blocks',
-          `PDB ${pdb.ref.name} allows no disruption (${why})`,
-          `PodDisruptionBudget ${pdb.ref.name} allows no disruption (${why}): its owners say it must not be interrupted, and a reclaim ignores PDBs`,
-          true,
-        );
-    }
-    const pdbsCollected = object.kind !== 'Pod' || inventory.hasKind('PodDisruptionBudget');
-    if (pdbs.length === 0 && replicas.count >= 2 && pdbsCollected)
-      add('pdb-missing', 'no PDB', 'no PodDisruptionBudget: a drain may evict all replicas at once', false);
-  }
-
-  // How it stops.
-  const grace = spec?.terminationGracePeriodSeconds;
-  if (typeof grace === 'number' && grace > SPOT_NOTICE_SECONDS)
-    add(
-      'long-grace',
-      `terminationGracePeriodSeconds ${grace} > the 120 s spot notice`,
-      `terminationGracePeriodSeconds: ${grace}: the pod may need that long to shut down, and a reclaim gives it less than the 2-minute notice`,
-      true,
-    );
-  if (workloadClass === 'service' || (workloadClass === 'stateful' && serving)) {
-    const hasPreStop = containersAt(object).some(({ container }) =>
-      asRecord(asRecord(container.lifecycle)?.preStop),
-    );
-    if (!hasPreStop)
-      add(
-        'no-prestop',
-        'no preStop hook',
-        'no preStop hook: requests in flight can fail while load balancers still route to the pod',
-        false,
-      );
-    const spread =
-      Array.isArray(spec?.topologySpreadConstraints) && spec.topologySpreadConstraints.length > 0;
-    const antiAffinity = asRecord(asRecord(spec?.affinity)?.podAntiAffinity);
-    const anti =
-      Array.isArray(antiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) ||
-      Array.isArray(antiAffinity?.preferredDuringSchedulingIgnoredDuringExecution);
-    if (replicas && replicas.count >= 2 && !spread && !anti)
-      add(
-        'no-spread',
-        'no spread across zones or nodes',
-        `no topology spread or pod anti-affinity: Karpenter packs pods tightly, so the ${replicas.count} replicas can share one spot node and go together`,
-        false,
-      );
-  }
-
-  // Where it keeps data.
-  const claims: string[] = [];
-  const localClaims: string[] = [];
-  for (const use of volumesOf(object, spec)) {
-    const hostPath = asRecord(use.volume.hostPath);
-    if (hostPath && use.mounted && use.writable)
-      add(
-        'host-path',
-        `writes to hostPath ${String(hostPath.path ?? '?')}`,
-        `writes to hostPath ${String(hostPath.path ?? '?')}: the data stays on the reclaimed node`,
-        true,
-      );
-    const emptyDir = asRecord(use.volume.emptyDir);
-    // Disk- or memory-backed, a large scratch space is rebuilt from nothing on the next node.
-    if (emptyDir && (typeof emptyDir.sizeLimit === 'string' || typeof emptyDir.sizeLimit === 'number')) {
-      const bytes = parseQuantity(emptyDir.sizeLimit);
-      if (bytes !== undefined && bytes >= (options.largeEmptyDirBytes ?? DEFAULT_LARGE_EMPTY_DIR))
-        add(
-          'large-empty-dir',
-          `emptyDir ${use.name} of up to ${formatBytes(bytes)}`,
-          `emptyDir ${use.name} holds up to ${formatBytes(bytes)}, lost and rebuilt after every reclaim`,
-          false,
-        );
-    }
-    const pvc = asRecord(use.volume.persistentVolumeClaim);
-    if (pvc && typeof pvc.claimName === 'string') {
-      const claim = inventory.get({
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
-        name: pvc.claimName,
-        ...(entry.ref.namespace ? { namespace: entry.ref.namespace } : {}),
-      });
-      const kind = claimKind(inventory, claim?.object.spec);
-      if (kind === 'local') localClaims.push(pvc.claimName);
-      else if (kind === 'zonal') claims.push(pvc.claimName);
-    }
-  }
-  const templates =
-    object.kind === 'StatefulSet' ? getAt(object, ['spec', 'volumeClaimTemplates']) : undefined;
-  if (Array.isArray(templates))
-    for (const raw of templates) {
-      const t = asRecord(raw);
-      const name = asRecord(t?.metadata)?.name;
-      if (typeof name !== 'string') continue;
-      const kind = claimKind(inventory, t?.spec);
-      if (kind === 'local') localClaims.push(name);
-      else if (kind === 'zonal') claims.push(name);
-    }
-  if (localClaims.length > 0)
-    add(
-      'local-volume',
-      `local PersistentVolume ${localClaims.join(', ')}`,
-      `local PersistentVolume (${localClaims.join(', ')}): the data dies with the node`,
-      true,
-    );
-  if (claims.length > 0)
-    add(
-      'volume-claim',
-      `volume claim ${claims.join(', ')} on zonal EBS`,
-      `PersistentVolumeClaim ${claims.join(', ')}: an EBS volume is zonal and must detach from the reclaimed node (up to 6 minutes) before its pod starts again, in the same zone`,
-      !isJob,
-    );
-
-  // Jobs: how long, and whether a retry is allowed.
-  if (isJob) {
-    const jobSpec = jobSpecOf(object);
-    const checkpointing = annotationIsTrue(object, CHECKPOINTING_ANNOTATION);
-    const longJob = options.longJobSeconds ?? DEFAULT_LONG_JOB_SECONDS;
-    const ownDeadline = jobSpec?.activeDeadlineSeconds ?? spec?.activeDeadlineSeconds;
-    const deadline = typeof ownDeadline === 'number' ? ownDeadline : undefined;
-    const running = runningSeconds(object, options.now);
-    if (!checkpointing) {
-      if (running !== undefined && running > longJob)
-        add(
-          'long-job',
-          `running for ${formatDuration(running)} without checkpointing`,
-          `has been running for ${formatDuration(running)} and declares no checkpointing (${CHECKPOINTING_ANNOTATION}): a reclaim starts it again from the beginning`,
-          true,
-        );
-      else if (deadline !== undefined && deadline > longJob)
-        add(
-          'long-job',
-          `may run ${formatDuration(deadline)} without checkpointing`,
-          `may run for up to ${formatDuration(deadline)} (activeDeadlineSeconds: ${deadline}) and declares no checkpointing (${CHECKPOINTING_ANNOTATION}): a reclaim starts it again from the beginning`,
-          true,
-        );
-    }
-    if (jobSpec && jobSpec.backoffLimit === 0 && !ignoresDisruptions(jobSpec))
-      add(
-        'not-retryable',
-        'backoffLimit: 0',
-        'backoffLimit: 0: one reclaimed pod fails the Job for good',
-        true,
-      );
-  }
-
-  // Karpenter reads it on pods only (do-not-evict is its pre-v0.32 name).
-  const onPods = podAnnotations(object);
-  if (
-    [DO_NOT_DISRUPT_ANNOTATION, 'karpenter.sh/do-not-evict'].some(
-      (k) => String(onPods[k]).toLowerCase() === 'true',
-    )
-  )
-    add(
-      'do-not-disrupt',
-      DO_NOT_DISRUPT_ANNOTATION,
-      `${DO_NOT_DISRUPT_ANNOTATION} keeps consolidation and drift away, not a spot reclaim`,
-      false,
-    );
+  const replicas = workloadClass === 'job' ? undefined : replicasOf(inventory, entry, pods);
+  const subject: VerdictSubject = { inventory, entry, object, spec, workloadClass, serving, replicas, add };
+  addIdentityReasons(subject);
+  addDisruptionReasons(subject, controlled);
+  addShutdownReasons(subject);
+  addDataReasons(subject, options);
+  if (workloadClass === 'job') addJobReasons(subject, options);
+  addDoNotDisruptReason(subject);
 
   const environment = isNonProduction(inventory, entry.ref.namespace);
   if (environment) {
@@ -616,6 +445,210 @@ function computeSpotVerdict(
       ...(replicas ? { replicas: replicas.count } : {}),
     },
   };
+}
+
+/** What the workload is: a StatefulSet, a database. */
+function addIdentityReasons({ object, workloadClass, add }: VerdictSubject): void {
+  if (workloadClass === 'stateful')
+    add('stateful-set', 'a StatefulSet', 'a StatefulSet: its pods keep an identity and usually state', true);
+  const database = containersAt(object)
+    .map(({ container }) => parseImageReference(container.image))
+    .find((ref) => ref && DATABASE_IMAGES.has(ref.repository.split('/').pop() ?? ''));
+  if (database) {
+    const image = `${database.repository}${database.tag ? `:${database.tag}` : ''}`;
+    add(
+      'database',
+      `runs ${image}`,
+      `runs a database (${image}): the post keeps databases off spot, "obviously"`,
+      true,
+    );
+  }
+}
+
+/** How many of it there are, and how they may be disrupted. */
+function addDisruptionReasons(subject: VerdictSubject, controlled: boolean): void {
+  const { inventory, entry, object, workloadClass, replicas, add } = subject;
+  if (object.kind === 'Pod' && !controlled) {
+    add('bare-pod', 'a bare Pod', 'a bare Pod: nothing recreates it after a reclaim', true);
+  } else if (replicas && replicas.count === 1) {
+    add(
+      'single-replica',
+      `1 replica (${replicas.source})`,
+      `1 replica (${replicas.source}): every reclaim is an outage until it is rescheduled`,
+      workloadClass !== 'worker',
+    );
+  }
+  if (replicas && replicas.count >= 1 && workloadClass !== 'job') {
+    const pdbs = pdbsFor(inventory, entry);
+    for (const pdb of pdbs) {
+      const why = budgetAllowsNone(pdb, replicas.count);
+      if (why)
+        add(
+          'pdb-blocks',
+          `PDB ${pdb.ref.name} allows no disruption (${why})`,
+          `PodDisruptionBudget ${pdb.ref.name} allows no disruption (${why}): its owners say it must not be interrupted, and a reclaim ignores PDBs`,
+          true,
+        );
+    }
+    const pdbsCollected = object.kind !== 'Pod' || inventory.hasKind('PodDisruptionBudget');
+    if (pdbs.length === 0 && replicas.count >= 2 && pdbsCollected)
+      add('pdb-missing', 'no PDB', 'no PodDisruptionBudget: a drain may evict all replicas at once', false);
+  }
+}
+
+/** How it stops: its grace period, and for serving workloads a preStop hook and spread. */
+function addShutdownReasons({ object, spec, workloadClass, serving, replicas, add }: VerdictSubject): void {
+  const grace = spec?.terminationGracePeriodSeconds;
+  if (typeof grace === 'number' && grace > SPOT_NOTICE_SECONDS)
+    add(
+      'long-grace',
+      `terminationGracePeriodSeconds ${grace} > the 120 s spot notice`,
+      `terminationGracePeriodSeconds: ${grace}: the pod may need that long to shut down, and a reclaim gives it less than the 2-minute notice`,
+      true,
+    );
+  if (workloadClass !== 'service' && !(workloadClass === 'stateful' && serving)) return;
+  const hasPreStop = containersAt(object).some(({ container }) =>
+    asRecord(asRecord(container.lifecycle)?.preStop),
+  );
+  if (!hasPreStop)
+    add(
+      'no-prestop',
+      'no preStop hook',
+      'no preStop hook: requests in flight can fail while load balancers still route to the pod',
+      false,
+    );
+  const spread = Array.isArray(spec?.topologySpreadConstraints) && spec.topologySpreadConstraints.length > 0;
+  const antiAffinity = asRecord(asRecord(spec?.affinity)?.podAntiAffinity);
+  const anti =
+    Array.isArray(antiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) ||
+    Array.isArray(antiAffinity?.preferredDuringSchedulingIgnoredDuringExecution);
+  if (replicas && replicas.count >= 2 && !spread && !anti)
+    add(
+      'no-spread',
+      'no spread across zones or nodes',
+      `no topology spread or pod anti-affinity: Karpenter packs pods tightly, so the ${replicas.count} replicas can share one spot node and go together`,
+      false,
+    );
+}
+
+/** Where it keeps data: hostPath, large emptyDirs, local and zonal volume claims. */
+function addDataReasons(subject: VerdictSubject, options: SpotVerdictOptions): void {
+  const { inventory, entry, object, spec, workloadClass, add } = subject;
+  const claims: string[] = [];
+  const localClaims: string[] = [];
+  const addClaim = (name: string, kind: ClaimKind | undefined) => {
+    if (kind === 'local') localClaims.push(name);
+    else if (kind === 'zonal') claims.push(name);
+  };
+  for (const use of volumesOf(object, spec)) {
+    addVolumeReasons(use, options, add);
+    const pvc = asRecord(use.volume.persistentVolumeClaim);
+    if (pvc && typeof pvc.claimName === 'string') {
+      const claim = inventory.get({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        name: pvc.claimName,
+        ...(entry.ref.namespace ? { namespace: entry.ref.namespace } : {}),
+      });
+      addClaim(pvc.claimName, claimKind(inventory, claim?.object.spec));
+    }
+  }
+  const templates =
+    object.kind === 'StatefulSet' ? getAt(object, ['spec', 'volumeClaimTemplates']) : undefined;
+  if (Array.isArray(templates))
+    for (const raw of templates) {
+      const t = asRecord(raw);
+      const name = asRecord(t?.metadata)?.name;
+      if (typeof name !== 'string') continue;
+      addClaim(name, claimKind(inventory, t?.spec));
+    }
+  if (localClaims.length > 0)
+    add(
+      'local-volume',
+      `local PersistentVolume ${localClaims.join(', ')}`,
+      `local PersistentVolume (${localClaims.join(', ')}): the data dies with the node`,
+      true,
+    );
+  if (claims.length > 0)
+    add(
+      'volume-claim',
+      `volume claim ${claims.join(', ')} on zonal EBS`,
+      `PersistentVolumeClaim ${claims.join(', ')}: an EBS volume is zonal and must detach from the reclaimed node (up to 6 minutes) before its pod starts again, in the same zone`,
+      workloadClass !== 'job',
+    );
+}
+
+/** A writable hostPath, or an emptyDir large enough to matter. */
+function addVolumeReasons(use: VolumeUse, options: SpotVerdictOptions, add: VerdictSubject['add']): void {
+  const hostPath = asRecord(use.volume.hostPath);
+  if (hostPath && use.mounted && use.writable)
+    add(
+      'host-path',
+      `writes to hostPath ${String(hostPath.path ?? '?')}`,
+      `writes to hostPath ${String(hostPath.path ?? '?')}: the data stays on the reclaimed node`,
+      true,
+    );
+  const emptyDir = asRecord(use.volume.emptyDir);
+  // Disk- or memory-backed, a large scratch space is rebuilt from nothing on the next node.
+  if (emptyDir && (typeof emptyDir.sizeLimit === 'string' || typeof emptyDir.sizeLimit === 'number')) {
+    const bytes = parseQuantity(emptyDir.sizeLimit);
+    if (bytes !== undefined && bytes >= (options.largeEmptyDirBytes ?? DEFAULT_LARGE_EMPTY_DIR))
+      add(
+        'large-empty-dir',
+        `emptyDir ${use.name} of up to ${formatBytes(bytes)}`,
+        `emptyDir ${use.name} holds up to ${formatBytes(bytes)}, lost and rebuilt after every reclaim`,
+        false,
+      );
+  }
+}
+
+/** Jobs: how long they run, and whether a retry is allowed. */
+function addJobReasons({ object, spec, add }: VerdictSubject, options: SpotVerdictOptions): void {
+  const jobSpec = jobSpecOf(object);
+  const checkpointing = annotationIsTrue(object, CHECKPOINTING_ANNOTATION);
+  const longJob = options.longJobSeconds ?? DEFAULT_LONG_JOB_SECONDS;
+  const ownDeadline = jobSpec?.activeDeadlineSeconds ?? spec?.activeDeadlineSeconds;
+  const deadline = typeof ownDeadline === 'number' ? ownDeadline : undefined;
+  const running = runningSeconds(object, options.now);
+  if (!checkpointing) {
+    if (running !== undefined && running > longJob)
+      add(
+        'long-job',
+        `running for ${formatDuration(running)} without checkpointing`,
+        `has been running for ${formatDuration(running)} and declares no checkpointing (${CHECKPOINTING_ANNOTATION}): a reclaim starts it again from the beginning`,
+        true,
+      );
+    else if (deadline !== undefined && deadline > longJob)
+      add(
+        'long-job',
+        `may run ${formatDuration(deadline)} without checkpointing`,
+        `may run for up to ${formatDuration(deadline)} (activeDeadlineSeconds: ${deadline}) and declares no checkpointing (${CHECKPOINTING_ANNOTATION}): a reclaim starts it again from the beginning`,
+        true,
+      );
+  }
+  if (jobSpec && jobSpec.backoffLimit === 0 && !ignoresDisruptions(jobSpec))
+    add(
+      'not-retryable',
+      'backoffLimit: 0',
+      'backoffLimit: 0: one reclaimed pod fails the Job for good',
+      true,
+    );
+}
+
+/** Karpenter reads it on pods only (do-not-evict is its pre-v0.32 name). */
+function addDoNotDisruptReason({ object, add }: VerdictSubject): void {
+  const onPods = podAnnotations(object);
+  if (
+    [DO_NOT_DISRUPT_ANNOTATION, 'karpenter.sh/do-not-evict'].some(
+      (k) => String(onPods[k]).toLowerCase() === 'true',
+    )
+  )
+    add(
+      'do-not-disrupt',
+      DO_NOT_DISRUPT_ANNOTATION,
+      `${DO_NOT_DISRUPT_ANNOTATION} keeps consolidation and drift away, not a spot reclaim`,
+      false,
+    );
 }
 
 /** The blocking reasons as one list: `a StatefulSet; runs postgres:16.4; 1 replica (replicas: 1)`. */
