@@ -12,7 +12,7 @@ const Options = z.object({
   ignoreNamespaces: z.array(z.string()).default([]),
 });
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'container-cpu-limit-throttles',
   category: 'reliability',
   severity: 'low',

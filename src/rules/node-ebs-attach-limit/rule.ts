@@ -72,7 +72,7 @@ function csiNodeLimit(inventory: Inventory, node: InventoryEntry): number | unde
   return typeof count === 'number' && count > 0 ? count : undefined;
 }
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'node-ebs-attach-limit',
   category: 'operations',
   severity: 'medium',

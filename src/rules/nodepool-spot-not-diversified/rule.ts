@@ -41,7 +41,7 @@ function list(values: readonly string[]): string {
   return values.length <= 6 ? values.join(', ') : `${values.slice(0, 6).join(', ')}, …`;
 }
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'nodepool-spot-not-diversified',
   category: 'spot',
   severity: 'medium',

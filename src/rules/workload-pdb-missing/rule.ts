@@ -9,7 +9,7 @@ const Options = z.object({
   includeNonServing: z.boolean().default(false),
 });
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'workload-pdb-missing',
   category: 'reliability',
   severity: 'medium',

@@ -36,7 +36,7 @@ function whySafe(verdict: SpotVerdict): string {
   return w.class === 'worker' ? `a worker with ${replicas}` : `${replicas} and no state on the node`;
 }
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'workload-spot-safe-pinned-on-demand',
   category: 'spot',
   severity: 'low',

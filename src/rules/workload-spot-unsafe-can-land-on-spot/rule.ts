@@ -11,7 +11,7 @@ const Options = z.object({
   longJobSeconds: z.number().int().positive().default(3600),
 });
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'workload-spot-unsafe-can-land-on-spot',
   category: 'spot',
   severity: 'medium',
