@@ -13,6 +13,7 @@ import { buildInventory } from '../inventory/inventory.ts';
 import { loadManifests } from '../sources/manifests/load-manifests.ts';
 import { expectationOf, readExpectations } from '../testing/fixture-expectations.ts';
 import { TEST_NOW } from '../testing/rule-tester.ts';
+import { ruleOptions } from './docs.ts';
 import { ALL_RULES, RULES } from './registry.ts';
 
 const RULES_DIR = import.meta.dirname;
@@ -43,6 +44,14 @@ for (const rule of ALL_RULES) {
     for (const section of ['## Why', '## Fix', '## Runbook'])
       assert.ok(readme.includes(section), `README has ${section}`);
     assert.ok(existsSync(join(dir, 'rule.test.ts')), 'has rule.test.ts');
+    // The options table is generated from the schema into the README's ## Options section.
+    const options = ruleOptions(rule);
+    assert.equal(
+      /^## Options$/m.test(readme),
+      options.length > 0,
+      options.length > 0 ? 'README has ## Options for its options table' : 'README has no ## Options',
+    );
+    for (const o of options) assert.ok(o.description !== '', `option ${o.name} has a .describe()`);
 
     const seen = new Set<string>();
     for (const kind of ['valid', 'invalid'] as const) {

@@ -8,8 +8,10 @@ import { speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({
-  /** Namespaces where CPU limits are policy (e.g. multi-tenant or noisy batch namespaces). */
-  ignoreNamespaces: z.array(z.string()).default([]),
+  ignoreNamespaces: z
+    .array(z.string())
+    .default([])
+    .describe('Namespaces where CPU limits are policy (multi-tenant or noisy batch namespaces): not judged'),
 });
 
 export default defineRule({

@@ -7,8 +7,14 @@ import { isControlledPod, speaksForWorkload } from '../../inventory/owning-workl
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({
-  /** A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe. */
-  longJobSeconds: z.number().int().positive().default(3600),
+  longJobSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(3600)
+    .describe(
+      'A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe',
+    ),
 });
 
 export default defineRule({
