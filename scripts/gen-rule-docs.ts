@@ -1,5 +1,6 @@
 /**
- * Writes docs/rules.md, the rule reference, from the registry and each rule's README.
+ * Writes docs/rules.md, the rule reference, from the registry and each rule's README; a rule's
+ * options table comes from its zod schema (`ruleDoc`), as in `hindsight explain`.
  *   node scripts/gen-rule-docs.ts          write it
  *   node scripts/gen-rule-docs.ts --check  exit 1 if it is out of date (the test suite runs this)
  */
@@ -8,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { CERT_CHECKS } from '../src/analyzers/certs/registry.ts';
 import { certCheckReadme } from '../src/analyzers/certs/run-cert-checks.ts';
 import { LESSONS } from '../src/core/lesson.ts';
-import { ruleReadme } from '../src/rules/docs.ts';
+import { ruleDoc } from '../src/rules/docs.ts';
 import { ALL_RULES } from '../src/rules/registry.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -18,10 +19,11 @@ export function renderRuleDocs(): string {
   const out: string[] = [
     '# Rule reference',
     '',
-    'Generated from `src/rules/*/README.md` and `src/analyzers/certs/checks/*/README.md` by',
-    '`node scripts/gen-rule-docs.ts`; do not edit by hand. `hindsight rules` lists the same checks,',
-    '`hindsight explain <rule>` prints one page. `hindsight scan` runs the rules, `hindsight certs` the',
-    'certificate checks; exemptions and config accept either.',
+    "Generated from `src/rules/*/README.md` (options tables from the rules' schemas) and",
+    '`src/analyzers/certs/checks/*/README.md` by `node scripts/gen-rule-docs.ts`; do not edit by',
+    'hand. `hindsight rules` lists the same checks, `hindsight explain <rule>` prints one page.',
+    '`hindsight scan` runs the rules, `hindsight certs` the certificate checks; exemptions and',
+    'config accept either.',
     '',
   ];
   const categories = [...new Set(ALL_RULES.map((r) => r.category))];
@@ -46,7 +48,7 @@ export function renderRuleDocs(): string {
     );
   }
   out.push('', `${ALL_RULES.length} rules and ${CERT_CHECKS.length} certificate checks.`, '');
-  const pages = [...ALL_RULES.map((r) => ruleReadme(r.id)), ...CERT_CHECKS.map((c) => certCheckReadme(c.id))];
+  const pages = [...ALL_RULES.map((r) => ruleDoc(r)), ...CERT_CHECKS.map((c) => certCheckReadme(c.id))];
   for (const readme of pages) {
     if (!readme) continue;
     out.push('---', '', readme.replace(/^# /, '### ').replace(/\n## /g, '\n#### ').trim(), '');

@@ -8,7 +8,7 @@ import { certCheckReadme } from '../analyzers/certs/run-cert-checks.ts';
 import type { Category } from '../core/finding.ts';
 import type { LessonId } from '../core/lesson.ts';
 import type { Severity } from '../core/severity.ts';
-import { ruleReadme } from '../rules/docs.ts';
+import { ruleDoc } from '../rules/docs.ts';
 import { ALL_RULES } from '../rules/registry.ts';
 
 export interface CatalogEntry {
@@ -19,6 +19,7 @@ export interface CatalogEntry {
   title: string;
   /** The command that runs it. */
   command: 'scan' | 'certs';
+  /** The README, with a rule's options table generated from its schema. */
   readme(): string | undefined;
 }
 
@@ -30,7 +31,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     lesson: r.lesson,
     title: r.title,
     command: 'scan' as const,
-    readme: () => ruleReadme(r.id),
+    readme: () => ruleDoc(r),
   })),
   ...CERT_CHECKS.map((c) => ({
     id: c.id,

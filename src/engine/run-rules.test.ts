@@ -4,7 +4,7 @@ import { ConfigSchema, parseConfig } from '../config/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { KubeObject } from '../core/resource.ts';
 import { buildInventory } from '../inventory/inventory.ts';
-import { defineRule, NOT_APPLICABLE } from '../rules/define-rule.ts';
+import { type AnyRule, defineRule, NOT_APPLICABLE } from '../rules/define-rule.ts';
 import { runRules } from './run-rules.ts';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -58,7 +58,7 @@ function deployment(
   };
 }
 
-function run(objects: KubeObject[], configText = '', rules = [everyContainer]) {
+function run(objects: KubeObject[], configText = '', rules: readonly AnyRule[] = [everyContainer]) {
   const inventory = buildInventory(
     objects.map((object) => ({ object, origin: { source: 'test.yaml', line: 1 } })),
   );

@@ -8,9 +8,9 @@ import type { LessonId } from '../core/lesson.ts';
 import type { Severity } from '../core/severity.ts';
 import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
 
-export interface Report {
+export interface Report<MessageId extends string = string> {
   /** Key of `messages`; the text is the template with `{name}` placeholders filled from `data`. */
-  messageId: string;
+  messageId: MessageId;
   data?: Record<string, string | number>;
   path?: ObjectPath;
   container?: string;
@@ -21,14 +21,14 @@ export interface Report {
   severity?: Severity;
 }
 
-export interface RuleContext<Options> {
+export interface RuleContext<Options, MessageId extends string = string> {
   inventory: Inventory;
   options: Options;
   /** The analysis clock: never `Date.now()` in a rule. */
   now: Date;
   /** Kubernetes version to check against (`--target-version`), e.g. `1.35`. */
   targetVersion?: string;
-  report(report: Report): void;
+  report(report: Report<MessageId>): void;
 }
 
 /**
@@ -40,7 +40,7 @@ export interface RuleContext<Options> {
  */
 export type Selection = readonly string[] | 'workloads';
 
-export interface Rule<Options = Record<string, never>> {
+export interface Rule<Options = Record<string, never>, MessageId extends string = string> {
   /** Kebab-case problem statement, equal to the rule's folder name. */
   id: string;
   category: Category;
@@ -49,14 +49,15 @@ export interface Rule<Options = Record<string, never>> {
   /** One line, shown in `hindsight rules`. */
   title: string;
   appliesTo: Selection;
-  messages: Record<string, string>;
+  /** Message templates by id; `ctx.report` accepts only these ids. */
+  messages: Record<MessageId, string>;
   /** Options with defaults; the same schema documents them. */
   options?: z.ZodType<Options>;
   /**
    * Reports problems through `ctx.report`. Returns NOT_APPLICABLE when the object is outside
    * what the rule judges (so it counts neither as passed nor as failed in the score).
    */
-  check(entry: InventoryEntry, ctx: RuleContext<Options>): undefined | typeof NOT_APPLICABLE;
+  check(entry: InventoryEntry, ctx: RuleContext<Options, MessageId>): undefined | typeof NOT_APPLICABLE;
 }
 
 export const NOT_APPLICABLE = 'not-applicable';
@@ -64,7 +65,13 @@ export const NOT_APPLICABLE = 'not-applicable';
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds rules of every option type.
 export type AnyRule = Rule<any>;
 
-export function defineRule<Options = Record<string, never>>(rule: Rule<Options>): Rule<Options> {
+/**
+ * Declares a rule. Options are inferred from the schema and message ids from the keys of
+ * `messages`, so `ctx.report({ messageId })` with an id the rule does not have fails to compile.
+ */
+export function defineRule<Options = Record<string, never>, MessageId extends string = never>(
+  rule: Rule<Options, MessageId>,
+): Rule<Options, MessageId> {
   return rule;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Meta-tests that keep the registry honest: every rule folder is registered under its own id,
- * documents itself, and has fixtures that pass and fail as they claim, exercising every message.
+ * documents itself, and has fixtures that pass and fail as they claim, exercising every message:
+ * an invalid fixture produces exactly the findings its `# expect:` lines declare.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { LESSONS } from '../core/lesson.ts';
 import { runRules } from '../engine/run-rules.ts';
 import { buildInventory } from '../inventory/inventory.ts';
 import { loadManifests } from '../sources/manifests/load-manifests.ts';
+import { expectationOf, readExpectations } from '../testing/fixture-expectations.ts';
 import { TEST_NOW } from '../testing/rule-tester.ts';
+import { ruleOptions } from './docs.ts';
 import { ALL_RULES, RULES } from './registry.ts';
 
 const RULES_DIR = import.meta.dirname;
@@ -41,13 +44,27 @@ for (const rule of ALL_RULES) {
     for (const section of ['## Why', '## Fix', '## Runbook'])
       assert.ok(readme.includes(section), `README has ${section}`);
     assert.ok(existsSync(join(dir, 'rule.test.ts')), 'has rule.test.ts');
+    // The options table is generated from the schema into the README's ## Options section.
+    const options = ruleOptions(rule);
+    assert.equal(
+      /^## Options$/m.test(readme),
+      options.length > 0,
+      options.length > 0 ? 'README has ## Options for its options table' : 'README has no ## Options',
+    );
+    for (const o of options) assert.ok(o.description !== '', `option ${o.name} has a .describe()`);
 
     const seen = new Set<string>();
     for (const kind of ['valid', 'invalid'] as const) {
       const fixtureDir = join(dir, 'fixtures', kind);
       assert.ok(existsSync(fixtureDir), `has fixtures/${kind}`);
-      const files = readdirSync(fixtureDir).filter((f) => /\.(ya?ml|json)$/.test(f));
+      const entries = readdirSync(fixtureDir);
+      const files = entries.filter((f) => /\.(ya?ml|json)$/.test(f));
       assert.ok(files.length > 0, `fixtures/${kind} has files`);
+      for (const f of entries.filter((e) => e.endsWith('.expect')))
+        assert.ok(
+          f.endsWith('.json.expect') && files.includes(f.slice(0, -'.expect'.length)),
+          `${kind}/${f} belongs to a JSON fixture`,
+        );
       for (const file of files) {
         const loaded = await loadManifests([join(fixtureDir, file)]);
         assert.deepEqual(loaded.errors.map(String), [], `${kind}/${file} reads cleanly`);
@@ -57,17 +74,29 @@ for (const rule of ALL_RULES) {
           // A fixture named `…target-1.29….yaml` is checked for that release.
           targetVersion: /target-(\d+\.\d+)/.exec(file)?.[1] ?? '1.35',
         });
-        const mine = result.findings.filter((f) => f.ruleId === rule.id);
         const internal = result.findings.filter((f) => f.ruleId === 'internal-error');
         assert.deepEqual(internal, [], `${kind}/${file}: rule does not throw`);
-        if (kind === 'valid')
+        const expected = readExpectations(join(fixtureDir, file));
+        if (kind === 'valid') {
+          assert.deepEqual(expected, [], `valid/${file} declares no findings`);
           assert.deepEqual(
-            mine.map((f) => f.message),
+            result.findings.map((f) => f.message),
             [],
             `valid/${file} has no findings`,
           );
-        else assert.ok(mine.length > 0, `invalid/${file} has findings`);
-        for (const f of mine) if (f.messageId) seen.add(f.messageId);
+        } else {
+          assert.ok(
+            expected.length > 0,
+            `invalid/${file} declares its findings (# expect: lines; a JSON fixture in ${file}.expect)`,
+          );
+          // Sorted both ways, so the failure shows the lines to add or remove.
+          assert.deepEqual(
+            result.findings.map(expectationOf).sort(),
+            expected.toSorted(),
+            `invalid/${file}: the findings are exactly those it declares`,
+          );
+        }
+        for (const f of result.findings) if (f.messageId) seen.add(f.messageId);
       }
     }
     assert.deepEqual(

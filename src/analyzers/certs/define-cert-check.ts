@@ -23,36 +23,42 @@ export interface CheckSubject {
 }
 
 /** One problem a check reports; the runner makes it a Finding. */
-export interface CertReport {
+export interface CertReport<MessageId extends string = string> {
   subject: CheckSubject;
   /** Key of the check's `messages`. */
-  messageId: string;
+  messageId: MessageId;
   data: Record<string, string | number>;
   severity?: Severity;
 }
 
 /** What a check gets: the analysis, the certificates already in cliffs, and `report`. */
-export interface CertCheckContext {
+export interface CertCheckContext<MessageId extends string = string> {
   analysis: CertAnalysis;
   /** Certificates already reported as part of an expiry cliff: one finding, not N. */
   inCliff: ReadonlySet<CertificateRecord>;
-  report(report: CertReport): void;
+  report(report: CertReport<MessageId>): void;
 }
 
 /** A certificate check: metadata, message templates and one `run`. */
-export interface CertCheck {
+export interface CertCheck<MessageId extends string = string> {
   /** Kebab-case problem statement, equal to its folder name under checks/. */
   id: string;
   category: Category;
   severity: Severity;
   lesson: LessonId;
   title: string;
-  messages: Record<string, string>;
+  /** Message templates by id; `ctx.report` accepts only these ids. */
+  messages: Record<MessageId, string>;
   /** Reports problems; returns how many things it judged (certificates, pairs, nodes), for the score. */
-  run(ctx: CertCheckContext): number;
+  run(ctx: CertCheckContext<MessageId>): number;
 }
 
-/** Declares a check (typed identity, as `defineRule` is for rules). */
-export function defineCertCheck(check: CertCheck): CertCheck {
+/**
+ * Declares a check (typed identity, as `defineRule` is for rules): message ids are inferred
+ * from the keys of `messages`, so reporting an id the check does not have fails to compile.
+ */
+export function defineCertCheck<MessageId extends string = never>(
+  check: CertCheck<MessageId>,
+): CertCheck<MessageId> {
   return check;
 }

@@ -41,6 +41,15 @@ test('explain prints the lesson and README of a certificate check as of a scan r
   assert.match(typo.stderr, /did you mean: .*certificate-expired/);
 });
 
+test("explain prints a rule's options table, generated from its schema", async () => {
+  const run = await runCli(['explain', 'node-ebs-attach-limit']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stdout,
+    /## Options\n\n\| option \| type \| default \| description \|\n\|---\|---\|---\|---\|\n\| `warnPercent` \| number 1–100 \| `80` \| Report a node once/,
+  );
+});
+
 test('every check has a README the catalog can read', () => {
   for (const check of CATALOG) assert.ok(check.readme(), `${check.id} has no README`);
 });

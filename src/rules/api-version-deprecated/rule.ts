@@ -134,7 +134,8 @@ export default defineRule({
               edits: [{ op: 'set', path: ['apiVersion'], value: api.replacement.apiVersion }],
             }
           : undefined;
-      const messageId = `${removed ? 'removed' : 'deprecated'}${fromAnnotation ? 'LastApplied' : ''}`;
+      const messageId =
+        `${removed ? 'removed' : 'deprecated'}${fromAnnotation ? 'LastApplied' : ''}` as const;
       ctx.report({
         messageId,
         ...(removed ? {} : { severity: 'medium' as const }),

@@ -8,11 +8,13 @@ import { speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({
-  /** Namespaces where CPU limits are policy (e.g. multi-tenant or noisy batch namespaces). */
-  ignoreNamespaces: z.array(z.string()).default([]),
+  ignoreNamespaces: z
+    .array(z.string())
+    .default([])
+    .describe('Namespaces where CPU limits are policy (multi-tenant or noisy batch namespaces): not judged'),
 });
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'container-cpu-limit-throttles',
   category: 'reliability',
   severity: 'low',

@@ -5,15 +5,15 @@ import { containersAt } from '../../core/workload.ts';
 import { defineRule } from '../define-rule.ts';
 
 const options = z.object({
-  /** Tags that name a moving target by convention (compared case-insensitively). */
   mutableTags: z
     .array(z.string())
-    .default(['latest', 'main', 'master', 'develop', 'dev', 'edge', 'nightly', 'head', 'stable']),
-  /**
-   * Tags without a single digit (`alpine`, `slim`, `bookworm`, `lts-alpine`) name a variant of
-   * the newest release, not a release: they move like latest. Hex commit ids are not counted.
-   */
-  versionlessTagsMove: z.boolean().default(true),
+    .default(['latest', 'main', 'master', 'develop', 'dev', 'edge', 'nightly', 'head', 'stable'])
+    .describe('Tags that name a moving target by convention (compared case-insensitively)'),
+  // `alpine`, `slim`, `bookworm` name a variant of the newest release, not a release.
+  versionlessTagsMove: z
+    .boolean()
+    .default(true)
+    .describe('Tags without a digit (alpine, slim, lts-alpine; not hex commit ids) move like latest'),
 });
 
 /** `alpine`, `lts-slim`: no version in the tag, so it follows the newest release. */

@@ -13,8 +13,10 @@ import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
 
 const options = z.object({
-  /** Namespaces not judged: the control plane's and EKS add-ons' own, which CNIs exempt anyway. */
-  ignoreNamespaces: z.array(z.string()).default(['kube-system', 'kube-public', 'kube-node-lease']),
+  ignoreNamespaces: z
+    .array(z.string())
+    .default(['kube-system', 'kube-public', 'kube-node-lease'])
+    .describe("Namespaces not judged (the control plane's and add-ons' own, which CNIs exempt anyway)"),
 });
 
 interface InventoryFacts {

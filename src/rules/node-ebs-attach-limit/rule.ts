@@ -9,8 +9,12 @@ import { claimNamed, claimNamesOf, classRequestOf, volumeOf } from '../../invent
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
 
 const Options = z.object({
-  /** Warn when this share of the node's EBS attachments is in use. */
-  warnPercent: z.number().min(1).max(100).default(80),
+  warnPercent: z
+    .number()
+    .min(1)
+    .max(100)
+    .default(80)
+    .describe('Report a node once this share (%) of its EBS attachments is in use'),
 });
 
 interface NodeVolumes {
@@ -72,7 +76,7 @@ function csiNodeLimit(inventory: Inventory, node: InventoryEntry): number | unde
   return typeof count === 'number' && count > 0 ? count : undefined;
 }
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'node-ebs-attach-limit',
   category: 'operations',
   severity: 'medium',

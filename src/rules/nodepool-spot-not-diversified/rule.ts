@@ -15,13 +15,19 @@ import {
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({
-  /**
-   * Fewer spot instance types than this is too narrow. 5 is the flexibility below which
-   * Karpenter itself logs an error when it falls back to on-demand.
-   */
-  minInstanceTypes: z.number().int().positive().default(5),
-  /** Fewer instance families than this is too narrow (the post uses four: c5, c6i, m5, m6i). */
-  minInstanceFamilies: z.number().int().positive().default(2),
+  // 5 is the flexibility below which Karpenter itself logs an error when it falls back to on-demand.
+  minInstanceTypes: z
+    .number()
+    .int()
+    .positive()
+    .default(5)
+    .describe('Fewer spot instance types than this is too narrow'),
+  minInstanceFamilies: z
+    .number()
+    .int()
+    .positive()
+    .default(2)
+    .describe('Fewer instance families than this is too narrow (the post uses four: c5, c6i, m5, m6i)'),
 });
 
 const LEGACY_INSTANCE_TYPE_LABEL = 'beta.kubernetes.io/instance-type';
@@ -41,7 +47,7 @@ function list(values: readonly string[]): string {
   return values.length <= 6 ? values.join(', ') : `${values.slice(0, 6).join(', ')}, …`;
 }
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'nodepool-spot-not-diversified',
   category: 'spot',
   severity: 'medium',

@@ -9,11 +9,11 @@ import { defineRule } from '../define-rule.ts';
 const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 const options = z.object({
-  /**
-   * Namespaces whose workloads are not checked: cluster add-ons there (CoreDNS, VPC CNI,
-   * kube-proxy, the EBS CSI driver) talk to the API server by design.
-   */
-  ignoreNamespaces: z.array(z.string()).default(['kube-system', 'kube-public', 'kube-node-lease']),
+  // Cluster add-ons there (CoreDNS, VPC CNI, kube-proxy, EBS CSI driver) use the API server by design.
+  ignoreNamespaces: z
+    .array(z.string())
+    .default(['kube-system', 'kube-public', 'kube-node-lease'])
+    .describe('Namespaces whose workloads are not checked'),
 });
 
 /** `namespace/name` of every ServiceAccount a RoleBinding or ClusterRoleBinding in the inventory grants a role. */

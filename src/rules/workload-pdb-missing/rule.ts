@@ -5,11 +5,15 @@ import { pdbsFor } from '../../inventory/selectors.ts';
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({
-  /** Also flag Deployments that serve nothing (queue workers); off because their pods can usually go at once. */
-  includeNonServing: z.boolean().default(false),
+  includeNonServing: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Also report Deployments that serve nothing (queue workers), whose pods can usually go at once',
+    ),
 });
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'workload-pdb-missing',
   category: 'reliability',
   severity: 'medium',

@@ -9,8 +9,14 @@ import { type SpotVerdict, spotCaveats, spotVerdict } from '../../scheduling/spo
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({
-  /** A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe. */
-  longJobSeconds: z.number().int().positive().default(3600),
+  longJobSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(3600)
+    .describe(
+      'A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe',
+    ),
 });
 
 const CRITICAL_PRIORITY = new Set(['system-cluster-critical', 'system-node-critical']);
@@ -36,7 +42,7 @@ function whySafe(verdict: SpotVerdict): string {
   return w.class === 'worker' ? `a worker with ${replicas}` : `${replicas} and no state on the node`;
 }
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'workload-spot-safe-pinned-on-demand',
   category: 'spot',
   severity: 'low',

@@ -7,11 +7,17 @@ import { blockingSummary, spotVerdict } from '../../scheduling/spot-verdict.ts';
 import { defineRule } from '../define-rule.ts';
 
 const Options = z.object({
-  /** A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe. */
-  longJobSeconds: z.number().int().positive().default(3600),
+  longJobSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(3600)
+    .describe(
+      'A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe',
+    ),
 });
 
-export default defineRule<z.infer<typeof Options>>({
+export default defineRule({
   id: 'workload-spot-unsafe-can-land-on-spot',
   category: 'spot',
   severity: 'medium',

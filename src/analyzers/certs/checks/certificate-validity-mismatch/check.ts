@@ -30,7 +30,10 @@ interface Comparison {
   extra?: Record<string, string>;
 }
 
-function compare(ctx: CertCheckContext, c: Comparison): void {
+/** kubeadm and expected validities are only ever reported too short (see `compare`). */
+type MismatchMessageId = `${Comparison['messagePrefix']}-shorter` | 'cert-manager-longer';
+
+function compare(ctx: CertCheckContext<MismatchMessageId>, c: Comparison): void {
   const actual = validityOf(c.rec);
   const diff = actual - c.configuredMs;
   if (Math.abs(diff) <= tolerance(c.configuredMs)) return;
@@ -41,7 +44,7 @@ function compare(ctx: CertCheckContext, c: Comparison): void {
   const severity: Severity = shorter ? 'high' : 'low';
   ctx.report({
     subject: c.subject,
-    messageId: `${c.messagePrefix}-${shorter ? 'shorter' : 'longer'}`,
+    messageId: shorter ? (`${c.messagePrefix}-shorter` as const) : 'cert-manager-longer',
     data: {
       what: describeRecord(c.rec),
       configured: c.configured,
