@@ -106,11 +106,11 @@ export function targetOf(
   return inventory.inNamespace(kind, scaler.ref.namespace, scaler).find((e) => e.ref.name === target.name);
 }
 
-/** `Deployment/api`, as the target of a scaler names it (the kind defaults to Deployment, as in KEDA). */
+/** `Deployment api`, as the target of a scaler names it (the kind defaults to Deployment, as in KEDA). */
 export function targetName(scaler: InventoryEntry, refField = 'scaleTargetRef'): string | undefined {
   const target = asRecord(getAt(scaler.object, ['spec', refField]));
   if (!target || typeof target.name !== 'string') return undefined;
-  return `${typeof target.kind === 'string' ? target.kind : 'Deployment'}/${target.name}`;
+  return `${typeof target.kind === 'string' ? target.kind : 'Deployment'} ${target.name}`;
 }
 
 /** Top-level pod-carrying objects of a namespace with their pod labels, computed once per inventory. */
