@@ -1,4 +1,4 @@
-import type { ObjectPath } from '../../core/finding.ts';
+import { formatPath, type ObjectPath } from '../../core/finding.ts';
 import { asRecord } from '../../core/records.ts';
 import { compareMinor, parseMinor } from '../../data/deprecated-apis.ts';
 import { KIND_MODELS, KUBE_SCHEMA_SOURCE, MODELS } from '../../data/kube-schema.ts';
@@ -88,7 +88,7 @@ export default defineRule({
   messages: {
     unknown: `{field} is not a field of {model} ({source}): the API server rejects the object under strict field validation (kubectl apply's default, server-side apply, Flux) and drops the field otherwise, so the setting never takes effect{suggestion}`,
     tooNew:
-      '{field} is not a field of {model} in Kubernetes {target} (--target-version; it is still missing in {absentUntil}): that API server rejects the object under strict field validation and drops the field otherwise, so the setting never takes effect until the cluster is upgraded',
+      '{field} is not a field of {model} in Kubernetes {target} (--target-version){later}: that API server rejects the object under strict field validation and drops the field otherwise, so the setting never takes effect until the cluster is upgraded',
   },
   check(entry, ctx) {
     // Objects read from a cluster were accepted by its API server, which may be newer.
@@ -116,7 +116,7 @@ export default defineRule({
           ctx.report({
             messageId: 'unknown',
             data: {
-              field: [...path, key].join('.'),
+              field: formatPath([...path, key]),
               model: modelName(type),
               source: KUBE_SCHEMA_SOURCE,
               suggestion: near ? `; did you mean ${near}?` : '',
@@ -130,7 +130,13 @@ export default defineRule({
           reported++;
           ctx.report({
             messageId: 'tooNew',
-            data: { field: [...path, key].join('.'), model: modelName(type), target, absentUntil },
+            data: {
+              field: formatPath([...path, key]),
+              model: modelName(type),
+              target,
+              // The newest release read that lacks it, when it is newer than the target.
+              later: absentUntil === target ? '' : `, nor in ${absentUntil}`,
+            },
             path: [...path, key],
           });
           continue;
