@@ -279,7 +279,7 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     deprecatedIn: '1.21',
     removedIn: '1.25',
     migration: 'none',
-    note: 'there is no replacement API: enforce the Pod Security Standards with Pod Security Admission namespace labels (pod-security.kubernetes.io/enforce) or a policy engine',
+    note: 'enforce the Pod Security Standards with Pod Security Admission namespace labels (pod-security.kubernetes.io/enforce) or a policy engine',
   }),
   ...k8s('node.k8s.io/v1beta1', ['RuntimeClass'], {
     deprecatedIn: '1.22',

@@ -95,7 +95,10 @@ test('api-version-deprecated fixes only pure renames', () => {
   );
   // PSP: no replacement
   const [psp] = checkRule(rule, [obj('policy/v1beta1', 'PodSecurityPolicy')], { targetVersion: '1.35' });
-  assert.match(psp?.message ?? '', /no replacement API: .*Pod Security Admission/);
+  assert.match(
+    psp?.message ?? '',
+    /: no replacement API: enforce the Pod Security Standards with Pod Security Admission/,
+  );
   assert.equal(psp?.fix, undefined);
 });
 
