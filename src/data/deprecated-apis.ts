@@ -52,8 +52,10 @@ export interface DeprecatedApi {
   removedIn?: string;
   replacement?: { apiVersion: string; kind?: string };
   migration: Migration;
-  /** What changes when moving, for `rewrite` and `none`. */
+  /** What changes when moving, for `rewrite` and `none` (and for a `rename` that drops a field set). */
   note?: string;
+  /** Fields the replacement does not have: a `rename` is safe only when the object sets none of them. */
+  droppedFields?: string[][];
 }
 
 type Row = Omit<DeprecatedApi, 'component' | 'group' | 'version' | 'kind'>;
@@ -70,6 +72,16 @@ const flux = (apiVersion: string, kinds: string[], row: Row) => rows('flux', api
 const karpenter = (apiVersion: string, kinds: string[], row: Row) =>
   rows('karpenter', apiVersion, kinds, row);
 
+/**
+ * DRA alpha and beta to v1, from `resource/{v1alpha3,v1beta1,v1}/types.go` of k8s.io/api (the
+ * github.com/kubernetes/api copy of staging/src/k8s.io/api: tags v0.31.0 and v0.32.0, master at
+ * 10b39a3): DeviceClassSpec is the same in each (selectors,
+ * config, later extendedResourceName) except v1alpha3's suitableNodes, which 1.32 dropped; a
+ * claim's device request and a slice's device changed shape.
+ */
+const DRA_CLAIM_NOTE = "v1 nests a request's deviceClassName, selectors and allocationMode under exactly";
+const DRA_SLICE_NOTE =
+  "v1 drops a device's basic wrapper: its attributes and capacity sit on the device itself";
 const APPS_V1 = { apiVersion: 'apps/v1' };
 const APPS_NOTE =
   'apps/v1 requires spec.selector (immutable; use the template labels) and changes defaults (RollingUpdate for DaemonSets, revisionHistoryLimit 10, progressDeadlineSeconds 600)';
@@ -359,27 +371,45 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     migration: 'none',
     note: 'PodSchedulingContext belonged to classic DRA, withdrawn in 1.32: the scheduler allocates structured-parameter claims itself',
   }),
-  ...k8s(
-    'resource.k8s.io/v1alpha3',
-    ['DeviceClass', 'ResourceClaim', 'ResourceClaimTemplate', 'ResourceSlice'],
-    {
-      removedIn: '1.34',
-      replacement: { apiVersion: 'resource.k8s.io/v1' },
-      migration: 'rewrite',
-      note: "v1 nests a request's deviceClassName, selectors and allocationMode under exactly",
-    },
-  ),
-  ...k8s(
-    'resource.k8s.io/v1beta1',
-    ['DeviceClass', 'ResourceClaim', 'ResourceClaimTemplate', 'ResourceSlice'],
-    {
-      deprecatedIn: '1.35',
-      removedIn: '1.38',
-      replacement: { apiVersion: 'resource.k8s.io/v1' },
-      migration: 'rewrite',
-      note: "v1 nests a request's deviceClassName, selectors and allocationMode under exactly",
-    },
-  ),
+  ...k8s('resource.k8s.io/v1alpha3', ['DeviceClass'], {
+    removedIn: '1.34',
+    replacement: { apiVersion: 'resource.k8s.io/v1' },
+    migration: 'rename',
+    droppedFields: [['spec', 'suitableNodes']],
+    note: 'spec.suitableNodes (1.31 only) has no successor in v1: delete it; ResourceSlices say which nodes have the devices',
+  }),
+  ...k8s('resource.k8s.io/v1alpha3', ['ResourceClaim', 'ResourceClaimTemplate'], {
+    removedIn: '1.34',
+    replacement: { apiVersion: 'resource.k8s.io/v1' },
+    migration: 'rewrite',
+    note: DRA_CLAIM_NOTE,
+  }),
+  ...k8s('resource.k8s.io/v1alpha3', ['ResourceSlice'], {
+    removedIn: '1.34',
+    replacement: { apiVersion: 'resource.k8s.io/v1' },
+    migration: 'rewrite',
+    note: DRA_SLICE_NOTE,
+  }),
+  ...k8s('resource.k8s.io/v1beta1', ['DeviceClass'], {
+    deprecatedIn: '1.35',
+    removedIn: '1.38',
+    replacement: { apiVersion: 'resource.k8s.io/v1' },
+    migration: 'rename',
+  }),
+  ...k8s('resource.k8s.io/v1beta1', ['ResourceClaim', 'ResourceClaimTemplate'], {
+    deprecatedIn: '1.35',
+    removedIn: '1.38',
+    replacement: { apiVersion: 'resource.k8s.io/v1' },
+    migration: 'rewrite',
+    note: DRA_CLAIM_NOTE,
+  }),
+  ...k8s('resource.k8s.io/v1beta1', ['ResourceSlice'], {
+    deprecatedIn: '1.35',
+    removedIn: '1.38',
+    replacement: { apiVersion: 'resource.k8s.io/v1' },
+    migration: 'rewrite',
+    note: DRA_SLICE_NOTE,
+  }),
   ...k8s(
     'resource.k8s.io/v1beta2',
     ['DeviceClass', 'ResourceClaim', 'ResourceClaimTemplate', 'ResourceSlice'],

@@ -118,3 +118,38 @@ test('api-version-deprecated says which target it used', () => {
   });
   assert.equal(deprecated?.severity, 'medium');
 });
+
+test('api-version-deprecated: a DeviceClass moves to resource.k8s.io/v1 by its apiVersion alone', () => {
+  const selectors = [{ cel: { expression: 'device.driver == "gpu.example.com"' } }];
+  for (const apiVersion of ['resource.k8s.io/v1beta1', 'resource.k8s.io/v1alpha3']) {
+    const [finding] = checkRule(rule, [obj(apiVersion, 'DeviceClass', { selectors })], {
+      targetVersion: '1.38',
+    });
+    assert.match(
+      finding?.message ?? '',
+      /change apiVersion to resource\.k8s\.io\/v1; nothing else/,
+      apiVersion,
+    );
+    assert.deepEqual(finding?.fix?.edits, [{ op: 'set', path: ['apiVersion'], value: 'resource.k8s.io/v1' }]);
+  }
+  // v1alpha3 of 1.31 had spec.suitableNodes, which v1 does not.
+  const suitableNodes = { nodeSelectorTerms: [{ matchExpressions: [{ key: 'gpu', operator: 'Exists' }] }] };
+  const [old] = checkRule(
+    rule,
+    [obj('resource.k8s.io/v1alpha3', 'DeviceClass', { selectors, suitableNodes })],
+    {
+      targetVersion: '1.34',
+    },
+  );
+  assert.match(old?.message ?? '', /not a pure rename .*spec\.suitableNodes/);
+  assert.equal(old?.fix, undefined);
+  // Claims and slices change shape.
+  const [claim] = checkRule(rule, [obj('resource.k8s.io/v1beta1', 'ResourceClaim')], {
+    targetVersion: '1.38',
+  });
+  assert.match(claim?.message ?? '', /under exactly/);
+  const [slice] = checkRule(rule, [obj('resource.k8s.io/v1beta1', 'ResourceSlice')], {
+    targetVersion: '1.38',
+  });
+  assert.match(slice?.message ?? '', /basic wrapper/);
+});

@@ -1,6 +1,7 @@
 import type { Fix } from '../../core/finding.ts';
 import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
+import { getAt } from '../../core/workload.ts';
 import {
   type ApiComponent,
   compareMinor,
@@ -60,7 +61,8 @@ function selectorIsSet(object: KubeObject): boolean {
 function renameIsSafe(api: DeprecatedApi, object: KubeObject): boolean {
   switch (api.migration) {
     case 'rename':
-      return true;
+      // A field the replacement lacks would be dropped or rejected.
+      return !api.droppedFields?.some((field) => getAt(object, field) !== undefined);
     case 'rename-with-selector':
     case 'rename-with-nonempty-selector':
       return selectorIsSet(object);
