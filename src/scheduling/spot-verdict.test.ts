@@ -679,3 +679,29 @@ test('spotVerdict: texts say what the reason is and what spot does to it', () =>
   assert.equal(single?.summary, '1 replica (replicas: 1)');
   assert.match(single?.text ?? '', /every reclaim is an outage/);
 });
+
+test('spotVerdict: a claim in the scan is said to be zonal EBS; one outside it, unknown', () => {
+  const volumes = { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] };
+  const claim = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'data', namespace: 'shop' },
+    spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3' },
+  };
+  const reasonOf = (objects: object[]) => {
+    const inventory = inventoryOf(objects);
+    const subject = inventory.ofKind('Deployment')[0];
+    assert.ok(subject);
+    return spotVerdict(inventory, subject).reasons.find((r) => r.code === 'volume-claim');
+  };
+  const seen = reasonOf([mixedPool, claim, deployment('api', 3, volumes)]);
+  assert.equal(seen?.summary, 'volume claim data on zonal EBS');
+  const unseen = reasonOf([mixedPool, deployment('api', 3, volumes)]);
+  assert.match(unseen?.summary ?? '', /^volume claim data not in the scan \(if it is zonal EBS/);
+  assert.match(
+    unseen?.text ?? '',
+    /not in the scan, so hindsight cannot see its storage: if it is zonal EBS/,
+  );
+  // Unknown storage is still not shown safe to move to spot.
+  assert.equal(unseen?.blocking, true);
+});

@@ -25,7 +25,7 @@
  * | `no-spread` | no | a multi-replica serving workload without topology spread or pod anti-affinity |
  * | `host-path` | yes | writes to a hostPath |
  * | `local-volume` | yes | a local PersistentVolume (the data lives on the node) |
- * | `volume-claim` | yes (Jobs: no) | a ReadWriteOnce claim: EBS is zonal and reattaches slowly |
+ * | `volume-claim` | yes (Jobs: no) | a ReadWriteOnce claim: EBS is zonal and reattaches slowly (a claim not in the scan may be one) |
  * | `large-empty-dir` | no | an emptyDir with a sizeLimit of 10Gi or more |
  * | `long-job` | yes | a Job that may run over an hour without declaring checkpointing |
  * | `not-retryable` | yes | a Job with `backoffLimit: 0` that does not ignore disruptions |
@@ -536,6 +536,8 @@ function addDataReasons(subject: VerdictSubject, options: SpotVerdictOptions): v
   const { inventory, entry, object, spec, workloadClass, add } = subject;
   const claims: string[] = [];
   const localClaims: string[] = [];
+  // Claims the pods mount that the scan does not hold: their storage is unknown.
+  const unseenClaims: string[] = [];
   const addClaim = (name: string, kind: ClaimKind | undefined) => {
     if (kind === 'local') localClaims.push(name);
     else if (kind === 'zonal') claims.push(name);
@@ -550,7 +552,8 @@ function addDataReasons(subject: VerdictSubject, options: SpotVerdictOptions): v
         name: pvc.claimName,
         ...(entry.ref.namespace ? { namespace: entry.ref.namespace } : {}),
       });
-      addClaim(pvc.claimName, claimKind(inventory, claim?.object.spec));
+      if (claim) addClaim(pvc.claimName, claimKind(inventory, claim.object.spec));
+      else unseenClaims.push(pvc.claimName);
     }
   }
   const templates =
@@ -574,6 +577,14 @@ function addDataReasons(subject: VerdictSubject, options: SpotVerdictOptions): v
       'volume-claim',
       `volume claim ${claims.join(', ')} on zonal EBS`,
       `PersistentVolumeClaim ${claims.join(', ')}: an EBS volume is zonal and must detach from the reclaimed node (up to 6 minutes) before its pod starts again, in the same zone`,
+      workloadClass !== 'job',
+    );
+  // Unknown storage is not shown safe to move: kept as blocking as a zonal claim, said as unknown.
+  if (unseenClaims.length > 0)
+    add(
+      'volume-claim',
+      `volume claim ${unseenClaims.join(', ')} not in the scan (if it is zonal EBS, it reattaches slowly)`,
+      `PersistentVolumeClaim ${unseenClaims.join(', ')} is not in the scan, so hindsight cannot see its storage: if it is zonal EBS, the volume must detach from the reclaimed node (up to 6 minutes) before its pod starts again, in the same zone`,
       workloadClass !== 'job',
     );
 }
