@@ -44,6 +44,8 @@ export interface InstanceType {
   gpuCount: number;
   /** Allocatable on an EKS AL2023 node: kube-reserved, system-reserved and eviction threshold taken off. */
   allocatable: { cpu: number; memory: number; pods: number };
+  /** Extended resources the node offers (`nvidia.com/gpu`, `aws.amazon.com/neuron`…), from its allocatable. */
+  extendedResources?: Record<string, number>;
   /** Labels Karpenter gives a node of this type. */
   labels: Record<string, string>;
   /** Catalogue on-demand price; undefined for the few types the catalogue has no price for. */
@@ -216,6 +218,9 @@ function readCatalogue(file: string): { region: string; types: Map<string, Insta
     if (cpu === undefined || memory === undefined || pods === undefined) continue;
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(asRecord(t.labels) ?? {})) labels[k] = String(v);
+    const extendedResources: Record<string, number> = {};
+    for (const [k, v] of Object.entries(alloc))
+      if (k.includes('/')) extendedResources[k] = parseQuantity(String(v)) ?? 0;
     const type: InstanceType = {
       name: t.name,
       family: String(t.family ?? ''),
@@ -227,6 +232,7 @@ function readCatalogue(file: string): { region: string; types: Map<string, Insta
       memoryBytes: Number(t.memoryMiB ?? 0) * 2 ** 20,
       gpuCount: Number(t.gpuCount ?? 0),
       allocatable: { cpu, memory, pods },
+      extendedResources,
       labels,
     };
     if (typeof t.onDemandHourlyUSD === 'number' && t.onDemandHourlyUSD > 0)
@@ -304,11 +310,17 @@ function nodeLabelsOf(node: KubeObject): Record<string, string> {
   return out;
 }
 
+/** The EC2 catalogue that ships with hindsight (or `cataloguePath`), read once per file. */
+export function ec2Catalogue(cataloguePath?: string): {
+  region: string;
+  types: ReadonlyMap<string, InstanceType>;
+} {
+  return readCatalogue(cataloguePath ?? path.join(packageRoot(), 'data', 'aws', 'ec2-instance-types.json'));
+}
+
 /** Loads the catalogue, the spot discount model and the price file into a PriceBook. */
 export function loadPriceBook(options: PriceBookOptions = {}): PriceBook {
-  const cataloguePath =
-    options.cataloguePath ?? path.join(packageRoot(), 'data', 'aws', 'ec2-instance-types.json');
-  const { region, types } = readCatalogue(cataloguePath);
+  const { region, types } = ec2Catalogue(options.cataloguePath);
   const spotDiscounts = { ...DEFAULT_SPOT_DISCOUNTS, ...(options.spotDiscounts ?? {}) };
   validateDiscounts(spotDiscounts);
   const overrides = new Map<string, number>();
