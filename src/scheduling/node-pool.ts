@@ -5,8 +5,10 @@
  * Karpenter's AWS provider launches spot whenever the NodeClaim's requirements allow it and a
  * spot offering exists (`getCapacityType` in karpenter-provider-aws), so a pool without a
  * `karpenter.sh/capacity-type` requirement can launch spot as well as on-demand
- * (aws/karpenter-provider-aws#5015), whatever older docs say about a default. `reserved`
- * (capacity reservations, Karpenter 1.3+) counts only when a requirement names it.
+ * (aws/karpenter-provider-aws#5015), whatever older docs say about a default: the on-demand
+ * default was the v1alpha5 Provisioner's webhook, dropped for v1beta1 (aws/karpenter-provider-aws
+ * #4639), and core's NodeClaimTemplate takes the capacity types from the available offerings.
+ * `reserved` (capacity reservations, Karpenter 1.3+) counts only when a requirement names it.
  */
 import type { ObjectPath } from '../core/finding.ts';
 import { asRecord } from '../core/records.ts';
