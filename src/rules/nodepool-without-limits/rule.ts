@@ -1,8 +1,8 @@
-import { ec2Catalogue, type InstanceType } from '../../analyzers/cost/prices.ts';
 import { formatBytes, formatCpu, parseQuantity } from '../../core/quantity.ts';
 import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { getAt } from '../../core/workload.ts';
+import { ec2Catalogue, type InstanceType } from '../../data/ec2-catalogue.ts';
 import type { Inventory } from '../../inventory/inventory.ts';
 import {
   INSTANCE_FAMILY_LABEL,
