@@ -95,6 +95,9 @@ export function compactReads(reads: Reads): Reads {
   return out;
 }
 
+/** The reads of a shared value built while reads were not recorded. */
+const UNRECORDED: Reads = new Set(['*']);
+
 export class Inventory {
   private readonly entries: InventoryEntry[] = [];
   /** Set while a computation's reads are recorded (see readsOf). */
@@ -106,8 +109,16 @@ export class Inventory {
   private readonly byKind = new Map<string, InventoryEntry[]>();
   private duplicateCount = 0;
 
+  /**
+   * Whether shared values (`derived`) keep what they read: on for inventories an incremental
+   * evaluation uses (it calls `readsOf` on every check), off for a one-shot scan, which never
+   * asks and would pay for recording every object an index is built from.
+   */
+  recordReads = false;
+
   /** Runs `compute`, recording every part of the inventory it reads (nested calls record too). */
   readsOf<T>(compute: () => T): { value: T; reads: Reads } {
+    this.recordReads = true;
     const outer = this.reads;
     let reads: Reads = new Set();
     this.reads = reads;
@@ -153,6 +164,12 @@ export class Inventory {
     narrowed?: readonly string[],
   ): T {
     let d = cache.get(name);
+    // Built while nothing recorded: its reads are unknown, so a recording use builds it again.
+    if (d?.reads === UNRECORDED && this.recordReads) d = undefined;
+    if (!d && !this.recordReads) {
+      d = { value: build(), reads: UNRECORDED };
+      cache.set(name, d);
+    }
     if (!d) {
       const outer = this.reads;
       this.reads = undefined;

@@ -19,8 +19,9 @@ import { type HelmRenderOptions, renderChart } from '../helm/render-chart.ts';
 import { buildKustomization } from '../kustomize/build-kustomization.ts';
 import type { RenderedManifest } from '../rendered-manifest.ts';
 import { snapshotProblem } from '../snapshot/snapshot-marker.ts';
+import { ParsePool, POOL_THRESHOLD_BYTES } from './parse-pool.ts';
 import { planInputs } from './plan-inputs.ts';
-import { parseYamlDocuments, type RawDocument } from './read-documents.ts';
+import { type ParsedDocuments, parseYamlDocuments, type RawDocument } from './read-documents.ts';
 import { parseStrictJson } from './strict-json.ts';
 
 export interface SourcedObject {
@@ -62,73 +63,154 @@ export interface LoadOptions {
 export async function loadManifests(paths: string[], options: LoadOptions = {}): Promise<LoadResult> {
   const result: LoadResult = { objects: [], errors: [], notes: [], files: 0 };
   const rendered = { charts: 0, kustomizations: 0 };
-  const render = options.renderedInputs === undefined || options.renderedInputs === 'render';
-  const build = render || options.renderedInputs === 'kustomize';
-  const env = options.env ?? process.env;
   const caps: ReadCaps = {
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     budget: new InputBudget(options.maxInputBytes),
     what: 'manifest',
   };
-  for (const input of await planInputs(paths, result)) {
-    switch (input.type) {
-      case 'stdin': {
-        result.files++;
-        const read = await readStreamCapped(options.stdin ?? process.stdin, '-', {
-          ...caps,
-          refuseBinary: true,
-        });
-        parseBytes(read, '-', result);
-        break;
+  const parser = new YamlParser();
+  try {
+    for (const input of await planInputs(paths, result)) {
+      if (input.type === 'file') {
+        // Files are read in turn; their parses may run ahead on workers, merged in order.
+        const part = emptyResult();
+        const read = await loadFile(input.path, part, caps, paths.includes(input.path), parser);
+        await parser.queue(part, read, result);
+        continue;
       }
-      case 'file':
-        await loadFile(input.path, result, caps, paths.includes(input.path));
-        break;
-      case 'chart': {
-        rendered.charts++;
-        if (!render) {
-          result.notes.push(`${input.dir}: Helm chart, left alone: change its templates or values by hand`);
-          break;
-        }
-        result.files++;
-        const chart = await renderChart(input.dir, options.helm ?? {}, env);
-        result.errors.push(...chart.errors);
-        result.notes.push(...chart.notes);
-        for (const manifest of chart.renders) await addRendered(manifest, result);
-        break;
-      }
-      case 'kustomization': {
-        rendered.kustomizations++;
-        if (!build) {
-          result.notes.push(
-            `${input.dir}: kustomization, left alone: change its resources or patches by hand`,
-          );
-          break;
-        }
-        result.files++;
-        try {
-          const manifest = await buildKustomization(input.dir, input.file, env);
-          await addRendered(manifest, result);
-          result.kustomizations = [
-            ...(result.kustomizations ?? []),
-            { dir: input.dir, file: input.file, command: manifest.command },
-          ];
-        } catch (error) {
-          // For `fix`, a kustomization without kubectl is one it cannot prove a fix on: left alone.
-          if (error instanceof UsageError && !render) {
-            result.notes.push(`${input.dir}: kustomization, left alone: ${error.message}`);
-            break;
-          }
-          if (!(error instanceof SourceError)) throw error;
-          result.errors.push(error);
-        }
-        break;
-      }
+      await parser.drain(result);
+      await loadInput(input, result, options, caps, rendered);
     }
+    await parser.drain(result);
+  } finally {
+    await parser.close();
   }
   if (rendered.charts > 0 || rendered.kustomizations > 0) result.rendered = rendered;
   overlaysAsEnvironments(result);
   return result;
+}
+
+function emptyResult(): LoadResult {
+  return { objects: [], errors: [], notes: [], files: 0 };
+}
+
+/**
+ * Where YAML is parsed: on the main thread until a load has read POOL_THRESHOLD_BYTES of it,
+ * then on a pool of workers, with at most MAX_IN_FLIGHT_BYTES of text waiting for them.
+ */
+class YamlParser {
+  private seen = 0;
+  private pool: ParsePool | undefined;
+  private poolTried = false;
+  private readonly waiting: { part: LoadResult; done: Promise<void>; bytes: number }[] = [];
+  private inFlight = 0;
+
+  parse(body: string, source: string): ParsedDocuments | Promise<ParsedDocuments> {
+    this.seen += body.length;
+    if (this.seen >= POOL_THRESHOLD_BYTES && !this.poolTried) {
+      this.poolTried = true;
+      this.pool = ParsePool.create();
+    }
+    return this.pool ? this.pool.parse(body, source) : parseYamlDocuments(body, source);
+  }
+
+  /** Keeps a file's result until its parse is done and every earlier file's is merged. */
+  async queue(part: LoadResult, read: FileRead, into: LoadResult): Promise<void> {
+    const { parsed, bytes } = read;
+    if (!parsed && this.waiting.length === 0) {
+      mergeInto(into, part);
+      return;
+    }
+    this.waiting.push({ part, done: parsed ?? Promise.resolve(), bytes });
+    this.inFlight += bytes;
+    while (this.inFlight > MAX_IN_FLIGHT_BYTES) await this.mergeFirst(into);
+  }
+
+  async drain(into: LoadResult): Promise<void> {
+    while (this.waiting.length > 0) await this.mergeFirst(into);
+  }
+
+  private async mergeFirst(into: LoadResult): Promise<void> {
+    const first = this.waiting.shift();
+    if (!first) return;
+    await first.done;
+    this.inFlight -= first.bytes;
+    mergeInto(into, first.part);
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}
+
+const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+
+function mergeInto(into: LoadResult, part: LoadResult): void {
+  for (const o of part.objects) into.objects.push(o);
+  for (const e of part.errors) into.errors.push(e);
+  for (const n of part.notes) into.notes.push(n);
+  into.files += part.files;
+}
+
+async function loadInput(
+  input: Exclude<Awaited<ReturnType<typeof planInputs>>[number], { type: 'file' }>,
+  result: LoadResult,
+  options: LoadOptions,
+  caps: ReadCaps,
+  rendered: { charts: number; kustomizations: number },
+): Promise<void> {
+  const render = options.renderedInputs === undefined || options.renderedInputs === 'render';
+  const build = render || options.renderedInputs === 'kustomize';
+  const env = options.env ?? process.env;
+  switch (input.type) {
+    case 'stdin': {
+      result.files++;
+      const read = await readStreamCapped(options.stdin ?? process.stdin, '-', {
+        ...caps,
+        refuseBinary: true,
+      });
+      parseBytes(read, '-', result);
+      break;
+    }
+    case 'chart': {
+      rendered.charts++;
+      if (!render) {
+        result.notes.push(`${input.dir}: Helm chart, left alone: change its templates or values by hand`);
+        break;
+      }
+      result.files++;
+      const chart = await renderChart(input.dir, options.helm ?? {}, env);
+      result.errors.push(...chart.errors);
+      result.notes.push(...chart.notes);
+      for (const manifest of chart.renders) await addRendered(manifest, result);
+      break;
+    }
+    case 'kustomization': {
+      rendered.kustomizations++;
+      if (!build) {
+        result.notes.push(`${input.dir}: kustomization, left alone: change its resources or patches by hand`);
+        break;
+      }
+      result.files++;
+      try {
+        const manifest = await buildKustomization(input.dir, input.file, env);
+        await addRendered(manifest, result);
+        result.kustomizations = [
+          ...(result.kustomizations ?? []),
+          { dir: input.dir, file: input.file, command: manifest.command },
+        ];
+      } catch (error) {
+        // For `fix`, a kustomization without kubectl is one it cannot prove a fix on: left alone.
+        if (error instanceof UsageError && !render) {
+          result.notes.push(`${input.dir}: kustomization, left alone: ${error.message}`);
+          break;
+        }
+        if (!(error instanceof SourceError)) throw error;
+        result.errors.push(error);
+      }
+      break;
+    }
+  }
 }
 
 /**
@@ -215,17 +297,34 @@ async function addRendered(manifest: RenderedManifest, result: LoadResult): Prom
  * Reads one file. Only regular files are opened: a device, FIFO or socket named on the command
  * line is an error, one met in a directory walk is passed over with a note.
  */
-async function loadFile(path: string, result: LoadResult, caps: ReadCaps, explicit: boolean): Promise<void> {
+async function loadFile(
+  path: string,
+  result: LoadResult,
+  caps: ReadCaps,
+  explicit: boolean,
+  parser?: YamlParser,
+): Promise<FileRead> {
   const read = await readRegularFile(path, caps);
   if (!read.ok && read.notAFile !== undefined && !explicit) {
     result.notes.push(`${path}: ${read.error.message}`);
-    return;
+    return { bytes: 0 };
   }
   result.files++;
-  parseBytes(read, path, result);
+  return { parsed: parseBytes(read, path, result, parser), bytes: read.ok ? read.bytes.length : 0 };
 }
 
-function parseBytes(read: ReadResult, source: string, result: LoadResult): void {
+/** A file read: its size, and its parse when that runs on a worker. */
+interface FileRead {
+  parsed?: Promise<void> | undefined;
+  bytes: number;
+}
+
+function parseBytes(
+  read: ReadResult,
+  source: string,
+  result: LoadResult,
+  parser?: YamlParser,
+): Promise<void> | undefined {
   if (!read.ok) {
     result.errors.push(read.error);
     return;
@@ -235,7 +334,7 @@ function parseBytes(read: ReadResult, source: string, result: LoadResult): void 
     result.errors.push(new SourceError(source, binary));
     return;
   }
-  parseText(read.bytes.toString('utf8'), source, result);
+  return parseText(read.bytes.toString('utf8'), source, result, parser);
 }
 
 /** The objects of one manifest's text, as if read from `source`: how `fix` re-reads its result. */
@@ -245,34 +344,42 @@ export function readManifestText(text: string, source: string): LoadResult {
   return result;
 }
 
-function parseText(text: string, source: string, result: LoadResult): void {
+function parseText(
+  text: string,
+  source: string,
+  result: LoadResult,
+  parser?: YamlParser,
+): Promise<void> | undefined {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (body.trim() === '') {
     result.errors.push(new SourceError(source, 'empty file: no Kubernetes objects'));
     return;
   }
-  let documents: RawDocument[];
   const trimmed = body.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const json = parseStrictJson(body);
-    if (json.ok) documents = [{ index: 0, line: lineOf(body), value: json.value }];
-    else if (!json.syntax) {
-      result.errors.push(new SourceError(source, `line ${json.line}: ${json.message}`));
-      return;
-    } else {
+    if (json.ok) addDocuments([{ index: 0, line: lineOf(body), value: json.value }], source, result);
+    else if (!json.syntax) result.errors.push(new SourceError(source, `line ${json.line}: ${json.message}`));
+    else {
       // JSON is a subset of YAML 1.2 flow syntax; a near-JSON file may still be valid YAML.
       const yaml = parseYamlDocuments(body, source);
-      if (yaml.errors.length > 0 && yaml.documents.length === 0) {
+      if (yaml.errors.length > 0 && yaml.documents.length === 0)
         result.errors.push(new SourceError(source, `invalid JSON: ${json.message}`));
-        return;
-      }
-      documents = yaml.documents;
+      else addDocuments(yaml.documents, source, result);
     }
-  } else {
-    const yaml = parseYamlDocuments(body, source);
-    for (const e of yaml.errors) result.errors.push(new SourceError(source, `line ${e.line}: ${e.message}`));
-    documents = yaml.documents;
+    return;
   }
+  const yaml = parser ? parser.parse(body, source) : parseYamlDocuments(body, source);
+  if (yaml instanceof Promise) return yaml.then((parsed) => addYaml(parsed, source, result));
+  addYaml(yaml, source, result);
+}
+
+function addYaml(yaml: ParsedDocuments, source: string, result: LoadResult): void {
+  for (const e of yaml.errors) result.errors.push(new SourceError(source, `line ${e.line}: ${e.message}`));
+  addDocuments(yaml.documents, source, result);
+}
+
+function addDocuments(documents: readonly RawDocument[], source: string, result: LoadResult): void {
   for (const doc of documents)
     addDocument(doc.value, { source, document: doc.index, line: doc.line }, result);
 }

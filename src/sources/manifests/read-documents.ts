@@ -126,13 +126,30 @@ function countAliases(text: string): number {
   return matches ? matches.length : 0;
 }
 
-export function parseYamlDocuments(
-  text: string,
-  filename: string,
-): { documents: RawDocument[]; errors: DocumentError[] } {
+export interface ParsedDocuments {
+  documents: RawDocument[];
+  errors: DocumentError[];
+}
+
+/** A document's text as split from its file: its index there and the line its content starts on. */
+export interface DocumentChunk {
+  index: number;
+  line: number;
+  text: string;
+}
+
+export function parseYamlDocuments(text: string, filename: string): ParsedDocuments {
+  return parseYamlChunks(
+    splitYamlDocuments(text).map((chunk, index) => ({ index, ...chunk })),
+    filename,
+  );
+}
+
+/** Parses documents split from a file (all of them, or a run of them: see parse-pool.ts). */
+export function parseYamlChunks(chunks: readonly DocumentChunk[], filename: string): ParsedDocuments {
   const documents: RawDocument[] = [];
   const errors: DocumentError[] = [];
-  splitYamlDocuments(text).forEach((chunk, index) => {
+  for (const { index, ...chunk } of chunks) {
     const aliases = chunk.text.includes('*') ? countAliases(chunk.text) : 0;
     if (aliases > MAX_ALIASES_PER_DOCUMENT) {
       errors.push({
@@ -140,7 +157,7 @@ export function parseYamlDocuments(
         line: chunk.line,
         message: `document has ${aliases} YAML aliases (limit ${MAX_ALIASES_PER_DOCUMENT}); refusing a possible alias bomb`,
       });
-      return;
+      continue;
     }
     let value: unknown;
     try {
@@ -150,17 +167,17 @@ export function parseYamlDocuments(
       // The chunk starts at the document's first line: its line 0 is `chunk.line` of the file.
       const line = chunk.line + (error.mark?.line ?? 0);
       errors.push({ index, line, message: describeYamlError(error, chunk.text) });
-      return;
+      continue;
     }
-    if (value === undefined || value === null) return;
+    if (value === undefined || value === null) continue;
     // Any `*` may be an alias the count above did not see: the walk is linear, so check them all.
     const expansion = chunk.text.includes('*') ? aliasExpansionProblem(value) : undefined;
     if (expansion) {
       errors.push({ index, line: chunk.line, message: expansion });
-      return;
+      continue;
     }
     documents.push({ index, line: chunk.line, value });
-  });
+  }
   return { documents, errors };
 }
 
