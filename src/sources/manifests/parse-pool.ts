@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DocumentChunk, ParsedDocuments } from './read-documents.ts';
-import { parseYamlChunks, splitYamlDocuments } from './read-documents.ts';
+import { hasCrdSchema, parseYamlChunks, splitYamlDocuments } from './read-documents.ts';
 
 /** YAML read in one load before parsing moves to workers: below it, starting them costs more. */
 export const POOL_THRESHOLD_BYTES = 4 * 1024 * 1024;
@@ -59,7 +59,8 @@ export class ParsePool {
       bytes = 0;
     };
     splitYamlDocuments(text).forEach((chunk, index) => {
-      if (chunk.text.length >= LARGE_DOCUMENT_BYTES) {
+      // Large documents, and CRDs (whose schemas are blanked, not parsed), stay here.
+      if (chunk.text.length >= LARGE_DOCUMENT_BYTES || hasCrdSchema(chunk.text)) {
         flush();
         runs.push({ chunks: [{ index, ...chunk }], here: true });
         return;
@@ -69,9 +70,11 @@ export class ParsePool {
       if (bytes >= RUN_BYTES) flush();
     });
     flush();
+    // Runs go to the workers first, then the main thread parses its own while they work.
+    const sent = runs.map(({ chunks, here }) => (here ? undefined : this.parseRun(chunks, filename)));
     const parsed = await Promise.all(
-      runs.map(({ chunks, here }) =>
-        here ? parseYamlChunks(chunks, filename) : this.parseRun(chunks, filename),
+      runs.map(({ chunks, here }, i) =>
+        here ? parseYamlChunks(chunks, filename) : (sent[i] as Promise<ParsedDocuments>),
       ),
     );
     const out: ParsedDocuments = { documents: [], errors: [] };

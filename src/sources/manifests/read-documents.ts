@@ -184,13 +184,18 @@ export function parseYamlChunks(chunks: readonly DocumentChunk[], filename: stri
 const CRD_KIND = /^kind:[ \t]*["']?CustomResourceDefinition["']?[ \t]*(?:#.*)?$/m;
 const SCHEMA_KEY = /^([ \t]*)openAPIV3Schema:[ \t]*(?:#.*)?$/;
 
+/** Whether a document is a CustomResourceDefinition with a schema (mostly skipped: cheap to parse). */
+export function hasCrdSchema(text: string): boolean {
+  return text.includes('openAPIV3Schema') && CRD_KIND.test(text);
+}
+
 /**
  * A CustomResourceDefinition's `openAPIV3Schema` (often most of a CRD bundle's megabytes) is
  * read by no rule and no certificate check: its lines are blanked before parsing, which keeps
  * every line number. Only block-style schemas are recognised; anything else is parsed as is.
  */
 export function withoutCrdSchemas(text: string): string {
-  if (!text.includes('openAPIV3Schema') || !CRD_KIND.test(text)) return text;
+  if (!hasCrdSchema(text)) return text;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const key = SCHEMA_KEY.exec(lines[i] as string);
