@@ -54,3 +54,9 @@ test('a scan of files never loads the cluster client, the solver or the exporter
   for (const heavy of ['@kubernetes/client-node', 'undici', 'highs', 'prom-client', 'yaml'])
     assert.ok(!used.has(heavy), `${heavy} is loaded by a scan of files`);
 });
+
+test('placing findings on their lines (JSON, SARIF) reads block-style files without the yaml parser', () => {
+  const { code, modules } = loaded(['scan', '-o', 'sarif', join(REPO_ROOT, 'examples', 'repo', 'apps')]);
+  assert.ok(code === 0 || code === 1);
+  assert.ok(!packages(modules).has('yaml'), 'yaml is loaded by a SARIF scan of block-style files');
+});

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
+import * as yaml from 'yaml';
 import type { ObjectPath } from '../../core/finding.ts';
 import { blockPathLine, UNSUPPORTED } from './block-path.ts';
 import { YamlFileLocator } from './locate.ts';
@@ -46,7 +47,7 @@ function compare(name: string, text: string, tally: Tally): void {
       const root = doc.line - 1;
       const end = lines.findIndex((l, i) => i > root && /^(?:---|\.\.\.)(?:[ \t]|\r?$)/.test(l));
       const fast = blockPathLine({ lines, end: end === -1 ? lines.length : end }, root, path);
-      const parsed = locator.parsedLine(root, end === -1 ? lines.length : end, path);
+      const parsed = locator.parsedLine(root, end === -1 ? lines.length : end, path, yaml);
       if (fast === UNSUPPORTED) {
         tally.parsed++;
         continue;
@@ -54,10 +55,10 @@ function compare(name: string, text: string, tally: Tally): void {
       tally.fast++;
       if (fast !== parsed)
         tally.mismatches.push(`${name}:${doc.line} ${JSON.stringify(path)}: read ${fast}, parsed ${parsed}`);
-      const answered = locator.line(doc.line, path);
+      const answered = locator.line(doc.line, path, yaml);
       if (answered !== parsed)
         tally.mismatches.push(
-          `${name}:${doc.line} ${JSON.stringify(path)}: located ${answered}, parsed ${parsed}`,
+          `${name}:${doc.line} ${JSON.stringify(path)}: located ${String(answered)}, parsed ${parsed}`,
         );
     }
   }

@@ -4,11 +4,16 @@
  * of the path that exists (a missing `securityContext` points at its container).
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import type { LineCounter, Node } from 'yaml';
 import type { Finding, ObjectPath } from '../../core/finding.ts';
 import { blockPathLine, UNSUPPORTED } from './block-path.ts';
 
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t]|\r?$)/;
+
+/** The comment-keeping parser, loaded only when a document needs it. */
+export type YamlModule = typeof import('yaml');
+/** `line` cannot answer without the parser. */
+export const NEEDS_PARSER = Symbol('needs the parser');
 
 /**
  * Lines of paths in one YAML file's documents, each found from the line the document's content
@@ -30,13 +35,16 @@ export class YamlFileLocator {
     });
   }
 
-  /** 1-based line of `path` in the document whose content starts on 1-based line `start`. */
-  line(start: number, path: ObjectPath): number | undefined {
+  /**
+   * 1-based line of `path` in the document whose content starts on 1-based line `start`;
+   * NEEDS_PARSER when the document must be parsed and `yaml` is not given.
+   */
+  line(start: number, path: ObjectPath, yaml?: YamlModule): number | undefined | typeof NEEDS_PARSER {
     const root = start - 1;
     const end = this.markerAfter(root);
     const fast = blockPathLine({ lines: this.lines, end }, root, path);
     if (fast !== UNSUPPORTED) return fast;
-    return this.parsedLine(root, end, path);
+    return yaml ? this.parsedLine(root, end, path, yaml) : NEEDS_PARSER;
   }
 
   /** The first marker after line index `root`, or the end of the file (binary search). */
@@ -52,22 +60,22 @@ export class YamlFileLocator {
   }
 
   /** The same answer from a full parse of the one document (`nodeAt`). */
-  parsedLine(root: number, end: number, path: ObjectPath): number | undefined {
+  parsedLine(root: number, end: number, path: ObjectPath, yaml: YamlModule): number | undefined {
     if (!this.parsed.has(root)) {
-      const lineCounter = new LineCounter();
+      const lineCounter = new yaml.LineCounter();
       const text = this.lines.slice(root, end).join('\n');
-      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+      const docs = yaml.parseAllDocuments(text, { lineCounter, uniqueKeys: false });
       const doc = Array.isArray(docs) ? docs[0] : undefined;
       this.parsed.set(root, doc ? { lineCounter, contents: doc.contents } : undefined);
     }
     const doc = this.parsed.get(root);
     if (!doc) return undefined;
-    const node = nodeAt(doc.contents, path);
+    const node = nodeAt(doc.contents, path, yaml);
     return node?.range ? root + doc.lineCounter.linePos(node.range[0]).line : undefined;
   }
 }
 
-function nodeAt(root: unknown, path: ObjectPath): Node | undefined {
+function nodeAt(root: unknown, path: ObjectPath, { isMap, isSeq }: YamlModule): Node | undefined {
   let node = root as Node | undefined;
   let deepest = node;
   for (const key of path) {
@@ -135,6 +143,7 @@ export async function locateFindings(findings: readonly Finding[]): Promise<Map<
   const lines = new Map<Finding, number>();
   const byFile = new Map<string, Finding[]>();
   const templates = new Map<string, Finding[]>();
+  let yaml: YamlModule | undefined;
   for (const f of findings) {
     const source = f.origin?.source;
     if (!source || !f.path) continue;
@@ -165,9 +174,17 @@ export async function locateFindings(findings: readonly Finding[]): Promise<Map<
       continue;
     }
     const located = new YamlFileLocator(text);
+    const parse: Finding[] = [];
     for (const f of list) {
       const line = located.line(f.origin?.line as number, f.path as ObjectPath);
-      if (line !== undefined) lines.set(f, line);
+      if (line === NEEDS_PARSER) parse.push(f);
+      else if (line !== undefined) lines.set(f, line);
+    }
+    if (parse.length === 0) continue;
+    yaml ??= await import('yaml');
+    for (const f of parse) {
+      const line = located.line(f.origin?.line as number, f.path as ObjectPath, yaml);
+      if (typeof line === 'number') lines.set(f, line);
     }
   }
   return lines;
