@@ -16,6 +16,7 @@ export const CATEGORIES = [
   'upgrades',
   'certificates',
   'cost',
+  'alerting',
   'internal',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];

@@ -91,6 +91,18 @@ export const LESSONS = {
     title: 'GitOps with Flux',
     story: 'Flux observability is weak out of the box; answering "why didn\'t this deploy?" needs tooling.',
   },
+  alerting: {
+    id: 'alerting',
+    title: 'Two-tier alerting with team ownership',
+    story:
+      'PagerDuty for everything brought alert fatigue and ignored alerts. What stuck: critical alerts page on-call, everything else goes to the owning team\'s Slack channel, with weekly reviews to tune thresholds — and monitoring and runbooks for the failures that keep coming back.',
+  },
+  observability: {
+    id: 'observability',
+    title: 'Observability, rebuilt three times',
+    story:
+      'The stack was rebuilt three times before it settled on Prometheus, Loki and Grafana; the lesson: OpenTelemetry from day one, and every service scraped and logged.',
+  },
 } as const satisfies Record<string, Lesson>;
 
 export type LessonId = keyof typeof LESSONS;
