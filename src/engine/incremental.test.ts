@@ -63,13 +63,24 @@ function mutate(object: KubeObject, pick: () => number): KubeObject | undefined 
   return o;
 }
 
-test('an incremental evaluation equals a full one after every round of random changes', () => {
+for (const live of [false, true])
+  test(`an incremental evaluation equals a full one after every round of random changes${live ? ', on a live inventory changed in place' : ''}`, () => {
+    randomRounds(live);
+  });
+
+/**
+ * Rounds of random changes, each evaluated incrementally and compared with `runRules` on an
+ * inventory built afresh. `live`: the evaluated inventory is one kept current in place
+ * (`upsert`, `remove`, `forget`), as `hindsight serve` keeps it; otherwise rebuilt each round.
+ */
+function randomRounds(live: boolean): void {
   const fixture = generateCluster({ seed: 3, scale: 'small' });
   const byKey = new Map<string, KubeObject>(fixture.objects.map((o) => [refKey(refOf(o)), o]));
   const inventoryOf = () =>
     buildInventory([...byKey.values()].map((object) => ({ object, origin: { source: 'cluster' } })));
+  const kept = inventoryOf();
   const engine = new IncrementalRules({ rules: ALL_RULES });
-  const first = engine.evaluate(inventoryOf(), NOW, 'all');
+  const first = engine.evaluate(live ? kept : inventoryOf(), NOW, 'all');
   assert.ok(first.findings.length > 50, 'the fixture has findings to keep current');
   assert.equal(first.reused, 0);
 
@@ -106,19 +117,23 @@ test('an incremental evaluation equals a full one after every round of random ch
       const after = mutate(before, pick);
       if (!after) {
         byKey.delete(key);
+        kept.remove(refOf(before));
       } else if (pick() < 0.15 && before.kind !== 'Namespace' && before.kind !== 'Node') {
         // A copy under another name (a new object), the original left as it was.
         after.metadata.name = `${before.metadata.name}-copy${round}`;
         byKey.set(refKey(refOf(after)), after);
+        kept.upsert(after, { source: 'cluster' });
         for (const p of changedParts(after)) parts.add(p);
       } else {
         byKey.set(key, after);
+        kept.upsert(after, { source: 'cluster' });
         for (const p of changedParts(after)) parts.add(p);
       }
     }
-    const inventory = inventoryOf();
+    kept.forget(parts);
+    const inventory = live ? kept : inventoryOf();
     const incremental = engine.evaluate(inventory, NOW, parts);
-    const full = runRules(inventory, { rules: ALL_RULES, now: NOW });
+    const full = runRules(inventoryOf(), { rules: ALL_RULES, now: NOW });
     assert.deepEqual(digest(incremental.findings), digest(full.findings), `round ${round}: findings`);
     assert.equal(incremental.score, full.score, `round ${round}: score`);
     assert.deepEqual([...incremental.stats], [...full.stats], `round ${round}: stats`);
@@ -126,7 +141,7 @@ test('an incremental evaluation equals a full one after every round of random ch
     if (count < 5) assert.ok(incremental.reused > incremental.checked, `round ${round}: most results reused`);
   }
   assert.ok(reusedTotal > 0);
-});
+}
 
 test('no change checks nothing again; a full evaluation checks everything', () => {
   const fixture = generateCluster({ seed: 1, scale: 'small' });
@@ -139,4 +154,50 @@ test('no change checks nothing again; a full evaluation checks everything', () =
   assert.deepEqual(digest(again.findings), digest(first.findings));
   const full = engine.evaluate(inventory, NOW, 'all');
   assert.equal(full.checked, first.checked);
+});
+
+test('a pod re-checks the EBS attach count of its own node only, and the count stays right', async () => {
+  const { loadManifests } = await import('../sources/manifests/load-manifests.ts');
+  const fixture = new URL('../rules/node-ebs-attach-limit/fixtures/invalid/near-limit.yaml', import.meta.url);
+  const loaded = await loadManifests([fixture.pathname]);
+  const other: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: 'ip-10-0-99-1.ec2.internal',
+      labels: { 'node.kubernetes.io/instance-type': 'r6i.large' },
+    },
+  };
+  const origin = { source: 'cluster' };
+  const objects = [...loaded.objects.map((o) => o.object), other];
+  const live = buildInventory(objects.map((object) => ({ object, origin })));
+  const rules = ALL_RULES.filter((r) => r.id === 'node-ebs-attach-limit');
+  const engine = new IncrementalRules({ rules });
+  assert.equal(engine.evaluate(live, NOW, 'all').findings.length, 1, 'the fixture node is near its limit');
+
+  // A pod on the other node changes: the busy node is not checked again.
+  const elsewhere = structuredClone(objects.find((o) => o.kind === 'Pod') as KubeObject);
+  elsewhere.metadata.name = 'elsewhere';
+  (elsewhere.spec as { nodeName: string }).nodeName = other.metadata.name as string;
+  let parts = new Set(changedParts(elsewhere));
+  live.upsert(elsewhere, origin);
+  live.forget(parts);
+  const moved = engine.evaluate(live, NOW, parts);
+  assert.equal(moved.checked, 1, 'only the node the pod is bound to');
+
+  // Pods leave the busy node until it is below the threshold: its finding goes.
+  parts = new Set();
+  const busy = objects.filter((o) => o.kind === 'Pod' && o.metadata.name !== 'elsewhere').slice(0, 3);
+  for (const pod of busy) {
+    for (const p of changedParts(pod)) parts.add(p);
+    live.remove(refOf(pod));
+  }
+  live.forget(parts);
+  const after = engine.evaluate(live, NOW, parts);
+  const fresh = runRules(buildInventory(live.all().map((e) => ({ object: e.object, origin }))), {
+    rules,
+    now: NOW,
+  });
+  assert.deepEqual(digest(after.findings), digest(fresh.findings));
+  assert.equal(after.findings.length, 0, 'fewer volumes: no longer near the limit');
 });

@@ -75,6 +75,11 @@ export class IncrementalRules {
   private readonly excluded: ReadonlySet<string>;
   /** Per object (by key): what each rule last found on it. */
   private readonly slots = new Map<string, Slot>();
+  /**
+   * The slot of an entry seen before: an inventory kept current in place (`hindsight serve`)
+   * keeps its entries, so most are found without building their keys again.
+   */
+  private entrySlots = new WeakMap<InventoryEntry, Slot>();
   private generation = 0;
   /** Inventory parts as small numbers: one id per distinct part string. */
   private readonly partIds = new Map<string, number>();
@@ -103,6 +108,12 @@ export class IncrementalRules {
       slots = entries.map((entry) => {
         let slot = byEntry.get(entry);
         if (slot) return slot;
+        slot = copies ? undefined : this.entrySlots.get(entry);
+        if (slot && slot.generation >= generation - 1) {
+          slot.generation = generation;
+          byEntry.set(entry, slot);
+          return slot;
+        }
         const object = refKey(entry.ref);
         let key = object;
         if (copies) {
@@ -117,6 +128,7 @@ export class IncrementalRules {
         }
         slot.generation = generation;
         byEntry.set(entry, slot);
+        this.entrySlots.set(entry, slot);
         return slot;
       });
       bySelection.set(entries, slots);

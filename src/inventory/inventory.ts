@@ -42,7 +42,9 @@ export function proximity(a: Origin, b: Origin): number {
  * - `obj:<refKey>`: one object by reference, whether or not it exists;
  * - `kinds`: which kinds have at least one object (hasKind);
  * - `ns:<namespace>`: every object in one namespace but its Events (indexes whose answer for a
- *   namespace depends only on its pods and their owners declare this; see `derived`).
+ *   namespace depends only on its pods and their owners declare this; see `derived`);
+ * - `node:<name>`: the pods bound to one node (indexes whose answer for a node depends only on
+ *   its pods declare this).
  */
 export type Reads = Set<string>;
 
@@ -53,6 +55,9 @@ export function changedParts(object: KubeObject): string[] {
   // Events are read only through the events index (`Event@namespace`), never by what reads a
   // namespace whole (pods, their owners): a busy namespace's stream of events re-checks nothing else.
   if (ref.namespace && object.kind !== 'Event') parts.push(`ns:${ref.namespace}`);
+  const node =
+    object.kind === 'Pod' ? (object.spec as { nodeName?: unknown } | undefined)?.nodeName : undefined;
+  if (typeof node === 'string' && node !== '') parts.push(`node:${node}`);
   return parts;
 }
 
@@ -71,7 +76,8 @@ export function compactReads(reads: Reads): Reads {
   const namespaces = new Set<string>();
   for (const r of reads) {
     if (r.startsWith('ns:')) namespaces.add(r.slice(3));
-    else if (r !== 'kinds' && !r.startsWith('obj:') && !r.includes('@')) kinds.add(r);
+    else if (r !== 'kinds' && !r.startsWith('obj:') && !r.startsWith('node:') && !r.includes('@'))
+      kinds.add(r);
   }
   const out: Reads = new Set();
   const objects = new Map<string, string[]>();
@@ -103,7 +109,9 @@ export class Inventory {
   /** Set while a computation's reads are recorded (see readsOf). */
   private reads: Reads | undefined;
   private readonly derivations = new Map<string, { value: unknown; reads: Reads }>();
-  private entryDerivations = new WeakMap<InventoryEntry, Map<string, { value: unknown; reads: Reads }>>();
+  private entryDerivations = new Map<InventoryEntry, Map<string, { value: unknown; reads: Reads }>>();
+  /** Set when a kind appeared or went since the last `forget` (the `kinds` part changed). */
+  private kindsChanged = false;
   /** Every entry of a key, in the order added: file scans keep same-name objects from different files. */
   private readonly byKey = new Map<string, InventoryEntry[]>();
   private readonly byKind = new Map<string, InventoryEntry[]>();
@@ -186,9 +194,75 @@ export class Inventory {
   }
 
   add(object: KubeObject, origin: Origin): void {
-    this.byNamespace = undefined;
     this.derivations.clear();
-    this.entryDerivations = new WeakMap();
+    this.entryDerivations.clear();
+    this.insert(object, origin);
+  }
+
+  /**
+   * A live inventory kept current in place (`hindsight serve`; a cluster has one object per
+   * key): the object replaces the one with its key, or joins. Shared values are not dropped
+   * here: `forget` drops those whose reads meet the changed parts, once per batch of changes.
+   */
+  upsert(object: KubeObject, origin: Origin): void {
+    const ref = refOf(object);
+    const same = this.byKey.get(refKey(ref));
+    const entry = same?.length === 1 ? same[0] : undefined;
+    if (entry && entry.object.kind === object.kind) {
+      entry.object = object;
+      entry.ref = ref;
+      entry.origin = origin;
+      this.entryDerivations.delete(entry);
+      return;
+    }
+    if (same) this.remove(ref);
+    this.insert(object, origin);
+  }
+
+  /** Removes every copy of the object `ref` names (see `upsert`). */
+  remove(ref: ResourceRef): void {
+    const key = refKey(ref);
+    const copies = this.byKey.get(key);
+    if (!copies) return;
+    this.byKey.delete(key);
+    this.duplicateCount -= copies.length - 1;
+    this.byNamespace = undefined;
+    const gone = new Set(copies);
+    const kept = this.entries.filter((e) => !gone.has(e));
+    this.entries.length = 0;
+    for (const e of kept) this.entries.push(e);
+    for (const entry of copies) {
+      this.entryDerivations.delete(entry);
+      const list = this.byKind.get(entry.object.kind);
+      const at = list ? list.indexOf(entry) : -1;
+      if (list && at !== -1) list.splice(at, 1);
+      if (list?.length === 0) {
+        this.byKind.delete(entry.object.kind);
+        this.kindsChanged = true;
+      }
+    }
+  }
+
+  /**
+   * Drops the shared values (`derived`, `derivedFor`) whose reads meet one of `parts` (the
+   * `changedParts` of what `upsert` and `remove` changed): the rest are still right.
+   */
+  forget(parts: ReadonlySet<string>): void {
+    const changed = this.kindsChanged ? new Set([...parts, 'kinds']) : parts;
+    this.kindsChanged = false;
+    const stale = (d: { reads: Reads }): boolean => {
+      for (const r of d.reads) if (changed.has(r)) return true;
+      return false;
+    };
+    for (const [name, d] of this.derivations) if (stale(d)) this.derivations.delete(name);
+    for (const [entry, own] of this.entryDerivations) {
+      for (const [name, d] of own) if (stale(d)) own.delete(name);
+      if (own.size === 0) this.entryDerivations.delete(entry);
+    }
+  }
+
+  private insert(object: KubeObject, origin: Origin): void {
+    this.byNamespace = undefined;
     const ref = refOf(object);
     const key = refKey(ref);
     const entry: InventoryEntry = { object, ref, origin };
@@ -197,6 +271,7 @@ export class Inventory {
     if (!list) {
       list = [];
       this.byKind.set(object.kind, list);
+      this.kindsChanged = true;
     }
     list.push(entry);
     const same = this.byKey.get(key);

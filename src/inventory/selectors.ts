@@ -81,12 +81,14 @@ export function scalersFor(
   });
 }
 
-/** Pods in the inventory whose controller chain leads to this workload (indexed once per inventory). */
+/** Pods in the inventory whose controller chain leads to this workload (indexed once per namespace). */
 export function podsOf(inventory: Inventory, workload: InventoryEntry): InventoryEntry[] {
-  // Controllers are in their pods' namespace: the answer depends on that namespace only.
-  const index = inventory.derived('pods-by-workload', () => {
+  // Controllers are in their pods' namespace: the answer depends on that namespace only, and
+  // each namespace has its own index, so a pod that changes rebuilds its namespace's alone.
+  const namespace = workload.ref.namespace ?? '';
+  const index = inventory.derived(`pods-by-workload/${namespace}`, () => {
     const byTop = new Map<InventoryEntry, InventoryEntry[]>();
-    for (const pod of inventory.ofKind('Pod')) {
+    for (const pod of inventory.inNamespace('Pod', namespace)) {
       const top = inventory.topController(pod);
       if (top === pod) continue;
       let list = byTop.get(top);
@@ -97,6 +99,6 @@ export function podsOf(inventory: Inventory, workload: InventoryEntry): Inventor
       list.push(pod);
     }
     return byTop;
-  }, [`ns:${workload.ref.namespace ?? ''}`]);
+  }, [`ns:${namespace}`]);
   return index.get(workload) ?? [];
 }

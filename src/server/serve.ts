@@ -21,7 +21,7 @@ import { UsageError } from '../core/errors.ts';
 import type { Finding } from '../core/finding.ts';
 import { LESSONS } from '../core/lesson.ts';
 import { asRecord } from '../core/records.ts';
-import type { KubeObject } from '../core/resource.ts';
+import { type KubeObject, type ResourceRef, refKey, refOf } from '../core/resource.ts';
 import { IncrementalRules } from '../engine/incremental.ts';
 import { buildInventory, changedParts, type Inventory } from '../inventory/inventory.ts';
 import { type DashboardCertificate, type DashboardState, renderDashboard } from '../reporters/dashboard.ts';
@@ -161,6 +161,12 @@ export class HindsightServer {
   private pendingSince: number[] = [];
   /** Parts of the inventory changed since the last evaluation (see Inventory Reads). */
   private pendingParts = new Set<string>();
+  /**
+   * The inventory evaluations read, kept current in place between full evaluations: each
+   * object's latest state since the last evaluation (null: deleted), applied at the next one.
+   */
+  private inventory: Inventory | undefined;
+  private pendingObjects = new Map<string, { ref: ResourceRef; object: KubeObject | null }>();
   private readonly engine = new IncrementalRules({ rules: ALL_RULES });
   private lastFullEvaluation = 0;
   private fullTimer: NodeJS.Timeout | undefined;
@@ -279,6 +285,8 @@ export class HindsightServer {
 
     this.watch = new ClusterWatch(options.watch, {
       onChange: (type, object, at, before) => {
+        const ref = refOf(object);
+        this.pendingObjects.set(refKey(ref), { ref, object: type === 'DELETED' ? null : object });
         if (type === 'MODIFIED' && before && onlyBookkeeping(before, object)) return;
         for (const part of changedParts(object)) this.pendingParts.add(part);
         if (before) for (const part of changedParts(before)) this.pendingParts.add(part);
@@ -616,16 +624,13 @@ export class HindsightServer {
 
   private async evaluate(covered: number[]): Promise<void> {
     const started = performance.now();
-    const objects = this.watch.objects();
-    const inventory = buildInventory(
-      objects.map((object) => ({ object, origin: { source: this.watch.source } })),
-    );
-    const now = this.options.now?.() ?? new Date();
+    const full = Date.now() - this.lastFullEvaluation >= (this.options.fullEvaluationMs ?? 600_000);
+    if (full) this.lastFullEvaluation = Date.now();
     // What changed up to the objects just taken (both read in this same synchronous step).
     const parts = this.pendingParts;
     this.pendingParts = new Set();
-    const full = Date.now() - this.lastFullEvaluation >= (this.options.fullEvaluationMs ?? 600_000);
-    if (full) this.lastFullEvaluation = Date.now();
+    const inventory = this.currentInventory(full, parts);
+    const now = this.options.now?.() ?? new Date();
     const result = this.engine.evaluate(inventory, now, full ? 'all' : parts);
     this.checks.inc({ result: 'run' }, result.checked);
     this.checks.inc({ result: 'reused' }, result.reused);
@@ -640,6 +645,26 @@ export class HindsightServer {
     this.lastEvaluationGauge.set(Date.now() / 1000);
     const done = Date.now();
     for (const at of covered) this.changeSeconds.observe((done - at) / 1000);
+  }
+
+  /**
+   * The inventory, changed in place by what the watch saw since the last evaluation; built
+   * afresh from the watch's objects on the first and on every full evaluation.
+   */
+  private currentInventory(full: boolean, parts: ReadonlySet<string>): Inventory {
+    const pending = this.pendingObjects;
+    this.pendingObjects = new Map();
+    const origin = { source: this.watch.source };
+    if (full || !this.inventory) {
+      this.inventory = buildInventory(this.watch.objects().map((object) => ({ object, origin })));
+      return this.inventory;
+    }
+    for (const { ref, object } of pending.values()) {
+      if (object) this.inventory.upsert(object, origin);
+      else this.inventory.remove(ref);
+    }
+    this.inventory.forget(parts);
+    return this.inventory;
   }
 
   private export(inventory: Inventory, findings: readonly Finding[], score: number): void {

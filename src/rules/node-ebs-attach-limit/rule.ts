@@ -27,8 +27,18 @@ interface NodeVolumes {
  * EBS, or an EBS class when the PV is not in the scan), and from VolumeAttachments when the scan
  * has them (they also count volumes whose pods are gone but are still attached).
  */
-function volumesByNode(inventory: Inventory): Map<string, NodeVolumes> {
-  return inventory.derived('node-ebs-attach-limit/volumes-by-node', () => countVolumes(inventory));
+function volumesByNode(inventory: Inventory, node: string): NodeVolumes | undefined {
+  // One node's answer depends on the pods bound to it and on the storage objects, not on every
+  // pod of the cluster: a pod that changes elsewhere does not re-check this node.
+  return inventory
+    .derived('node-ebs-attach-limit/volumes-by-node', () => countVolumes(inventory), [
+      `node:${node}`,
+      'PersistentVolumeClaim',
+      'PersistentVolume',
+      'StorageClass',
+      'VolumeAttachment',
+    ])
+    .get(node);
 }
 
 function countVolumes(inventory: Inventory): Map<string, NodeVolumes> {
@@ -91,7 +101,7 @@ export default defineRule({
       '{attached} of {limit} EBS attachments are in use on this {type} node ({percent}%; {basis}), by {pods} pod(s): a few more pods with volumes and attaches start failing',
   },
   check(entry, ctx) {
-    const found = volumesByNode(ctx.inventory).get(entry.ref.name);
+    const found = volumesByNode(ctx.inventory, entry.ref.name);
     if (!found || found.volumes.size === 0) return;
     const { volumes, pods } = found;
     const labels = entry.object.metadata.labels ?? {};
