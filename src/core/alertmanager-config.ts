@@ -229,3 +229,25 @@ export function durationMs(text: string): number | undefined {
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text.trim()) return undefined;
   return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] as number), 0);
 }
+
+/** Whether labels satisfy every matcher (an absent label reads as ""). */
+export function matchesAll(matchers: readonly Matcher[], labels: Readonly<Record<string, string>>): boolean {
+  return matchers.every((m) => admits([m], m.name, labels[m.name]));
+}
+
+/** The routes an alert with `labels` is delivered by, as Alertmanager's dispatcher picks them. */
+export function matchRoutes(route: Route, labels: Readonly<Record<string, string>>): Route[] {
+  if (!matchesAll(route.matchers, labels)) return [];
+  const all: Route[] = [];
+  for (const child of route.routes) {
+    const matched = matchRoutes(child, labels);
+    all.push(...matched);
+    if (matched.length > 0 && !child.continue) break;
+  }
+  return all.length > 0 ? all : [route];
+}
+
+/** A route delivers only what no child takes: a child without matchers takes everything. */
+export function canReceive(route: Route): boolean {
+  return !route.routes.some((child) => child.matchers.length === 0);
+}
