@@ -207,3 +207,47 @@ test('generate refuses an alert team label Prometheus cannot carry', async () =>
   assert.equal(r.code, 2);
   assert.match(r.stderr, /expected a Prometheus label name/);
 });
+
+test('generate | lint: the generated configuration and AlertmanagerConfigs pass every alerting rule', async () => {
+  const generated = await runCli(['alerts', 'generate', namespaces]);
+  const r = await runCli(['alerts', 'lint', '-', '-o', 'json'], {
+    stdin: (async function* () {
+      yield generated.stdout;
+    })(),
+  });
+  const report = JSON.parse(r.stdout) as { findings: unknown[]; inputs: { objects: number } };
+  assert.equal(report.inputs.objects, 4);
+  assert.deepEqual(report.findings, []);
+  assert.equal(r.code, 0);
+});
+
+test('lint runs the alerting rules only, on a Secret shaped as kube-prometheus ships it, and never prints its values', async () => {
+  const planted = 'https://hooks.slack.com/services/T000/B000/plantedsecretvalue';
+  const config = [
+    'route:',
+    '  receiver: Default',
+    '  routes:',
+    '    - receiver: Watchdog',
+    '      matchers: ["alertname = Watchdog"]',
+    'inhibit_rules:',
+    '  - source_matchers: ["severity = critical"]',
+    '    target_matchers: ["severity = warning"]',
+    'receivers:',
+    '  - name: Default',
+    `    slack_configs: [{api_url: "${planted}", channel: "#alerts"}]`,
+    '  - name: Watchdog',
+  ].join('\n');
+  const file = join(dir, 'alertmanager-secret.yaml');
+  writeFileSync(
+    file,
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: alertmanager-main\n  namespace: monitoring\ndata:\n  alertmanager.yaml: ${Buffer.from(config).toString('base64')}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: monitoring\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: nginx}]\n`,
+  );
+  for (const format of ['table', 'json', 'yaml', 'sarif', 'junit', 'markdown']) {
+    const r = await runCli(['alerts', 'lint', file, '-o', format, '--fail-on', 'high']);
+    assert.equal(r.code, 1, `${format}: ${r.stderr}`);
+    assert.ok(!r.stdout.includes('plantedsecretvalue') && !r.stderr.includes('plantedsecretvalue'), format);
+    assert.match(r.stdout, /alertmanager-watchdog-missing/, format);
+    // the Deployment's missing probes and limits are scan's business, not lint's
+    assert.doesNotMatch(r.stdout, /container-readiness-probe-missing/, format);
+  }
+});
