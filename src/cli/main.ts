@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeError, OutputError, UsageError } from '../core/errors.ts';
+import { registerAlerts } from './commands/alerts.ts';
 import { registerCerts } from './commands/certs.ts';
 import { registerCost } from './commands/cost.ts';
 import { registerDashboard } from './commands/dashboard.ts';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerSnapshot(program, io, setExit);
   registerCerts(program, io, setExit);
   registerCost(program, io, setExit);
+  registerAlerts(program, io, setExit);
   registerFix(program, io, setExit);
   registerServe(program, io, setExit);
   registerK9s(program, io, setExit);

@@ -12,6 +12,7 @@ import { atLeast, isSeverity, type Severity } from '../../core/severity.ts';
 import { type EnvironmentsResult, runRulesByEnvironment } from '../../engine/run-environments.ts';
 import { FORMATS, render } from '../../reporters/render.ts';
 import { ruleInfo, type ScanReport } from '../../reporters/report.ts';
+import type { AnyRule } from '../../rules/define-rule.ts';
 import { ruleReadme } from '../../rules/docs.ts';
 import { ALL_RULES } from '../../rules/registry.ts';
 import { expandValuesMatrix } from '../../sources/helm/values-matrix.ts';
@@ -27,7 +28,19 @@ import { packageVersion } from '../version.ts';
 import { writeFileAtomic } from '../write-file.ts';
 import type { ScanOptions } from './scan.ts';
 
-export async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo): Promise<ExitCode> {
+/** The rules a run applies: every rule, unless a command narrows them (`alerts lint`: a category). */
+export interface RuleSelection {
+  rules: readonly AnyRule[];
+}
+
+const EVERY_RULE: RuleSelection = { rules: ALL_RULES };
+
+export async function runScan(
+  givenPaths: string[],
+  opts: ScanOptions,
+  io: CliIo,
+  selection: RuleSelection = EVERY_RULE,
+): Promise<ExitCode> {
   const { paths, live, helmFlags } = checkInputFlags(givenPaths, opts);
   const reports = parseReportSpecs(opts.report, FORMATS);
   const { config, source: configSource } = await loadConfig({
@@ -64,7 +77,7 @@ export async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo
 
   const now = runClock(io.env);
   const result = runRulesByEnvironment(loaded.objects, {
-    rules: ALL_RULES,
+    rules: selection.rules,
     config,
     now,
     otherCheckIds: ALL_CHECK_IDS,
@@ -97,6 +110,7 @@ export async function runScan(givenPaths: string[], opts: ScanOptions, io: CliIo
     opts,
     now,
     duplicateNotes,
+    rules: selection.rules,
   });
   const needsLines =
     opts.output === 'sarif' ||
@@ -235,6 +249,7 @@ function scanReport(args: {
   opts: ScanOptions;
   now: Date;
   duplicateNotes: string[];
+  rules: readonly AnyRule[];
 }): ScanReport {
   const { loaded, result, shown, minSeverity, failOn, live, paths, opts, now, duplicateNotes } = args;
   return {
@@ -254,7 +269,7 @@ function scanReport(args: {
     ...(minSeverity && shown.length < result.findings.length
       ? { hiddenBelow: { severity: minSeverity, count: result.findings.length - shown.length } }
       : {}),
-    rules: ALL_RULES.map((r) =>
+    rules: args.rules.map((r) =>
       ruleInfo({ ...r, lesson: LESSONS[r.lesson] }, result.stats.get(r.id), ruleReadme(r.id)),
     ),
     ...(failOn ? { failOn } : {}),

@@ -105,6 +105,62 @@ test('documents that are not Kubernetes objects (values files) are noted, not er
   assert.match(result.notes[0] ?? '', /without apiVersion and kind/);
 });
 
+test('an alertmanager.yaml is read as an AlertmanagerConfiguration named by its file, fields kept for paths', async () => {
+  const dir = workdir({
+    'monitoring/alertmanager.yaml': 'route:\n  receiver: a\nreceivers:\n  - name: a\n',
+    'values.yaml': 'route: {}\n',
+  });
+  const result = await loadManifests([dir]);
+  assert.equal(result.errors.length, 0);
+  assert.deepEqual(
+    result.objects.map((o) => [
+      o.object.apiVersion,
+      o.object.kind,
+      o.object.metadata.name,
+      o.object.route,
+      o.origin.line,
+    ]),
+    [['hindsight.dev/v1', 'AlertmanagerConfiguration', 'alertmanager', { receiver: 'a' }, 1]],
+  );
+  // route without receivers is not a configuration
+  assert.match(
+    result.notes.join('\n'),
+    /values\.yaml: line 1: skipped a document without apiVersion and kind/,
+  );
+});
+
+test("a Secret's alertmanager.yaml (data or stringData) is read beside the Secret; other Secrets are not", async () => {
+  const config = 'route:\n  receiver: a\nreceivers:\n  - name: a\n';
+  const secret = (name: string, field: string) =>
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: monitoring\n${field}\n`;
+  const dir = workdir({
+    'secrets.yaml': [
+      secret('alertmanager-main', `data:\n  alertmanager.yaml: ${Buffer.from(config).toString('base64')}`),
+      secret(
+        'alertmanager-b',
+        `stringData:\n  alertmanager.yaml: |\n    ${config.replaceAll('\n', '\n    ')}`,
+      ),
+      secret('other', 'data:\n  password: aHVudGVyMg=='),
+      secret('alertmanager-bad', 'stringData:\n  alertmanager.yaml: "just text"'),
+    ].join('---\n'),
+  });
+  const result = await loadManifests([dir]);
+  assert.equal(result.errors.length, 0);
+  assert.deepEqual(
+    result.objects
+      .filter((o) => o.object.kind === 'AlertmanagerConfiguration')
+      .map((o) => [o.object.metadata.namespace, o.object.metadata.name, o.origin.line]),
+    [
+      ['monitoring', 'alertmanager-main', 1],
+      ['monitoring', 'alertmanager-b', 9],
+    ],
+  );
+  assert.match(
+    result.notes.join('\n'),
+    /Secret alertmanager-bad: alertmanager\.yaml is not an Alertmanager configuration/,
+  );
+});
+
 test('Helm chart templates are never read as manifests: passed over whole when not rendered', async () => {
   const dir = workdir({
     'chart/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 1.0.0\n',

@@ -19,6 +19,11 @@ import { type HelmRenderOptions, renderChart } from '../helm/render-chart.ts';
 import { buildKustomization } from '../kustomize/build-kustomization.ts';
 import type { RenderedManifest } from '../rendered-manifest.ts';
 import { snapshotProblem } from '../snapshot/snapshot-marker.ts';
+import {
+  configurationFromFile,
+  configurationFromSecret,
+  isAlertmanagerConfiguration,
+} from './alertmanager-configuration.ts';
 import { ParsePool, POOL_THRESHOLD_BYTES } from './parse-pool.ts';
 import { planInputs } from './plan-inputs.ts';
 import { type ParsedDocuments, parseYamlDocuments, type RawDocument } from './read-documents.ts';
@@ -410,6 +415,10 @@ function addDocument(value: unknown, origin: Origin, result: LoadResult): void {
   const record = value as Record<string, unknown>;
   const kind = record.kind;
   const apiVersion = record.apiVersion;
+  if (kind === undefined && apiVersion === undefined && isAlertmanagerConfiguration(record)) {
+    result.objects.push({ object: configurationFromFile(record, origin.source, origin.document), origin });
+    return;
+  }
   if (kind === undefined && apiVersion === undefined) {
     result.notes.push(`${where}: skipped a document without apiVersion and kind (not a Kubernetes object)`);
     return;
@@ -439,6 +448,14 @@ function addDocument(value: unknown, origin: Origin, result: LoadResult): void {
     return;
   }
   result.objects.push({ object: record, origin });
+  if (kind === 'Secret' && apiVersion === 'v1') addSecretConfiguration(record, origin, result);
+}
+
+/** The Alertmanager configuration a Secret holds, beside the Secret (with the Secret's origin). */
+function addSecretConfiguration(secret: KubeObject, origin: Origin, result: LoadResult): void {
+  const configuration = configurationFromSecret(secret);
+  if (typeof configuration === 'string') result.notes.push(`${origin.source}: ${configuration}`);
+  else if (configuration) result.objects.push({ object: configuration, origin });
 }
 
 function addList(

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkRule } from '../../testing/rule-tester.ts';
+import rule from './rule.ts';
+
+const receivers = [
+  { name: 'slack', slack_configs: [{ channel: '#a' }] },
+  { name: 'pd', pagerduty_configs: [{ routing_key_file: '/k' }] },
+  { name: 'void' },
+];
+/** An alertmanager.yaml as the reader makes it, with this root route. */
+const config = (root: object) => ({
+  apiVersion: 'hindsight.dev/v1',
+  kind: 'AlertmanagerConfiguration',
+  metadata: { name: 'alertmanager' },
+  route: root,
+  receivers,
+  inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'] }],
+});
+/** One child route under a Slack root. */
+const route = (child: object) => config({ receiver: 'slack', routes: [child] });
+
+test('alertmanager-pages-non-critical', () => {
+  const cases: [string, object, string[]][] = [
+    // the pager takes critical alerts only
+    ['critical only', route({ receiver: 'pd', matchers: ['severity="critical"'] }), []],
+    // a regex that admits warning
+    [
+      'critical or warning',
+      route({ receiver: 'pd', matchers: ['severity=~"critical|warning"'] }),
+      ['pagesNonCritical'],
+    ],
+    // a negative matcher admits info and no severity
+    ['not warning', route({ receiver: 'pd', matchers: ['severity!="warning"'] }), ['pagesNonCritical']],
+    // no severity matcher: every alert the route takes pages
+    ['by namespace', route({ receiver: 'pd', matchers: ['namespace="payments"'] }), ['pagesWithoutSeverity']],
+    // legacy match: form
+    ['legacy match', route({ receiver: 'pd', match: { severity: 'critical' } }), []],
+    // the severity matcher is inherited from the parent
+    [
+      'inherited',
+      route({ matchers: ['severity="critical"'], routes: [{ receiver: 'pd', matchers: ['team="a"'] }] }),
+      [],
+    ],
+    // a heartbeat to the pager by alert name is not a page per severity
+    ['watchdog', route({ receiver: 'pd', matchers: ['alertname="Watchdog"'] }), []],
+  ];
+  for (const [name, object, expected] of cases) {
+    assert.deepEqual(
+      checkRule(rule, [object])
+        .map((f) => f.messageId)
+        .filter((id) => id !== 'unusedReceiver'),
+      expected,
+      name,
+    );
+  }
+});
