@@ -17,6 +17,7 @@ export const CATEGORIES = [
   'certificates',
   'cost',
   'alerting',
+  'observability',
   'internal',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];

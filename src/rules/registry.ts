@@ -4,6 +4,7 @@
  */
 import type { AnyRule } from './define-rule.ts';
 import { ALERTING_RULES } from './families/alerting.ts';
+import { OBSERVABILITY_RULES } from './families/observability.ts';
 import { OPERATIONS_RULES } from './families/operations.ts';
 import { RELIABILITY_RULES } from './families/reliability.ts';
 import { SECURITY_RULES } from './families/security.ts';
@@ -15,6 +16,7 @@ export const ALL_RULES: readonly AnyRule[] = [
   ...SPOT_RULES,
   ...OPERATIONS_RULES,
   ...ALERTING_RULES,
+  ...OBSERVABILITY_RULES,
 ];
 
 export const RULES: ReadonlyMap<string, AnyRule> = new Map(ALL_RULES.map((r) => [r.id, r]));

@@ -1,0 +1,4 @@
+/** Observability coverage: what is served but not scraped, logged or traced. */
+import type { AnyRule } from '../define-rule.ts';
+
+export const OBSERVABILITY_RULES: AnyRule[] = [];
