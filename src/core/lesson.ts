@@ -95,7 +95,7 @@ export const LESSONS = {
     id: 'alerting',
     title: 'Two-tier alerting with team ownership',
     story:
-      'PagerDuty for everything brought alert fatigue and ignored alerts. What stuck: critical alerts page on-call, everything else goes to the owning team\'s Slack channel, with weekly reviews to tune thresholds — and monitoring and runbooks for the failures that keep coming back.',
+      "PagerDuty for everything brought alert fatigue and ignored alerts. What stuck: critical alerts page on-call, everything else goes to the owning team's Slack channel, with weekly reviews to tune thresholds — and monitoring and runbooks for the failures that keep coming back.",
   },
   observability: {
     id: 'observability',
