@@ -12,6 +12,10 @@ import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
+import { runRules } from '../../engine/run-rules.ts';
+import { buildInventory } from '../../inventory/inventory.ts';
+import { ALERTING_RULES } from '../../rules/families/alerting.ts';
+import { TEST_NOW } from '../../testing/rule-tester.ts';
 import { type AlertingRule, generatePrometheusRules } from './prometheus-rules.ts';
 
 const run = promisify(execFile);
@@ -555,5 +559,18 @@ test('every runbook_url anchor is a section of docs/alerting-runbooks.md', () =>
   for (const rule of rulesByName().values()) {
     const anchor = rule.annotations.runbook_url?.split('#')[1];
     assert.ok(anchor && headings.has(anchor), `${rule.alert}: no section #${anchor}`);
+  }
+});
+
+test("the generated rules pass hindsight's own alerting rules with no finding", () => {
+  for (const teamLabel of ['team', 'app.kubernetes.io/part-of']) {
+    const objects = generatePrometheusRules({ teamLabel });
+    const inventory = buildInventory(objects.map((object) => ({ object, origin: { source: 'test' } })));
+    const result = runRules(inventory, { rules: ALERTING_RULES, now: TEST_NOW });
+    assert.deepEqual(
+      result.findings.map((f) => `${f.ruleId} ${f.message}`),
+      [],
+    );
+    assert.equal(inventory.ofKind('PrometheusRule').length, objects.length);
   }
 });
