@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { dump } from 'js-yaml';
 import { type AlertRouting, generateAlertRouting } from '../../analyzers/alerts/alert-routing.ts';
+import { generatePrometheusRules } from '../../analyzers/alerts/prometheus-rules.ts';
 import { teamsFromNamespaces } from '../../analyzers/alerts/team-ownership.ts';
 import { DEFAULT_TEAM_LABELS } from '../../analyzers/cost/allocation.ts';
 import { describeError, UsageError } from '../../core/errors.ts';
@@ -41,15 +42,15 @@ async function readNamespaces(paths: string[], opts: AlertsGenerateOptions, io: 
 
 /**
  * PrometheusRules generated beside the routing (the failure families, each alert carrying the
- * team label the routes match). They come from analyzers/alerts/prometheus-rules.ts:
- *
- *   return generatePrometheusRules({ teamLabel: opts.alertTeamLabel, runbookBaseUrl: opts.runbookBaseUrl });
- *
- * and are written as prometheusrules/<namespace>-<name>.yaml (or appended to stdout) below.
+ * team label the routes match, joined from the first --team-label of its namespace), written as
+ * prometheusrules/<name>.yaml (or appended to stdout) below.
  */
-function generatedPrometheusRules(_opts: AlertsGenerateOptions): KubeObject[] {
-  // GENERATED PROMETHEUSRULES GO HERE: call generatePrometheusRules once it is part of the tree.
-  return [];
+function generatedPrometheusRules(opts: AlertsGenerateOptions): KubeObject[] {
+  return generatePrometheusRules({
+    teamLabel: opts.teamLabel[0] ?? 'team',
+    alertTeamLabel: opts.alertTeamLabel,
+    ...(opts.runbookBaseUrl ? { runbookBaseUrl: opts.runbookBaseUrl } : {}),
+  });
 }
 
 export async function runAlertsGenerate(

@@ -181,7 +181,7 @@ test('generate on stdout: one YAML stream, alertmanager.yaml first and the objec
   assert.ok(docs[0]?.route && docs[0].kind === undefined);
   assert.deepEqual(
     docs.slice(1).map((d) => d.kind),
-    ['AlertmanagerConfig', 'AlertmanagerConfig', 'AlertmanagerConfig'],
+    [...Array(3).fill('AlertmanagerConfig'), ...Array(5).fill('PrometheusRule')],
   );
   assert.match(r.stderr, /1 namespace has no team label; its alerts reach unowned-alerts: sandbox/);
 });
@@ -193,7 +193,9 @@ test('generate without team labels still routes: pager and catch-all, with a war
   assert.equal(r.code, 0);
   assert.match(r.stderr, /no Namespace carries a team label \(owner\)/);
   assert.match(r.stdout, /receiver: unowned-alerts/);
-  assert.doesNotMatch(r.stdout, /AlertmanagerConfig/);
+  assert.doesNotMatch(r.stdout, /kind: AlertmanagerConfig/);
+  // The alerts join the team from the namespace label asked for.
+  assert.match(r.stdout, /label_owner/);
 });
 
 test('generate refuses an alert team label Prometheus cannot carry', async () => {
@@ -216,7 +218,9 @@ test('generate | lint: the generated configuration and AlertmanagerConfigs pass 
     })(),
   });
   const report = JSON.parse(r.stdout) as { findings: unknown[]; inputs: { objects: number } };
-  assert.equal(report.inputs.objects, 4);
+  // The configuration, three AlertmanagerConfigs and five PrometheusRules: routing and alerts
+  // pass every alerting rule together.
+  assert.equal(report.inputs.objects, 9);
   assert.deepEqual(report.findings, []);
   assert.equal(r.code, 0);
 });

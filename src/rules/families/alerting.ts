@@ -1,4 +1,12 @@
-/** Alerting: Alertmanager routing (two tiers, team ownership, a dead-man's switch) and alert rules. */
+/**
+ * Alerting: Alertmanager routing (two tiers, team ownership, a dead-man's switch) and the
+ * alerting rules that feed it (PrometheusRules that page the right people for the right reasons).
+ */
+import alertRuleRedefined from '../alert-rule-redefined/rule.ts';
+import alertRuleUnowned from '../alert-rule-unowned/rule.ts';
+import alertRuleWithoutFor from '../alert-rule-without-for/rule.ts';
+import alertRuleWithoutRunbook from '../alert-rule-without-runbook/rule.ts';
+import alertRuleWithoutSeverity from '../alert-rule-without-severity/rule.ts';
 import alertmanagerInhibitRulesMissing from '../alertmanager-inhibit-rules-missing/rule.ts';
 import alertmanagerPageRepeatTooFrequent from '../alertmanager-page-repeat-too-frequent/rule.ts';
 import alertmanagerPagesNonCritical from '../alertmanager-pages-non-critical/rule.ts';
@@ -15,4 +23,10 @@ export const ALERTING_RULES: AnyRule[] = [
   alertmanagerInhibitRulesMissing,
   alertmanagerReceiverUnused,
   alertmanagerRouteUnreachable,
+  // PrometheusRule alerts
+  alertRuleWithoutFor,
+  alertRuleWithoutSeverity,
+  alertRuleUnowned,
+  alertRuleWithoutRunbook,
+  alertRuleRedefined,
 ];

@@ -1,0 +1,148 @@
+/**
+ * Alerting rules as a PrometheusRule (monitoring.coreos.com/v1) holds them: groups of rules,
+ * each rule either a recording rule (`record`) or an alert (`alert`, `expr`, `for`, `labels`,
+ * `annotations`). Read leniently: a malformed group or rule is skipped, not a crash.
+ */
+import type { ObjectPath } from './finding.ts';
+import { asRecord } from './records.ts';
+import type { KubeObject } from './resource.ts';
+
+/** One alerting rule, where it sits in its PrometheusRule. */
+export interface AlertingRuleEntry {
+  alert: string;
+  expr: string;
+  /** `for` as written; undefined when absent. */
+  for?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  group: string;
+  path: ObjectPath;
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(asRecord(value) ?? {})) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
+  }
+  return out;
+}
+
+/** The alerting rules of a PrometheusRule, in order; recording rules are left out. */
+export function alertingRulesOf(object: KubeObject): AlertingRuleEntry[] {
+  const out: AlertingRuleEntry[] = [];
+  const groups = asRecord(object.spec)?.groups;
+  if (!Array.isArray(groups)) return out;
+  groups.forEach((group, g) => {
+    const record = asRecord(group);
+    const rules = record?.rules;
+    if (!Array.isArray(rules)) return;
+    rules.forEach((rule, r) => {
+      const fields = asRecord(rule);
+      if (typeof fields?.alert !== 'string') return;
+      const expr = fields.expr;
+      const duration = fields.for;
+      out.push({
+        alert: fields.alert,
+        expr: typeof expr === 'string' || typeof expr === 'number' ? String(expr) : '',
+        ...(typeof duration === 'string' || typeof duration === 'number' ? { for: String(duration) } : {}),
+        labels: stringMap(fields.labels),
+        annotations: stringMap(fields.annotations),
+        group: typeof record?.name === 'string' ? record.name : `#${g}`,
+        path: ['spec', 'groups', g, 'rules', r],
+      });
+    });
+  });
+  return out;
+}
+
+/** A Prometheus duration (`1h30m`, `90s`, `0s`) in milliseconds; undefined when not one. */
+export function prometheusDurationMs(text: string): number | undefined {
+  const units: Record<string, number> = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+    w: 604_800_000,
+    y: 31_536_000_000,
+  };
+  const trimmed = text.trim();
+  if (trimmed === '0') return 0;
+  const parts = [...trimmed.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) return undefined;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] as number), 0);
+}
+
+/** Whitespace-insensitive form of a PromQL expression, for comparing two definitions. */
+export function normalizedExpr(expr: string): string {
+  return expr
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([(),{}=!~<>+\-*/])\s*/g, '$1')
+    .trim();
+}
+
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'atan2',
+  'inf',
+  'nan',
+  // Aggregation operators, whose `by (…)` may come between the name and its parenthesis.
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
+  'limitk',
+  'limit_ratio',
+]);
+
+/**
+ * The metric names an expression reads as instant vectors: selectors that are not inside a range
+ * (`x[5m]`) or a subquery. A bare matcher (`{job="x"}`) counts as `{}`. Lexical, not a parser:
+ * enough to tell a windowed condition from an instantaneous one.
+ */
+export function instantSelectors(expr: string): string[] {
+  let text = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""').replace(/#[^\n]*/g, '');
+  text = text.replace(/\{[^}]*\}/g, '{}');
+  text = text.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '$1');
+  // Ranges and subqueries: `name{}[5m]`, `name[5m]`, `(…)[30m:1m]`.
+  text = text.replace(/([A-Za-z_:][\w:]*)?\s*(\{\})?\s*\[[^\]]*\]/g, ' RANGE ');
+  text = text.replace(/\boffset\s+-?\d+\w*/g, '').replace(/([A-Za-z_:][\w:]*)\s*\{\}/g, '$1');
+  const out: string[] = [];
+  for (const match of text.matchAll(/(?<![\w.])([A-Za-z_:][\w:]*)\s*(\(?)|\{\}/g)) {
+    if (match[0] === '{}') {
+      out.push('{}');
+      continue;
+    }
+    const name = match[1] as string;
+    if (match[2] === '(' || KEYWORDS.has(name.toLowerCase()) || name === 'RANGE') continue;
+    out.push(name);
+  }
+  return out;
+}
+
+/** The longest range or subquery window in an expression, in milliseconds (0 when it has none). */
+export function longestRangeMs(expr: string): number {
+  let longest = 0;
+  for (const match of expr.matchAll(/\[\s*([0-9a-z]+)\s*(?::[^\]]*)?\]/g)) {
+    longest = Math.max(longest, prometheusDurationMs(match[1] as string) ?? 0);
+  }
+  return longest;
+}
