@@ -6,3 +6,14 @@ export function asRecord(value: unknown): Record<string, unknown> | undefined {
     ? (value as Record<string, unknown>)
     : undefined;
 }
+
+/**
+ * Adds values to the list kept under `key`, creating it on first use. Lists grow in place:
+ * rebuilding one per value (`[...(map.get(key) ?? []), value]`) is quadratic in a group's size,
+ * which a file with 40,000 findings makes minutes.
+ */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, ...values: V[]): void {
+  const list = map.get(key);
+  if (list) for (const v of values) list.push(v);
+  else map.set(key, values);
+}

@@ -11,6 +11,7 @@ import { loadAll } from 'js-yaml';
 import { type Document, LineCounter, type Node, parseAllDocuments, stringify } from 'yaml';
 import { OutputError } from '../core/errors.ts';
 import type { Edit, Finding } from '../core/finding.ts';
+import { pushTo } from '../core/records.ts';
 import { getAt } from '../core/workload.ts';
 import { describeFsError } from '../sources/fs-errors.ts';
 import { applyToDocument, applyToObject, pathIsEditable } from './apply-edits.ts';
@@ -115,7 +116,7 @@ export async function fixFile(
     applyToDocument(doc, edits);
     expected[index] = applyToObject(expected[index], edits);
     changed.add(index);
-    editsByDocument.set(index, [...(editsByDocument.get(index) ?? []), ...edits]);
+    pushTo(editsByDocument, index, ...edits);
     result.applied.push(finding);
   }
   if (changed.size === 0) return result;

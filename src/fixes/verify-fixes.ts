@@ -5,6 +5,7 @@
  */
 
 import type { Finding } from '../core/finding.ts';
+import { pushTo } from '../core/records.ts';
 import { formatRef } from '../core/resource.ts';
 import { runRulesByEnvironment } from '../engine/run-environments.ts';
 import type { EngineOptions } from '../engine/run-rules.ts';
@@ -44,7 +45,7 @@ export function newFindings(
     const what = `${f.ruleId} on ${formatRef(f.ref)}${f.container ? ` [${f.container}]` : ''}`;
     const file = f.origin?.source;
     const targets = file !== undefined && planned.has(file) ? [file] : [...planned.keys()];
-    for (const t of targets) out.set(t, [...(out.get(t) ?? []), what]);
+    for (const t of targets) pushTo(out, t, what);
   }
   return out;
 }

@@ -4,6 +4,7 @@
  */
 
 import type { Origin } from '../core/origin.ts';
+import { pushTo } from '../core/records.ts';
 import { type KubeObject, type OwnerReference, type ResourceRef, refKey, refOf } from '../core/resource.ts';
 
 export interface InventoryEntry {
@@ -86,7 +87,7 @@ export function compactReads(reads: Reads): Reads {
       // obj:<group>/<kind>/<namespace>/<name>
       const [, kind = '', namespace = ''] = r.slice(4).split('/');
       if (kinds.has(kind) || (namespace !== '' && kind !== 'Event' && namespaces.has(namespace))) continue;
-      objects.set(kind, [...(objects.get(kind) ?? []), r]);
+      pushTo(objects, kind, r);
       continue;
     }
     const at = r.indexOf('@');

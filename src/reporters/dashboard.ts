@@ -10,6 +10,7 @@ import type { CostReport } from '../analyzers/cost/cost-report.ts';
 import type { Finding } from '../core/finding.ts';
 import { LESSONS, type LessonId } from '../core/lesson.ts';
 import { usd } from '../core/numbers.ts';
+import { pushTo } from '../core/records.ts';
 import { SEVERITIES, type Severity, severityRank } from '../core/severity.ts';
 
 export interface DashboardCertificate {
@@ -114,7 +115,7 @@ function overview(state: DashboardState): string {
     byLesson.set(title, (byLesson.get(title) ?? 0) + 1);
   }
   const byRule = new Map<string, Finding[]>();
-  for (const f of state.findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  for (const f of state.findings) pushTo(byRule, f.ruleId, f);
   const soon = state.certificates.filter((c) => c.notAfter.getTime() - state.now.getTime() < 30 * 86_400_000);
   const cards = [
     `<div class="card"><b>${state.score}</b>score of 100</div>`,
@@ -148,8 +149,7 @@ function overview(state: DashboardState): string {
 
 function namespaces(state: DashboardState): string {
   const byNs = new Map<string, Finding[]>();
-  for (const f of state.findings)
-    byNs.set(f.ref.namespace ?? '', [...(byNs.get(f.ref.namespace ?? '') ?? []), f]);
+  for (const f of state.findings) pushTo(byNs, f.ref.namespace ?? '', f);
   const rows = [...byNs]
     .sort((a, b) => b[1].length - a[1].length)
     .map(([ns, fs]) => {

@@ -4,6 +4,7 @@
  * passing case per rule for the objects that passed.
  */
 import type { Finding } from '../core/finding.ts';
+import { pushTo } from '../core/records.ts';
 import type { ScanReport } from './report.ts';
 
 function xml(text: string): string {
@@ -33,7 +34,7 @@ export function renderJunit(report: ScanReport): string {
     const byObject = new Map<string, Finding[]>();
     for (const f of report.findings.filter((x) => x.ruleId === id)) {
       const key = objectName(f);
-      byObject.set(key, [...(byObject.get(key) ?? []), f]);
+      pushTo(byObject, key, f);
     }
     const skipped = report.exempted.filter((x) => x.ruleId === id);
     const cases: string[] = [];

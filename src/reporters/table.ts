@@ -4,6 +4,7 @@
  * wrapped to the terminal's width, colored when stdout is a terminal; then the inventory.
  */
 import { environmentPresence, type Finding, formatPath } from '../core/finding.ts';
+import { pushTo } from '../core/records.ts';
 import { isClusterScopedKind } from '../core/resource.ts';
 import { type Severity, severityRank } from '../core/severity.ts';
 import { findingFile } from './finding-view.ts';
@@ -86,7 +87,7 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   out.push(...countLine(report, paint));
   if (!options.quiet && report.findings.length > 0) {
     const byRule = new Map<string, Finding[]>();
-    for (const f of report.findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    for (const f of report.findings) pushTo(byRule, f.ruleId, f);
     const top = [...byRule.entries()]
       .sort(([, a], [, b]) => worstFirst(a[0] as Finding, b[0] as Finding) || b.length - a.length)
       .slice(0, 5);
@@ -129,8 +130,7 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
 
   if (groupBy === 'rule') {
     const byRule = new Map<string, Finding[]>();
-    for (const f of [...report.findings].sort(worstFirst))
-      byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    for (const f of [...report.findings].sort(worstFirst)) pushTo(byRule, f.ruleId, f);
     for (const [id, findings] of byRule) {
       out.push(paint(BOLD, `${id} (${findings.length})`));
       for (const f of findings) findingLines(f, 2, objectLabel(f, true), whereOf(f));
@@ -148,7 +148,7 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
       }
       // Same-name objects from different files are different objects.
       const key = `${objectLabel(f, groupBy === 'object')}\u0000${f.origin?.source ?? ''}\u0000${f.origin?.document ?? ''}`;
-      objects.set(key, [...(objects.get(key) ?? []), f]);
+      pushTo(objects, key, f);
     }
     const names = [...groups.keys()].sort((a, b) =>
       a.startsWith('(') ? 1 : b.startsWith('(') ? -1 : a.localeCompare(b),

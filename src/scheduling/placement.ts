@@ -15,7 +15,7 @@
  * it can land on spot only if it asks for spot itself.
  */
 import type { PodSpec } from '../core/pod-spec.ts';
-import { asRecord } from '../core/records.ts';
+import { asRecord, pushTo } from '../core/records.ts';
 import type { KubeObject } from '../core/resource.ts';
 import { getAt, podSpecAt } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
@@ -255,7 +255,7 @@ export function admits(target: CapacityTarget, capacityType: CapacityType, c: No
   const terms = c.requiredTerms ?? [[]];
   return terms.some((term) => {
     const byKey = new Map<string, Constraint[]>();
-    for (const e of [...selector, ...term]) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e]);
+    for (const e of [...selector, ...term]) pushTo(byKey, e.key, e);
     for (const [key, cs] of byKey)
       if (!satisfiable(target.domain(key, capacityType), [...target.constraints(key), ...cs])) return false;
     return true;

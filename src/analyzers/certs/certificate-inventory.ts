@@ -6,6 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
+import { pushTo } from '../../core/records.ts';
 import type { CertificateLocation, FoundCertificate } from '../../sources/tls/discovery.ts';
 import { type CertificateRole, CRITICALITY_RANK, classifyCertificate } from './roles.ts';
 
@@ -86,7 +87,7 @@ export function systemTrust(): Map<string, X509Certificate[]> {
   for (const pem of rootCertificates) {
     try {
       const root = new X509Certificate(pem);
-      systemRoots.set(root.subject, [...(systemRoots.get(root.subject) ?? []), root]);
+      pushTo(systemRoots, root.subject, root);
     } catch {
       // A root Node cannot parse cannot anchor anything either.
     }
@@ -173,7 +174,7 @@ export function buildCertificateInventory(found: readonly FoundCertificate[]): C
   resolveIssuers(records);
   const leaves = new Map<CertificateRecord, CertificateRecord[]>();
   for (const rec of records) {
-    if (rec.issuerRecord) leaves.set(rec.issuerRecord, [...(leaves.get(rec.issuerRecord) ?? []), rec]);
+    if (rec.issuerRecord) pushTo(leaves, rec.issuerRecord, rec);
   }
   records.sort(
     (a, b) => a.notAfter.getTime() - b.notAfter.getTime() || a.fingerprint.localeCompare(b.fingerprint),
@@ -185,7 +186,7 @@ function resolveIssuers(records: CertificateRecord[]): void {
   const bySubject = new Map<string, CertificateRecord[]>();
   for (const rec of records) {
     const key = rec.certificate.subject;
-    bySubject.set(key, [...(bySubject.get(key) ?? []), rec]);
+    pushTo(bySubject, key, rec);
   }
   for (const rec of records) {
     if (rec.selfSigned) {

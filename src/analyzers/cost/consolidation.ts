@@ -16,7 +16,7 @@
  * a zone selector, and pods pending elsewhere.
  */
 import { parseQuantity } from '../../core/quantity.ts';
-import { asRecord } from '../../core/records.ts';
+import { asRecord, pushTo } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { podSpecAt } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
@@ -78,7 +78,7 @@ function admits(room: Room, pod: KubeObject): boolean {
   if (!c.requiredTerms) return true;
   return c.requiredTerms.some((term) => {
     const byKey = new Map<string, Constraint[]>();
-    for (const e of term) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e]);
+    for (const e of term) pushTo(byKey, e.key, e);
     for (const [key, cs] of byKey) if (!satisfiable(domain(key), cs)) return false;
     return true;
   });

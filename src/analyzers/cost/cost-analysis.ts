@@ -6,6 +6,7 @@
  */
 import { describeError } from '../../core/errors.ts';
 import { percent } from '../../core/numbers.ts';
+import { pushTo } from '../../core/records.ts';
 import { buildInventory, type Inventory, type InventoryEntry } from '../../inventory/inventory.ts';
 import { owningWorkload, type WorkloadIdentity } from '../../inventory/owning-workload.ts';
 import { type SpotVerdict, spotVerdict } from '../../scheduling/spot-verdict.ts';
@@ -98,7 +99,7 @@ function runningWorkloads(inventory: Inventory): {
       entries.set(identity.key, inventory.topController(pod));
       identities.set(identity.key, identity);
     }
-    pods.set(identity.key, [...(pods.get(identity.key) ?? []), pod]);
+    pushTo(pods, identity.key, pod);
   }
   return { entries, pods, identities };
 }

@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/config.ts';
 import { describeError, UsageError } from '../../core/errors.ts';
 import type { Finding } from '../../core/finding.ts';
 import { formatOrigin } from '../../core/origin.ts';
+import { pushTo } from '../../core/records.ts';
 import { runRulesByEnvironment } from '../../engine/run-environments.ts';
 import type { EngineOptions } from '../../engine/run-rules.ts';
 import { fixFile } from '../../fixes/fix-files.ts';
@@ -51,7 +52,7 @@ export async function runFix(paths: string[], opts: FixOptions, io: CliIo): Prom
       verify,
       heldBack,
     });
-    for (const [file, list] of byBase) byFile.set(file, [...(byFile.get(file) ?? []), ...list]);
+    for (const [file, list] of byBase) pushTo(byFile, file, ...list);
   }
   for (const h of heldBack) {
     io.stderr(
@@ -117,9 +118,8 @@ function fixableByFile(findings: readonly Finding[]) {
       notYaml++;
       continue;
     }
-    if (f.origin.rendered === undefined)
-      byFile.set(f.origin.source, [...(byFile.get(f.origin.source) ?? []), f]);
-    else if (isKustomizeBuilt(f)) byBase.set(f.origin.source, [...(byBase.get(f.origin.source) ?? []), f]);
+    if (f.origin.rendered === undefined) pushTo(byFile, f.origin.source, f);
+    else if (isKustomizeBuilt(f)) pushTo(byBase, f.origin.source, f);
     else notYaml++;
   }
   return { byFile, byBase, notYaml };

@@ -9,6 +9,7 @@ import type { ContainerRecommendation } from '../../analyzers/rightsizing/recomm
 import { describeError } from '../../core/errors.ts';
 import type { Edit, Finding } from '../../core/finding.ts';
 import { cpuQuantity, memoryQuantity } from '../../core/quantity.ts';
+import { pushTo } from '../../core/records.ts';
 import { containersAt } from '../../core/workload.ts';
 import { fixFile } from '../../fixes/fix-files.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
@@ -37,7 +38,7 @@ export async function applyRequestPatches(
   for (const r of recommendations) {
     if (r.confidence === 'none') continue;
     const key = `${r.workload.kind}/${r.workload.name}`;
-    recs.set(key, [...(recs.get(key) ?? []), r]);
+    pushTo(recs, key, r);
   }
   const byFile = new Map<string, Finding[]>();
   for (const { object, origin } of loaded.objects) {
@@ -90,7 +91,7 @@ export async function applyRequestPatches(
       message: changes.join(', '),
       fix: { description: 'set right-sized requests and memory limit', edits },
     };
-    byFile.set(origin.source, [...(byFile.get(origin.source) ?? []), finding]);
+    pushTo(byFile, origin.source, finding);
   }
   for (const [file, findings] of byFile) {
     const fixed = await fixFile(file, findings, { dryRun: options.dryRun });

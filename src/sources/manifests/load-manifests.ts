@@ -5,6 +5,7 @@
  */
 import { SourceError, UsageError } from '../../core/errors.ts';
 import type { Origin } from '../../core/origin.ts';
+import { pushTo } from '../../core/records.ts';
 import { isKubeObject, type KubeObject } from '../../core/resource.ts';
 import {
   binaryProblem,
@@ -259,8 +260,7 @@ function overlaysAsEnvironments(result: LoadResult): void {
     for (const other of rest) group.set(find(other), find(first));
   }
   const members = new Map<string, string[]>();
-  for (const command of group.keys())
-    members.set(find(command), [...(members.get(find(command)) ?? []), command]);
+  for (const command of group.keys()) pushTo(members, find(command), command);
   const environmentOf = new Map<string, string>();
   for (const commands of members.values()) {
     if (commands.length < 2) continue;

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { LineCounter, Node } from 'yaml';
 import type { Finding, ObjectPath } from '../../core/finding.ts';
+import { pushTo } from '../../core/records.ts';
 import { blockPathLine, UNSUPPORTED } from './block-path.ts';
 
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t]|\r?$)/;
@@ -148,11 +149,11 @@ export async function locateFindings(findings: readonly Finding[]): Promise<Map<
     const source = f.origin?.source;
     if (!source || !f.path) continue;
     if (f.origin?.rendered?.startsWith('helm template') && f.origin.line === undefined) {
-      templates.set(source, [...(templates.get(source) ?? []), f]);
+      pushTo(templates, source, f);
       continue;
     }
     if (f.origin?.line === undefined || !/\.ya?ml$/i.test(source)) continue;
-    byFile.set(source, [...(byFile.get(source) ?? []), f]);
+    pushTo(byFile, source, f);
   }
   for (const [file, list] of templates) {
     let text: string;

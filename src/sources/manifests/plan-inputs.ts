@@ -13,6 +13,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { SourceError } from '../../core/errors.ts';
+import { pushTo } from '../../core/records.ts';
 import { describeFsError } from '../fs-errors.ts';
 import { kustomizationFileIn, readKustomization } from '../kustomize/kustomization.ts';
 
@@ -120,7 +121,7 @@ async function onlyTopKustomizations(
         skipped.set(k, `${k.dir}: kustomize Component: built through the kustomizations that use it`);
       for (const use of info.uses) {
         if (use === resolve(k.dir)) continue;
-        usedBy.set(use, [...(usedBy.get(use) ?? []), k.dir]);
+        pushTo(usedBy, use, k.dir);
       }
     } catch (error) {
       // Unreadable here means unbuildable: kustomize says why when it is built.
