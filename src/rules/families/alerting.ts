@@ -10,6 +10,7 @@ import alertRuleWithoutSeverity from '../alert-rule-without-severity/rule.ts';
 import alertmanagerInhibitRulesMissing from '../alertmanager-inhibit-rules-missing/rule.ts';
 import alertmanagerPageRepeatTooFrequent from '../alertmanager-page-repeat-too-frequent/rule.ts';
 import alertmanagerPagesNonCritical from '../alertmanager-pages-non-critical/rule.ts';
+import alertmanagerReceiverSilent from '../alertmanager-receiver-silent/rule.ts';
 import alertmanagerReceiverUnused from '../alertmanager-receiver-unused/rule.ts';
 import alertmanagerRouteUnreachable from '../alertmanager-route-unreachable/rule.ts';
 import alertmanagerWatchdogMissing from '../alertmanager-watchdog-missing/rule.ts';
@@ -22,6 +23,7 @@ export const ALERTING_RULES: AnyRule[] = [
   alertmanagerWatchdogMissing,
   alertmanagerInhibitRulesMissing,
   alertmanagerReceiverUnused,
+  alertmanagerReceiverSilent,
   alertmanagerRouteUnreachable,
   // PrometheusRule alerts
   alertRuleWithoutFor,
