@@ -151,3 +151,16 @@ test('helm install on a platform running every controller: its pod Running, read
   const left = (await api.json('GET', `/apis/apps/v1/namespaces/${ns}/deployments`)) as { items: unknown[] };
   assert.deepEqual(left.items, []);
 });
+
+test('every shipped alert links a runbook that exists', () => {
+  const rules = readFileSync(join(chart, 'files', 'hindsight.rules.yaml'), 'utf8');
+  const runbooks = readFileSync(join(REPO_ROOT, 'docs', 'alerting-runbooks.md'), 'utf8');
+  const alerts = [...rules.matchAll(/- alert: (\S+)/g)].map((m) => m[1] as string);
+  const links = [...rules.matchAll(/runbook_url: "[^"#]*#([^"]+)"/g)].map((m) => m[1] as string);
+  assert.ok(alerts.length > 3);
+  assert.deepEqual(
+    links,
+    alerts.map((a) => a.toLowerCase()),
+  );
+  for (const alert of alerts) assert.match(runbooks, new RegExp(`^### ${alert}$`, 'm'), alert);
+});
