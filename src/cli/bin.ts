@@ -1,10 +1,16 @@
 #!/usr/bin/env node
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import { basename } from 'node:path';
 
+// An older Node.js fails somewhere inside with a message about a missing export: say what is needed.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  process.stderr.write(`hindsight: needs Node.js 24 or later; this is Node.js ${process.versions.node}\n`);
+  process.exit(2);
+}
 // V8's compiled code for hindsight's modules is cached on disk (in the OS temp directory, or
 // NODE_COMPILE_CACHE): later runs skip compiling them. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-enableCompileCache();
+nodeModule.enableCompileCache();
 const { main } = await import('./main.ts');
 
 // `hindsight scan | head`: the reader went away; stop quietly, as other CLIs do.

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import * as yaml from 'yaml';
 import type { ObjectPath } from '../../core/finding.ts';
-import { blockPathLine, UNSUPPORTED } from './block-path.ts';
+import { blockPathLine, FileLines, UNSUPPORTED } from './block-path.ts';
 import { YamlFileLocator } from './locate.ts';
 import { parseYamlDocuments } from './read-documents.ts';
 
@@ -39,6 +39,7 @@ interface Tally {
 function compare(name: string, text: string, tally: Tally): void {
   const locator = new YamlFileLocator(text);
   const lines = text.split('\n');
+  const fileLines = new FileLines(text);
   const { documents } = parseYamlDocuments(text, name);
   for (const doc of documents) {
     let count = 0;
@@ -46,7 +47,7 @@ function compare(name: string, text: string, tally: Tally): void {
       if (++count > 400) break;
       const root = doc.line - 1;
       const end = lines.findIndex((l, i) => i > root && /^(?:---|\.\.\.)(?:[ \t]|\r?$)/.test(l));
-      const fast = blockPathLine({ lines, end: end === -1 ? lines.length : end }, root, path);
+      const fast = blockPathLine({ lines: fileLines, end: end === -1 ? lines.length : end }, root, path);
       const parsed = locator.parsedLine(root, end === -1 ? lines.length : end, path, yaml);
       if (fast === UNSUPPORTED) {
         tally.parsed++;
@@ -91,6 +92,27 @@ test('every path into the repository’s own YAML files: the same line as a full
   // Nearly everything people write is block style: the parser is the exception.
   assert.ok(tally.fast > 15_000, `${tally.fast} paths read line by line`);
   assert.ok(tally.parsed < tally.fast / 10, `${tally.parsed} paths parsed vs ${tally.fast} read`);
+});
+
+test('lines by offset: the same lines as a split, CRLF and a missing last newline included', () => {
+  for (const text of ['', 'a', 'a\n', 'a\nb', 'a\r\nb\r\n', '\n\n', '---\nkind: Pod\n...\n']) {
+    const lines = new FileLines(text);
+    const split = text.split('\n');
+    assert.equal(lines.count, split.length, JSON.stringify(text));
+    assert.deepEqual(
+      split.map((_, i) => lines.at(i)),
+      split,
+      JSON.stringify(text),
+    );
+    assert.equal(lines.at(split.length), undefined);
+    for (let from = 0; from <= split.length; from++)
+      for (let to = from; to <= split.length; to++)
+        assert.equal(
+          lines.slice(from, to),
+          split.slice(from, to).join('\n'),
+          `${JSON.stringify(text)} ${from}-${to}`,
+        );
+  }
 });
 
 test('indentation corner cases: the same line as a full parse, or left to the parser', () => {

@@ -20,9 +20,48 @@ interface At {
   col: number;
 }
 
-/** A document's lines (no line ends) and the index just past its last line. */
+/**
+ * A file's lines, found by their offsets: a 170 MB file has millions of lines, and a string for
+ * each would cost hundreds of megabytes where the offsets take a few dozen.
+ */
+export class FileLines {
+  readonly text: string;
+  /** Offset of each line's first character; one more entry past the end. */
+  private readonly starts: Uint32Array;
+  readonly count: number;
+
+  constructor(text: string) {
+    this.text = text;
+    let n = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+    const starts = new Uint32Array(n + 1);
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
+    starts[n] = text.length + 1;
+    this.starts = starts;
+    this.count = n;
+  }
+
+  /** Line `i` (0-based) without its line end, or undefined past the last. */
+  at(i: number): string | undefined {
+    if (i < 0 || i >= this.count) return undefined;
+    return this.text.slice(this.starts[i] as number, (this.starts[i + 1] as number) - 1);
+  }
+
+  /** The first character of line `i`, as a char code (NaN for an empty last line). */
+  firstChar(i: number): number {
+    return this.text.charCodeAt(this.starts[i] as number);
+  }
+
+  /** Lines `from` to `to` (exclusive) as text. */
+  slice(from: number, to: number): string {
+    return this.text.slice(this.starts[from] as number, Math.max(0, (this.starts[to] as number) - 1));
+  }
+}
+
+/** A file's lines and the index just past the document's last line. */
 export interface DocumentLines {
-  lines: readonly string[];
+  lines: FileLines;
   end: number;
 }
 
@@ -102,7 +141,7 @@ function nextLineNode(
   compactSeq: boolean,
 ): At | undefined | typeof UNSUPPORTED {
   for (let i = from; i < doc.end; i++) {
-    const line = doc.lines[i] as string;
+    const line = doc.lines.at(i) as string;
     const indent = indentOf(line);
     const skip = skippable(line, indent);
     if (skip === UNSUPPORTED) return UNSUPPORTED;
@@ -155,7 +194,7 @@ function flowClosesOnLine(line: string, col: number): boolean {
 /** The value of `key` in the block map at `map`, or undefined when the map has no such key. */
 function findKey(doc: DocumentLines, map: At, key: string): Found {
   for (let i = map.line; i < doc.end; i++) {
-    const line = doc.lines[i] as string;
+    const line = doc.lines.at(i) as string;
     let col = map.col;
     if (i !== map.line) {
       const indent = indentOf(line);
@@ -183,7 +222,7 @@ function findKey(doc: DocumentLines, map: At, key: string): Found {
 function findItem(doc: DocumentLines, seq: At, index: number): Found {
   let n = -1;
   for (let i = seq.line; i < doc.end; i++) {
-    const line = doc.lines[i] as string;
+    const line = doc.lines.at(i) as string;
     const indent = i === seq.line ? seq.col : indentOf(line);
     if (i !== seq.line) {
       const skip = skippable(line, indent);
@@ -211,7 +250,7 @@ function findItem(doc: DocumentLines, seq: At, index: number): Found {
  */
 export function hasMultiLineScalarsOrFlows(doc: DocumentLines, root: number): boolean {
   for (let i = root; i < doc.end; i++) {
-    const line = doc.lines[i] as string;
+    const line = doc.lines.at(i) as string;
     if (!/["'[{]/.test(line)) continue;
     let col = indentOf(line);
     // Past `- ` entries and a key to where the value starts.
@@ -253,13 +292,13 @@ export function blockPathLine(
   root: number,
   path: ObjectPath,
 ): number | typeof UNSUPPORTED {
-  const first = doc.lines[root];
+  const first = doc.lines.at(root);
   // Content on a `---` line, or directives: left to the parser.
   if (first === undefined || /^(?:---|\.\.\.|%)/.test(first)) return UNSUPPORTED;
   if (hasMultiLineScalarsOrFlows(doc, root)) return UNSUPPORTED;
   let node: At = { line: root, col: indentOf(first) };
   for (const key of path) {
-    const line = doc.lines[node.line] as string;
+    const line = doc.lines.at(node.line) as string;
     const text = line.slice(node.col);
     if (UNSUPPORTED_VALUE.test(text)) return UNSUPPORTED;
     let found: Found;

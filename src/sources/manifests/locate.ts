@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { LineCounter, Node } from 'yaml';
 import type { Finding, ObjectPath } from '../../core/finding.ts';
 import { pushTo } from '../../core/records.ts';
-import { blockPathLine, UNSUPPORTED } from './block-path.ts';
+import { blockPathLine, FileLines, UNSUPPORTED } from './block-path.ts';
 
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t]|\r?$)/;
 
@@ -22,18 +22,18 @@ export const NEEDS_PARSER = Symbol('needs the parser');
  * more is parsed alone, once.
  */
 export class YamlFileLocator {
-  private readonly lines: string[];
+  private readonly lines: FileLines;
   /** Line indexes of `---` and `...` markers, ascending. */
   private readonly markers: number[] = [];
   private readonly parsed = new Map<number, { lineCounter: LineCounter; contents: unknown } | undefined>();
 
   constructor(text: string) {
-    this.lines = text.split('\n');
-    this.lines.forEach((line, i) => {
-      if (line.startsWith('---') || line.startsWith('...')) {
-        if (DOCUMENT_MARKER.test(line)) this.markers.push(i);
-      }
-    });
+    this.lines = new FileLines(text);
+    for (let i = 0; i < this.lines.count; i++) {
+      const c = this.lines.firstChar(i);
+      // Only lines starting with `-` or `.` can be markers.
+      if ((c === 45 || c === 46) && DOCUMENT_MARKER.test(this.lines.at(i) as string)) this.markers.push(i);
+    }
   }
 
   /**
@@ -57,14 +57,14 @@ export class YamlFileLocator {
       if ((this.markers[mid] as number) > root) hi = mid;
       else lo = mid + 1;
     }
-    return this.markers[lo] ?? this.lines.length;
+    return this.markers[lo] ?? this.lines.count;
   }
 
   /** The same answer from a full parse of the one document (`nodeAt`). */
   parsedLine(root: number, end: number, path: ObjectPath, yaml: YamlModule): number | undefined {
     if (!this.parsed.has(root)) {
       const lineCounter = new yaml.LineCounter();
-      const text = this.lines.slice(root, end).join('\n');
+      const text = this.lines.slice(root, end);
       const docs = yaml.parseAllDocuments(text, { lineCounter, uniqueKeys: false });
       const doc = Array.isArray(docs) ? docs[0] : undefined;
       this.parsed.set(root, doc ? { lineCounter, contents: doc.contents } : undefined);
