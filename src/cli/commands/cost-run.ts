@@ -6,17 +6,16 @@ import { analyzeCost, type CostAnalysis } from '../../analyzers/cost/cost-analys
 import type { CostReport } from '../../analyzers/cost/cost-report.ts';
 import { DEFAULT_SPOT_DISCOUNTS, loadPriceBook, type PriceBook } from '../../analyzers/cost/prices.ts';
 import { describeError, SourceError, UsageError } from '../../core/errors.ts';
-import { parseQuantity } from '../../core/quantity.ts';
 import { renderCostHtml } from '../../reporters/cost/cost-html.ts';
 import { renderCostMarkdown, renderCostTable } from '../../reporters/cost/cost-text.ts';
 import { percent, usd } from '../../reporters/cost/format.ts';
 import { loadManifests } from '../../sources/manifests/load-manifests.ts';
-import { createPrometheusClient, type PrometheusClient } from '../../sources/prometheus/client.ts';
 import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
 import { applyRequestPatches } from '../cost/apply-requests.ts';
 import { writeGenerated } from '../cost/generate.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import { prometheusClientFor, prometheusLimits, prometheusUrl } from '../prometheus-flags.ts';
 import { parseReportSpecs } from '../report-specs.ts';
 import { packageVersion } from '../version.ts';
 import { writeFileAtomic } from '../write-file.ts';
@@ -34,15 +33,7 @@ function historyLimits(opts: CostOptions): { windowMs: number; timeoutMs: number
   const windowMs = parseDuration(opts.window);
   if (!windowMs || windowMs < 3600_000)
     throw new UsageError(`--window ${opts.window}: expected a duration of at least 1h, like 14d`);
-  const timeoutMs = parseDuration(opts.prometheusTimeout);
-  if (!timeoutMs)
-    throw new UsageError(`--prometheus-timeout ${opts.prometheusTimeout}: expected a duration like 60s`);
-  const maxResponseBytes = parseQuantity(opts.prometheusMaxResponseSize);
-  if (maxResponseBytes === undefined || maxResponseBytes < 1024)
-    throw new UsageError(
-      `--prometheus-max-response-size ${opts.prometheusMaxResponseSize}: expected a size such as 128Mi or 1Gi`,
-    );
-  return { windowMs, timeoutMs, maxResponseBytes };
+  return { windowMs, ...prometheusLimits(opts) };
 }
 
 /** --spot-discount for every category the price table knows (the catalogue's categories all are). */
@@ -71,25 +62,6 @@ function priceBookFor(
   }
 }
 
-function prometheusClientFor(
-  url: string,
-  opts: CostOptions,
-  io: CliIo,
-  limits: { timeoutMs: number; maxResponseBytes: number },
-): PrometheusClient {
-  const token = opts.prometheusToken ?? io.env.HINDSIGHT_PROMETHEUS_TOKEN;
-  return createPrometheusClient({
-    url,
-    timeoutMs: limits.timeoutMs,
-    totalTimeoutMs: limits.timeoutMs,
-    maxResponseBytes: limits.maxResponseBytes,
-    ...(token ? { bearerToken: token } : {}),
-    ...(opts.prometheusTokenFile ? { bearerTokenFile: resolve(io.cwd, opts.prometheusTokenFile) } : {}),
-    ...(opts.prometheusCa ? { caFile: resolve(io.cwd, opts.prometheusCa) } : {}),
-    ...(opts.prometheusInsecure ? { insecureSkipVerify: true } : {}),
-  });
-}
-
 export async function runCost(paths: string[], opts: CostOptions, io: CliIo): Promise<ExitCode> {
   const live = paths.length === 0;
   if (!live && (opts.context || opts.namespace))
@@ -115,7 +87,7 @@ export async function runCost(paths: string[], opts: CostOptions, io: CliIo): Pr
       })
     : await loadManifests(paths, { stdin: io.stdin });
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)}\n`);
-  const promUrl = opts.prometheus ?? io.env.HINDSIGHT_PROMETHEUS_URL;
+  const promUrl = prometheusUrl(opts, io);
   const client = promUrl
     ? prometheusClientFor(promUrl, opts, io, { timeoutMs, maxResponseBytes })
     : undefined;

@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES } from '../../sources/prometheus/client.ts';
 import {
   type ClusterFlagValues,
   contextOption,
@@ -9,22 +8,16 @@ import {
   requestTimeoutOption,
 } from '../cluster-flags.ts';
 import type { CliIo, ExitCode } from '../io.ts';
+import { addPrometheusOptions, type PrometheusFlagValues } from '../prometheus-flags.ts';
 
 export const COST_FORMATS = ['table', 'json', 'markdown', 'html'] as const;
 export type CostFormat = (typeof COST_FORMATS)[number];
 
 /** OpenCost's default prices, for inputs with no priced node (manifests alone). */
 
-export interface CostOptions extends ClusterFlagValues {
+export interface CostOptions extends ClusterFlagValues, PrometheusFlagValues {
   output: CostFormat;
   report: string[];
-  prometheus?: string;
-  prometheusToken?: string;
-  prometheusTokenFile?: string;
-  prometheusCa?: string;
-  prometheusInsecure?: boolean;
-  prometheusTimeout: string;
-  prometheusMaxResponseSize: string;
   window: string;
   end?: string;
   prices?: string;
@@ -45,7 +38,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 export function registerCost(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  program
+  const command = program
     .command('cost')
     .description(
       'cost and waste by namespace, team and workload; right-sizing from Prometheus history (backtested), the spot plan and the cheapest node mix, with their savings',
@@ -62,25 +55,8 @@ export function registerCost(program: Command, io: CliIo, setExit: (code: ExitCo
       `also write a report to a file, repeatable (${COST_FORMATS.join(', ')})`,
       collect,
       [],
-    )
-    .option(
-      '--prometheus <url>',
-      'Prometheus (or Thanos, Mimir) base URL for usage history (env HINDSIGHT_PROMETHEUS_URL)',
-    )
-    .option('--prometheus-token <token>', 'bearer token (env HINDSIGHT_PROMETHEUS_TOKEN)')
-    .option('--prometheus-token-file <file>', 'file holding a bearer token, read for every request')
-    .option('--prometheus-ca <file>', 'CA bundle for Prometheus TLS')
-    .option('--prometheus-insecure', 'skip TLS verification of Prometheus')
-    .option(
-      '--prometheus-timeout <duration>',
-      'deadline of one Prometheus query, retries included (a query that times out is not retried)',
-      '60s',
-    )
-    .option(
-      '--prometheus-max-response-size <size>',
-      'largest Prometheus answer read, decompressed (e.g. 256Mi, 1Gi); past it the query fails',
-      `${DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES / 2 ** 20}Mi`,
-    )
+    );
+  addPrometheusOptions(command, 'usage history')
     .option('--window <duration>', 'history to read, ending at --end', '14d')
     .option('--end <time>', 'end of the history window (RFC 3339; default now)')
     .option(
