@@ -7,10 +7,13 @@ import { generatePrometheusRules } from '../../analyzers/alerts/prometheus-rules
 import { teamsFromNamespaces } from '../../analyzers/alerts/team-ownership.ts';
 import { DEFAULT_TEAM_LABELS } from '../../analyzers/cost/allocation.ts';
 import { describeError, UsageError } from '../../core/errors.ts';
+import { metricNamesObject } from '../../core/prometheus-metric-names.ts';
 import type { KubeObject } from '../../core/resource.ts';
-import { loadManifests } from '../../sources/manifests/load-manifests.ts';
+import { loadManifests, type SourcedObject } from '../../sources/manifests/load-manifests.ts';
+import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
+import { prometheusClientFor, prometheusLimits, prometheusUrl } from '../prometheus-flags.ts';
 import { readLimits } from '../read-limit-flags.ts';
 import { writeFileAtomic } from '../write-file.ts';
 import type { AlertsGenerateOptions, AlertsLintOptions } from './alerts.ts';
@@ -127,7 +130,10 @@ async function writeRouting(
   ] as const) {
     if (objects.length > 0) await mkdir(join(dir, sub), { recursive: true });
     for (const o of objects)
-      await write(join(sub, `${o.metadata.namespace}-${o.metadata.name}.yaml`), toYaml(o));
+      await write(
+        join(sub, `${o.metadata.namespace ? `${o.metadata.namespace}-` : ''}${o.metadata.name}.yaml`),
+        toYaml(o),
+      );
   }
   io.stderr(`wrote ${written.length} files to ${dir}: ${written.join(', ')}\n`);
 }
@@ -138,7 +144,29 @@ export async function runAlertsLint(paths: string[], opts: AlertsLintOptions, io
     import('./scan-run.ts'),
     import('../../rules/registry.ts'),
   ]);
+  const url = prometheusUrl(opts, io);
+  const facts = url ? [await scrapedMetricNames(url, opts, io)] : [];
   return runScan(paths, { ...opts, summary: false, chart: [], values: [], set: [] }, io, {
     rules: ALL_RULES.filter((r) => r.category === 'alerting'),
+    facts,
   });
+}
+
+/** The metric names Prometheus has seen in the last day, as an object the rules can read. */
+async function scrapedMetricNames(url: string, opts: AlertsLintOptions, io: CliIo): Promise<SourcedObject> {
+  const client = prometheusClientFor(url, opts, io, prometheusLimits(opts));
+  const end = runClock(io.env);
+  try {
+    const names = await client.labelValues('__name__', [], {
+      start: new Date(end.getTime() - 86_400_000),
+      end,
+    });
+    return { object: metricNamesObject(url, names), origin: { source: url } };
+  } catch (error) {
+    throw new UsageError(`--prometheus ${url}: cannot read its metric names: ${describeError(error)}`, {
+      cause: error,
+    });
+  } finally {
+    client.close();
+  }
 }

@@ -10,6 +10,7 @@ import {
   requestTimeoutOption,
 } from '../cluster-flags.ts';
 import type { CliIo, ExitCode } from '../io.ts';
+import { addPrometheusOptions, type PrometheusFlagValues } from '../prometheus-flags.ts';
 import { maxFileSizeOption, maxInputSizeOption, type ReadLimitFlagValues } from '../read-limit-flags.ts';
 import type { ScanOptions } from './scan.ts';
 
@@ -25,19 +26,20 @@ export interface AlertsGenerateOptions extends ClusterFlagValues, ReadLimitFlagV
 }
 
 /** What `alerts lint` takes: scan's reading and reporting flags, without clusters and charts. */
-export type AlertsLintOptions = Pick<
-  ScanOptions,
-  | 'output'
-  | 'report'
-  | 'failOn'
-  | 'config'
-  | 'showExempted'
-  | 'groupBy'
-  | 'minSeverity'
-  | 'quiet'
-  | 'maxFileSize'
-  | 'maxInputSize'
->;
+export type AlertsLintOptions = PrometheusFlagValues &
+  Pick<
+    ScanOptions,
+    | 'output'
+    | 'report'
+    | 'failOn'
+    | 'config'
+    | 'showExempted'
+    | 'groupBy'
+    | 'minSeverity'
+    | 'quiet'
+    | 'maxFileSize'
+    | 'maxInputSize'
+  >;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -116,7 +118,7 @@ function registerGenerate(alerts: Command, io: CliIo, setExit: (code: ExitCode) 
 }
 
 function registerLint(alerts: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  alerts
+  const lint = alerts
     .command('lint')
     .description(
       'run the alerting rules over Alertmanager configuration (alertmanager.yaml files, Secrets holding one, AlertmanagerConfig objects) and PrometheusRules',
@@ -146,7 +148,8 @@ function registerLint(alerts: Command, io: CliIo, setExit: (code: ExitCode) => v
         ...SEVERITIES,
       ]),
     )
-    .option('-q, --quiet', 'table output: findings and one count line only; no notes on stderr')
+    .option('-q, --quiet', 'table output: findings and one count line only; no notes on stderr');
+  addPrometheusOptions(lint, 'the metric names alerts may read (alert-rule-metric-not-scraped)')
     .addOption(maxFileSizeOption())
     .addOption(maxInputSizeOption())
     .addHelpText(

@@ -17,7 +17,11 @@ import { ruleReadme } from '../../rules/docs.ts';
 import { ALL_RULES } from '../../rules/registry.ts';
 import { expandValuesMatrix } from '../../sources/helm/values-matrix.ts';
 import { expandHelmReleases } from '../../sources/helm-releases/decode-release.ts';
-import { type LoadResult, loadManifests } from '../../sources/manifests/load-manifests.ts';
+import {
+  type LoadResult,
+  loadManifests,
+  type SourcedObject,
+} from '../../sources/manifests/load-manifests.ts';
 import { ALL_CHECK_IDS, unknownConfigChecks } from '../catalog.ts';
 import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
@@ -31,6 +35,8 @@ import type { ScanOptions } from './scan.ts';
 /** The rules a run applies: every rule, unless a command narrows them (`alerts lint`: a category). */
 export interface RuleSelection {
   rules: readonly AnyRule[];
+  /** Objects a command adds to what it read (`alerts lint --prometheus`: the metric names it has). */
+  facts?: readonly SourcedObject[];
 }
 
 const EVERY_RULE: RuleSelection = { rules: ALL_RULES };
@@ -75,6 +81,7 @@ export async function runScan(
     throw new UsageError(`nothing to scan: no Kubernetes objects read from ${paths.join(' ')} (${why})`);
   }
 
+  for (const fact of selection.facts ?? []) loaded.objects.push(fact);
   const now = runClock(io.env);
   const result = runRulesByEnvironment(loaded.objects, {
     rules: selection.rules,

@@ -2,6 +2,7 @@
  * Alerting: Alertmanager routing (two tiers, team ownership, a dead-man's switch) and the
  * alerting rules that feed it (PrometheusRules that page the right people for the right reasons).
  */
+import alertRuleMetricNotScraped from '../alert-rule-metric-not-scraped/rule.ts';
 import alertRuleRedefined from '../alert-rule-redefined/rule.ts';
 import alertRuleUnowned from '../alert-rule-unowned/rule.ts';
 import alertRuleWithoutFor from '../alert-rule-without-for/rule.ts';
@@ -31,4 +32,5 @@ export const ALERTING_RULES: AnyRule[] = [
   alertRuleUnowned,
   alertRuleWithoutRunbook,
   alertRuleRedefined,
+  alertRuleMetricNotScraped,
 ];

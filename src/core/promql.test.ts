@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluatesEmpty, promqlReads } from './promql.ts';
+
+test('the metrics an expression selects, by name or __name__, and those read only for their absence', () => {
+  assert.deepEqual(
+    promqlReads(
+      'sum by (namespace) (rate(container_cpu_cfs_throttled_periods_total{container!=""}[5m])) / on (namespace) group_left (label_team) kube_namespace_labels > 0.5',
+    ),
+    { metrics: ['container_cpu_cfs_throttled_periods_total', 'kube_namespace_labels'], absenceOnly: [] },
+  );
+  assert.deepEqual(promqlReads('absent(up{job="kube-state-metrics"}) or {__name__="up"} == 0'), {
+    metrics: ['up'],
+    absenceOnly: [],
+  });
+  assert.deepEqual(promqlReads('absent_over_time(node_exporter_build_info[15m])'), {
+    metrics: ['node_exporter_build_info'],
+    absenceOnly: ['node_exporter_build_info'],
+  });
+  // A regex on __name__ names no one metric.
+  assert.deepEqual(promqlReads('{__name__=~"kube_.*"}'), { metrics: [], absenceOnly: [] });
+  assert.match(promqlReads('sum(rate(foo[5m])').error ?? '', /does not parse/);
+});
+
+test('an expression is empty without a metric only where PromQL makes it so', () => {
+  const gone = new Set(['kube_namespace_labels', 'coredns_dns_responses_total']);
+  const team =
+    '(sum by (namespace) (rate(x[5m])) > 1) * on (namespace) group_left (label_team) kube_namespace_labels or (sum by (namespace) (rate(x[5m])) > 1) unless on (namespace) kube_namespace_labels';
+  // The team join is optional: without the labels the alert still fires, unlabelled.
+  assert.equal(evaluatesEmpty(team, gone), false);
+  assert.equal(
+    evaluatesEmpty('sum(rate(coredns_dns_responses_total{rcode="SERVFAIL"}[5m])) > 1', gone),
+    true,
+  );
+  assert.equal(evaluatesEmpty('x * on (namespace) group_left kube_namespace_labels', gone), true);
+  assert.equal(evaluatesEmpty('absent(coredns_dns_responses_total)', gone), false);
+  assert.equal(evaluatesEmpty('coredns_dns_responses_total or vector(0)', gone), false);
+  assert.equal(
+    evaluatesEmpty('histogram_quantile(0.99, sum by (le) (rate(coredns_dns_responses_total[5m])))', gone),
+    true,
+  );
+  assert.equal(evaluatesEmpty('x and coredns_dns_responses_total', gone), true);
+  assert.equal(evaluatesEmpty('-(coredns_dns_responses_total offset 1h)', gone), true);
+  assert.equal(evaluatesEmpty('sum(rate(x[5m])', gone), undefined);
+});

@@ -1,0 +1,109 @@
+import { PROMETHEUS_METRIC_NAMES, readMetricNames } from '../../core/prometheus-metric-names.ts';
+import { evaluatesEmpty, promqlReads } from '../../core/promql.ts';
+import { asRecord } from '../../core/records.ts';
+import type { KubeObject } from '../../core/resource.ts';
+import type { Inventory } from '../../inventory/inventory.ts';
+import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
+
+interface RuleAt {
+  name: string;
+  kind: 'alert' | 'record';
+  expr: string;
+  path: (string | number)[];
+}
+
+/** Alerting and recording rules of a PrometheusRule, where each sits. */
+function rulesOf(object: KubeObject): RuleAt[] {
+  const out: RuleAt[] = [];
+  const groups = asRecord(object.spec)?.groups;
+  if (!Array.isArray(groups)) return out;
+  groups.forEach((group, g) => {
+    const rules = asRecord(group)?.rules;
+    if (!Array.isArray(rules)) return;
+    rules.forEach((rule, r) => {
+      const fields = asRecord(rule);
+      const expr = fields?.expr;
+      if (typeof expr !== 'string' && typeof expr !== 'number') return;
+      const kind =
+        typeof fields?.alert === 'string'
+          ? 'alert'
+          : typeof fields?.record === 'string'
+            ? 'record'
+            : undefined;
+      if (!kind) return;
+      out.push({
+        name: String(fields?.[kind]),
+        kind,
+        expr: String(expr),
+        path: ['spec', 'groups', g, 'rules', r, 'expr'],
+      });
+    });
+  });
+  return out;
+}
+
+/** Series recording rules anywhere in the inventory produce: they exist once the rules load. */
+function recordedNames(inventory: Inventory): ReadonlySet<string> {
+  return inventory.derived('alert-rule-metric-not-scraped/recorded', () => {
+    const names = new Set<string>();
+    for (const e of inventory.ofKind('PrometheusRule'))
+      for (const rule of rulesOf(e.object)) if (rule.kind === 'record') names.add(rule.name);
+    return names;
+  });
+}
+
+export default defineRule({
+  id: 'alert-rule-metric-not-scraped',
+  category: 'alerting',
+  severity: 'medium',
+  lesson: 'alerting',
+  title: 'Alerts must read metrics Prometheus has',
+  appliesTo: ['PrometheusRule'],
+  messages: {
+    missing:
+      '{kind} {name} reads {metrics}, which Prometheus ({source}) has no series of: its expression evaluates to nothing, so it {never} (an exporter not scraped, a renamed metric, a typo)',
+    partlyMissing:
+      '{kind} {name} reads {metrics}, which Prometheus ({source}) has no series of: the parts of its expression over them add nothing (it still evaluates without them)',
+    unparsable:
+      '{kind} {name}: hindsight cannot read its expression ({error}), so it cannot tell what it reads; `promtool check rules` says whether Prometheus can',
+  },
+  check(entry, ctx) {
+    const known = ctx.inventory.ofKind(PROMETHEUS_METRIC_NAMES.kind).map((e) => readMetricNames(e.object));
+    const prometheus = known.find((k) => k !== undefined);
+    // Without the names of a live Prometheus (--prometheus), what is scraped is unknown.
+    if (!prometheus) return NOT_APPLICABLE;
+    const rules = rulesOf(entry.object);
+    if (rules.length === 0) return NOT_APPLICABLE;
+    const recorded = recordedNames(ctx.inventory);
+    for (const rule of rules) {
+      const reads = promqlReads(rule.expr);
+      if (reads.error) {
+        ctx.report({
+          messageId: 'unparsable',
+          data: { kind: rule.kind, name: rule.name, error: reads.error },
+          path: rule.path,
+          severity: 'low',
+        });
+        continue;
+      }
+      // Reading a metric to alert on its absence is the point of `absent()`.
+      const missing = reads.metrics.filter(
+        (m) => !prometheus.names.has(m) && !recorded.has(m) && !reads.absenceOnly.includes(m),
+      );
+      if (missing.length === 0) continue;
+      const data = {
+        kind: rule.kind,
+        name: rule.name,
+        metrics: missing.join(', '),
+        source: prometheus.source,
+      };
+      if (evaluatesEmpty(rule.expr, new Set(missing)))
+        ctx.report({
+          messageId: 'missing',
+          data: { ...data, never: rule.kind === 'alert' ? 'never fires' : 'records nothing' },
+          path: rule.path,
+        });
+      else ctx.report({ messageId: 'partlyMissing', data, path: rule.path, severity: 'info' });
+    }
+  },
+});
