@@ -1,7 +1,7 @@
 /**
  * The CustomResourceDefinitions of the add-ons hindsight reads and generates objects for —
  * Karpenter (NodePool, NodeClaim, EC2NodeClass), the Vertical Pod Autoscaler, KEDA's
- * ScaledObject and the wg-policy PolicyReports — taken from their upstream Go modules through the Go module proxy (the same
+ * ScaledObject, the wg-policy PolicyReports and prometheus-operator's monitoring objects — taken from their upstream Go modules through the Go module proxy (the same
  * route as the control-plane binaries) and installed on every platform, so the fixture's
  * Karpenter objects load and generated manifests are validated by a real API server against the
  * real schemas.
@@ -47,6 +47,17 @@ const SOURCES: readonly CrdSource[] = [
     files: [
       'config/crds/policyreport/wgpolicyk8s.io_policyreports.yaml',
       'config/crds/policyreport/wgpolicyk8s.io_clusterpolicyreports.yaml',
+    ],
+  },
+  {
+    // What `alerts lint` and the observability rules read live: prometheus-operator's objects.
+    module: 'github.com/prometheus-operator/prometheus-operator',
+    versionKey: 'PROMETHEUS_OPERATOR_VERSION',
+    files: [
+      'example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml',
+      'example/prometheus-operator-crd/monitoring.coreos.com_alertmanagerconfigs.yaml',
+      'example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml',
+      'example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml',
     ],
   },
 ];

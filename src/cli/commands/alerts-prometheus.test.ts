@@ -2,13 +2,15 @@
  * `alerts lint --prometheus` against the test platform's real Prometheus (14 days of cAdvisor and
  * kube-state-metrics history for the fixture cluster, no CoreDNS, Cilium or certificate
  * exporters): the generated alerts over series it has pass, those over exporters it lacks are
- * found, and every metric named missing is one Prometheus itself has no series of.
+ * found, and every metric named missing is one Prometheus itself has no series of. And lint of
+ * the live cluster: a PrometheusRule created through the API server is read and judged.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { platformClient } from '../../../testenv/apply.ts';
 import { requirePlatform } from '../../../testenv/harness.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
@@ -70,4 +72,46 @@ test('alerts lint --prometheus: alerts over metrics the Prometheus lacks are fou
     offlineReport.findings.filter((f) => f.rule === 'alert-rule-metric-not-scraped'),
     [],
   );
+});
+
+test('alerts lint reads PrometheusRules from the live cluster', async (t) => {
+  const state = requirePlatform(t);
+  if (!state) return;
+  const client = platformClient(state);
+  const namespace = `alerts-lint-${process.pid}`;
+  await client.send('POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: namespace },
+  });
+  try {
+    const created = await client.send(
+      'POST',
+      `/apis/monitoring.coreos.com/v1/namespaces/${namespace}/prometheusrules`,
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: { name: 'probe', namespace },
+        spec: {
+          groups: [
+            {
+              name: 'probe',
+              rules: [{ alert: 'ProbeDown', expr: 'up == 0', labels: { severity: 'warning' } }],
+            },
+          ],
+        },
+      },
+    );
+    assert.ok(created.status < 300, created.body);
+    const r = await runCli(['alerts', 'lint', '-n', namespace, '-o', 'json'], {
+      env: { ...process.env, KUBECONFIG: state.kubeconfig },
+    });
+    const report = JSON.parse(r.stdout) as { findings: (Finding & { kind: string; name: string })[] };
+    assert.deepEqual(report.findings.map((f) => `${f.rule} ${f.kind}/${f.name}`).sort(), [
+      'alert-rule-without-for PrometheusRule/probe',
+      'alert-rule-without-runbook PrometheusRule/probe',
+    ]);
+  } finally {
+    await client.send('DELETE', `/api/v1/namespaces/${namespace}`);
+  }
 });

@@ -7,6 +7,7 @@ import {
   contextOption,
   execTimeoutOption,
   kubeconfigOption,
+  namespaceOption,
   requestTimeoutOption,
 } from '../cluster-flags.ts';
 import type { CliIo, ExitCode } from '../io.ts';
@@ -27,6 +28,7 @@ export interface AlertsGenerateOptions extends ClusterFlagValues, ReadLimitFlagV
 
 /** What `alerts lint` takes: scan's reading and reporting flags, without clusters and charts. */
 export type AlertsLintOptions = PrometheusFlagValues &
+  ClusterFlagValues &
   Pick<
     ScanOptions,
     | 'output'
@@ -123,7 +125,10 @@ function registerLint(alerts: Command, io: CliIo, setExit: (code: ExitCode) => v
     .description(
       'run the alerting rules over Alertmanager configuration (alertmanager.yaml files, Secrets holding one, AlertmanagerConfig objects) and PrometheusRules',
     )
-    .argument('<paths...>', 'YAML/JSON files or directories, or kubectl snapshots; - reads stdin')
+    .argument(
+      '[paths...]',
+      'YAML/JSON files or directories, or kubectl snapshots; - reads stdin; none reads the cluster of the current context',
+    )
     .addOption(new Option('-o, --output <format>', 'format on stdout').choices([...FORMATS]).default('table'))
     .option(
       '--report <format=file>',
@@ -152,6 +157,11 @@ function registerLint(alerts: Command, io: CliIo, setExit: (code: ExitCode) => v
   addPrometheusOptions(lint, 'the metric names alerts may read (alert-rule-metric-not-scraped)')
     .addOption(maxFileSizeOption())
     .addOption(maxInputSizeOption())
+    .addOption(kubeconfigOption())
+    .addOption(contextOption('kubeconfig context to read PrometheusRules and AlertmanagerConfigs from'))
+    .addOption(namespaceOption('only this namespace (live cluster)'))
+    .addOption(requestTimeoutOption())
+    .addOption(execTimeoutOption())
     .addHelpText(
       'after',
       [
@@ -159,6 +169,7 @@ function registerLint(alerts: Command, io: CliIo, setExit: (code: ExitCode) => v
         'Examples:',
         '  hindsight alerts lint alertmanager.yaml',
         '  hindsight alerts lint monitoring/ -o sarif',
+        '  hindsight alerts lint --context prod --prometheus http://prometheus.monitoring:9090',
       ].join('\n'),
     )
     .action(async (paths: string[], opts: AlertsLintOptions) => {

@@ -56,6 +56,10 @@ export const CLUSTER_KINDS: readonly [group: string, kind: string][] = [
   ['source.toolkit.fluxcd.io', 'HelmRepository'],
   ['kustomize.toolkit.fluxcd.io', 'Kustomization'],
   ['helm.toolkit.fluxcd.io', 'HelmRelease'],
+  ['monitoring.coreos.com', 'PrometheusRule'],
+  ['monitoring.coreos.com', 'AlertmanagerConfig'],
+  ['monitoring.coreos.com', 'ServiceMonitor'],
+  ['monitoring.coreos.com', 'PodMonitor'],
 ];
 
 /**
