@@ -1,4 +1,5 @@
 /** Observability coverage: what is served but not scraped, logged or traced. */
 import type { AnyRule } from '../define-rule.ts';
+import workloadNotScraped from '../workload-not-scraped/rule.ts';
 
-export const OBSERVABILITY_RULES: AnyRule[] = [];
+export const OBSERVABILITY_RULES: AnyRule[] = [workloadNotScraped];
