@@ -1,5 +1,6 @@
 /** Observability coverage: what is served but not scraped, logged or traced. */
 import type { AnyRule } from '../define-rule.ts';
+import servicemonitorSelectsNothing from '../servicemonitor-selects-nothing/rule.ts';
 import workloadNotScraped from '../workload-not-scraped/rule.ts';
 
-export const OBSERVABILITY_RULES: AnyRule[] = [workloadNotScraped];
+export const OBSERVABILITY_RULES: AnyRule[] = [workloadNotScraped, servicemonitorSelectsNothing];
