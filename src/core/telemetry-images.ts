@@ -1,4 +1,8 @@
-/** Images of the telemetry pipeline itself, by repository: the node log collectors a DaemonSet runs. */
+/**
+ * Images of the telemetry pipeline itself, by repository: the node log collectors a
+ * DaemonSet runs, and the observability components (Prometheus, Grafana, the collectors) that
+ * are the stack rather than services to instrument.
+ */
 import { parseImageReference } from './image-reference.ts';
 
 /**
@@ -37,4 +41,43 @@ export function logCollectorOf(image: unknown): string | undefined {
     return owner === 'datadog' ? 'Datadog Agent' : 'Grafana Agent';
   }
   return LOG_COLLECTORS.get(base);
+}
+
+/** Observability components besides the log collectors, by the last component of the repository. */
+const COMPONENTS = new Set([
+  'prometheus',
+  'alertmanager',
+  'pushgateway',
+  'prometheus-operator',
+  'prometheus-config-reloader',
+  'prometheus-adapter',
+  'blackbox-exporter',
+  'node-exporter',
+  'kube-state-metrics',
+  'thanos',
+  'grafana',
+  'grafana-oss',
+  'loki',
+  'tempo',
+  'mimir',
+  'pyroscope',
+  'jaeger',
+  'jaeger-all-in-one',
+  'jaeger-collector',
+  'jaeger-query',
+  'opentelemetry-operator',
+  'kiali',
+  'zipkin',
+]);
+
+/**
+ * Whether the image is part of the observability stack (a log collector, Prometheus and its
+ * exporters, Grafana, Loki, Tempo, Jaeger…) or an exporter (`*-exporter`).
+ */
+export function isTelemetryComponent(image: unknown): boolean {
+  if (logCollectorOf(image)) return true;
+  const ref = parseImageReference(image);
+  if (!ref) return false;
+  const base = ref.repository.toLowerCase().split('/').at(-1) ?? '';
+  return COMPONENTS.has(base) || base.endsWith('-exporter') || base.startsWith('opentelemetry-collector');
 }
