@@ -170,3 +170,38 @@ export function podAnnotations(object: KubeObject): unknown {
   const path = podMetadataPath(object.kind);
   return path ? getAt(object, [...path, 'annotations']) : undefined;
 }
+
+/** Istio kinds whose presence says workloads of the scan may run in the mesh. */
+const ISTIO_KINDS: readonly string[] = [
+  'VirtualService',
+  'DestinationRule',
+  'PeerAuthentication',
+  'AuthorizationPolicy',
+];
+
+/**
+ * Whether Istio's sidecar injector adds the scrape annotations to the workload's pods: with
+ * metrics merging (on by default) it sets `prometheus.io/scrape: "true"` on every pod it
+ * injects, pointing at the agent that serves the app's and Envoy's metrics. Injected when the
+ * pod template asks for it or its Namespace is labelled for injection; unknown when the scan
+ * holds Istio objects but not the Namespace, whose labels decide.
+ */
+export function istioInjection(
+  inventory: Inventory,
+  entry: InventoryEntry,
+): 'injected' | 'not-injected' | 'unknown' {
+  const path = podMetadataPath(entry.object.kind);
+  const meta = asRecord(path ? getAt(entry.object, path) : undefined);
+  const own =
+    inputText(asRecord(meta?.labels)?.['sidecar.istio.io/inject']) ??
+    inputText(asRecord(meta?.annotations)?.['sidecar.istio.io/inject']);
+  if (own === 'true') return 'injected';
+  if (own === 'false') return 'not-injected';
+  const name = entry.ref.namespace ?? '';
+  const namespace = inventory.get({ apiVersion: 'v1', kind: 'Namespace', name });
+  if (!namespace) return ISTIO_KINDS.some((k) => inventory.hasKind(k)) ? 'unknown' : 'not-injected';
+  const labels = asRecord(namespace.object.metadata.labels) ?? {};
+  if (labels['istio-injection'] === 'enabled' || typeof labels['istio.io/rev'] === 'string')
+    return 'injected';
+  return 'not-injected';
+}

@@ -156,6 +156,55 @@ test('workload-not-scraped', () => {
       [deployment(), service(), { ...deployment({ 'prometheus.io/scrape': 'true' }, 'other') }],
       ['serviceNotScraped'],
     ],
+    // Istio's injector adds the scrape annotations to the pods of a labelled namespace
+    [
+      'istio namespace',
+      [
+        prometheus,
+        deployment(),
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } },
+        },
+      ],
+      [],
+    ],
+    // Istio objects in the scan, the Namespace not: its labels decide, unknown
+    [
+      'istio, namespace unseen',
+      [
+        prometheus,
+        deployment(),
+        {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: 'api', namespace: 'shop' },
+        },
+      ],
+      [],
+    ],
+    // a live scan sees the annotations a webhook put on the pods
+    [
+      'annotated pods',
+      [
+        prometheus,
+        { ...deployment(), metadata: { name: 'api', namespace: 'shop', uid: 'd1' } },
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            name: 'api-1',
+            namespace: 'shop',
+            annotations: { 'prometheus.io/scrape': 'true' },
+            ownerReferences: [
+              { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', controller: true, uid: 'd1' },
+            ],
+          },
+        },
+      ],
+      [],
+    ],
     // kube-system is not judged
     ['kube-system', [prometheus, deployment(undefined, 'kube-system')], []],
   ];

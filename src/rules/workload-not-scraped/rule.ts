@@ -7,12 +7,14 @@ import { containersAt, podMetadataPath } from '../../core/workload.ts';
 import {
   endpointMatches,
   hasScrapeAnnotation,
+  istioInjection,
   monitorsWatching,
   podAnnotations,
   scrapingIsVisible,
   servicePortNames,
 } from '../../inventory/monitors.ts';
-import { podLabels, selectorMatches } from '../../inventory/selectors.ts';
+import { speaksForWorkload } from '../../inventory/owning-workload.ts';
+import { podLabels, podsOf, selectorMatches } from '../../inventory/selectors.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
 
 const Options = z.object({
@@ -60,12 +62,20 @@ export default defineRule({
     const namespace = entry.ref.namespace ?? '';
     if (ctx.inventory.controllerOf(entry) || ctx.options.ignoreNamespaces.includes(namespace))
       return NOT_APPLICABLE;
+    // A snapshot's pods without their ReplicaSet: one of them speaks for the workload.
+    if (!speaksForWorkload(ctx.inventory, entry)) return NOT_APPLICABLE;
     if (!scrapingIsVisible(ctx.inventory)) return NOT_APPLICABLE;
     const services = ctx.inventory.inNamespace('Service', namespace, entry).map((e) => e.object);
     const verdict = servingVerdict(entry.object, services);
     if (!verdict.serving) return NOT_APPLICABLE;
     if (hasScrapeAnnotation(podAnnotations(entry.object))) return;
     if (verdict.services.some((s) => hasScrapeAnnotation(s.metadata.annotations))) return;
+    // Admission webhooks add scrape annotations to the pods themselves: a live scan sees them
+    // there, a file scan knows Istio's injector does it.
+    if (podsOf(ctx.inventory, entry).some((p) => hasScrapeAnnotation(p.object.metadata.annotations))) return;
+    const mesh = istioInjection(ctx.inventory, entry);
+    if (mesh === 'injected') return;
+    if (mesh === 'unknown') return NOT_APPLICABLE;
     const labels = podLabels(entry) ?? {};
     const ports = containerPortNames(entry.object);
     for (const monitor of monitorsWatching(ctx.inventory, namespace)) {
