@@ -79,7 +79,79 @@ test('workload-without-opentelemetry', () => {
       [],
     ],
     ['datastore', [deployment({ image: 'postgres:16' })], []],
+    // an image hindsight does not know, listening only on MongoDB's port (bookinfo's mongodb)
+    [
+      'datastore port',
+      [
+        deployment({
+          image: 'docker.io/istio/examples-bookinfo-mongodb:1.20.2',
+          ports: [{ containerPort: 27017 }],
+        }),
+      ],
+      [],
+    ],
+    // a collector gateway is the stack, not an app
+    [
+      'collector',
+      [
+        deployment({
+          image: 'otel/opentelemetry-collector-contrib:0.110.0',
+          ports: [{ containerPort: 4317 }],
+        }),
+      ],
+      [],
+    ],
     ['grafana', [deployment({ image: 'grafana/grafana:11.2.0' })], []],
+    // kube-prometheus' exporters carry a kube-rbac-proxy sidecar
+    [
+      'exporter with a proxy sidecar',
+      [
+        {
+          ...deployment({ image: 'quay.io/prometheus/blackbox-exporter:v0.25.0' }),
+          spec: {
+            template: {
+              metadata: { labels: { app: 'api' } },
+              spec: {
+                containers: [
+                  {
+                    name: 'exporter',
+                    image: 'quay.io/prometheus/blackbox-exporter:v0.25.0',
+                    ports: [{ containerPort: 9115 }],
+                  },
+                  {
+                    name: 'proxy',
+                    image: 'quay.io/brancz/kube-rbac-proxy:v0.18.1',
+                    ports: [{ name: 'https', containerPort: 9443 }],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      ],
+      [],
+    ],
+    // a Fluent Bit sidecar does not make the app third-party
+    [
+      'log shipper sidecar',
+      [
+        {
+          ...deployment({}),
+          spec: {
+            template: {
+              metadata: { labels: { app: 'api' } },
+              spec: {
+                containers: [
+                  { name: 'api', image: 'ghcr.io/example/api:1.0.0', ports: [{ containerPort: 8080 }] },
+                  { name: 'logs', image: 'fluent/fluent-bit:3.1' },
+                ],
+              },
+            },
+          },
+        },
+      ],
+      ['notInstrumented'],
+    ],
     ['kube-system', [deployment({}, undefined, 'kube-system')], []],
     ['serves nothing', [deployment({ ports: [] })], []],
   ];

@@ -3,10 +3,12 @@ import { imageFacts } from '../../core/image-knowledge.ts';
 import { inputText } from '../../core/input-text.ts';
 import type { Container } from '../../core/pod-spec.ts';
 import { asRecord } from '../../core/records.ts';
-import { servingVerdict } from '../../core/serving.ts';
-import { isTelemetryComponent } from '../../core/telemetry-images.ts';
+import type { KubeObject } from '../../core/resource.ts';
+import { servingPorts, servingVerdict } from '../../core/serving.ts';
+import { isTelemetryComponent, logCollectorOf } from '../../core/telemetry-images.ts';
 import { containersAt, getAt, podMetadataPath } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
+import { speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
 
 const Options = z.object({
@@ -82,6 +84,24 @@ function containerVerdict(inventory: Inventory, entry: InventoryEntry, container
   return verdict;
 }
 
+/** Well-known datastore ports: MySQL, PostgreSQL, Redis, MongoDB, Cassandra, Memcached, Elasticsearch, ZooKeeper, AMQP, Kafka, CockroachDB. */
+const DATASTORE_PORTS = new Set([3306, 5432, 6379, 27017, 9042, 11211, 9200, 2181, 5672, 9092, 26257]);
+
+/**
+ * Pods that are not code to instrument, they export metrics: a datastore (by image, or by
+ * listening only on datastore ports) or the telemetry stack itself, with the sidecars around it
+ * (kube-rbac-proxy, config reloaders). A log shipper beside an app's own container is the app's.
+ */
+function isThirdParty(object: KubeObject): boolean {
+  const containers = containersAt(object).map((c) => c.container);
+  const [main] = containers;
+  if (main && logCollectorOf(main.image)) return true;
+  if (containers.some((c) => imageFacts(c.image).datastore === true)) return true;
+  if (containers.some((c) => isTelemetryComponent(c.image) && !logCollectorOf(c.image))) return true;
+  const ports = containers.flatMap((c) => servingPorts(c).map((p) => p.containerPort));
+  return ports.length > 0 && ports.every((p) => p !== undefined && DATASTORE_PORTS.has(p));
+}
+
 export default defineRule({
   id: 'workload-without-opentelemetry',
   category: 'observability',
@@ -92,20 +112,18 @@ export default defineRule({
   options: Options,
   messages: {
     notInstrumented:
-      '{kind} serves traffic ({reason}) with no OpenTelemetry configuration: no OTEL_* variable in its containers and no instrumentation.opentelemetry.io/inject-* annotation on its pod template or namespace {namespace}, so its requests leave no traces',
+      '{kind} serves traffic ({reason}) with no OpenTelemetry configuration: no OTEL_* variable in its containers and no instrumentation.opentelemetry.io/inject-* annotation on its pod template or {namespace}, so its code emits no spans of its own',
   },
   check(entry, ctx) {
     const namespace = entry.ref.namespace ?? '';
     if (ctx.inventory.controllerOf(entry) || ctx.options.ignoreNamespaces.includes(namespace))
       return NOT_APPLICABLE;
+    // A snapshot's pods without their ReplicaSet: one of them speaks for the workload.
+    if (!speaksForWorkload(ctx.inventory, entry)) return NOT_APPLICABLE;
     const services = ctx.inventory.inNamespace('Service', namespace, entry).map((e) => e.object);
     const verdict = servingVerdict(entry.object, services);
     if (!verdict.serving) return NOT_APPLICABLE;
-    const containers = containersAt(entry.object);
-    // Datastores and the telemetry stack itself are not code to instrument: they export metrics.
-    const isOwnCode = ({ container }: { container: Container }) =>
-      !imageFacts(container.image).datastore && !isTelemetryComponent(container.image);
-    if (!containers.some(isOwnCode)) return NOT_APPLICABLE;
+    if (isThirdParty(entry.object)) return NOT_APPLICABLE;
     const metadataPath = podMetadataPath(entry.object.kind) ?? [];
     if (injects(getAt(entry.object, [...metadataPath, 'annotations']))) return;
     const ns = ctx.inventory.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
@@ -124,7 +142,7 @@ export default defineRule({
       data: {
         kind: entry.object.kind,
         reason: service ? `Service ${service.metadata.name ?? ''}` : `port ${verdict.port ?? '?'}`,
-        namespace,
+        namespace: namespace === '' ? 'its namespace' : `namespace ${namespace}`,
       },
       path: metadataPath,
     });
