@@ -23,14 +23,65 @@ const collector = (image: string, podSpec: object = {}) => ({
   metadata: { name: 'collector', namespace: 'logging' },
   spec: { template: { spec: { containers: [{ name: 'c', image }], ...podSpec } } },
 });
+const kubeProxy = {
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name: 'kube-proxy', namespace: 'kube-system' },
+  spec: {
+    template: { spec: { containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.31.0' }] } },
+  },
+};
+const collectorPod = (nodeName: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name: `promtail-${nodeName}`,
+    namespace: 'logging',
+    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'promtail', controller: true }],
+  },
+  spec: { nodeName, containers: [{ name: 'promtail', image: 'grafana/promtail:3.0.0' }] },
+  status: { phase: 'Running' },
+});
 const gpuTaint = { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' };
 
 test('namespace-not-logged', () => {
   const cases: [string, object[], string[]][] = [
     // files: no Nodes, not judged
     ['files', [namespace, pod('a')], []],
-    ['no collector', [node('a'), namespace, pod('a')], ['noCollector']],
-    ['no running pods', [node('a'), namespace, pod('a', 'Succeeded')], []],
+    ['no collector', [node('a'), namespace, pod('a'), kubeProxy], ['noCollector']],
+    // no DaemonSet and no node agent's pod in the scan: not collected, so unknown
+    ['no agents in the scan', [node('a'), namespace, pod('a')], []],
+    ['no running pods', [node('a'), namespace, pod('a', 'Succeeded'), kubeProxy], []],
+    // only pods: a collector DaemonSet's pod runs on the node
+    ['collector pod', [node('a'), namespace, pod('a'), collectorPod('a')], []],
+    [
+      'collector pod elsewhere',
+      [node('a'), node('b'), namespace, pod('a'), collectorPod('b')],
+      ['nodesNotCovered'],
+    ],
+    // a pod shipping its own logs with a sidecar
+    [
+      'sidecar',
+      [
+        node('a'),
+        namespace,
+        {
+          ...pod('a'),
+          spec: {
+            nodeName: 'a',
+            containers: [{ name: 'app' }, { name: 'logs', image: 'fluent/fluent-bit:3.1' }],
+          },
+        },
+        kubeProxy,
+      ],
+      [],
+    ],
+    // no Namespace object: the first running pod speaks for its namespace
+    [
+      'no namespace object',
+      [node('a'), pod('a'), { ...pod('a'), metadata: { name: 'api-z', namespace: 'shop' } }, kubeProxy],
+      ['noCollector'],
+    ],
     ['alloy', [node('a'), namespace, pod('a'), collector('grafana/alloy:v1.4.0')], []],
     ['vector', [node('a'), namespace, pod('a'), collector('timberio/vector:0.41.1-distroless-libc')], []],
     [

@@ -1,7 +1,7 @@
 import { inputText } from '../../core/input-text.ts';
 import { asRecord } from '../../core/records.ts';
 import { logCollectorOf } from '../../core/telemetry-images.ts';
-import { containersAt, podSpecAt } from '../../core/workload.ts';
+import { containersAt, isPerNodePod, podSpecAt } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { readTaints, type Taint } from '../../scheduling/node-pool.ts';
 import { nodeConstraintsOf, untoleratedTaint } from '../../scheduling/placement.ts';
@@ -17,7 +17,10 @@ interface Collector {
 }
 
 interface NodeCoverage {
-  collectors: Collector[];
+  /** Collectors seen: DaemonSets, or running pods of DaemonSets the scan does not hold. */
+  products: string[];
+  /** Whether the scan holds node agents at all (DaemonSets or their pods): else it cannot tell. */
+  agentsVisible: boolean;
   /** Nodes no collector runs on, with why (nodes not listed are covered, or unknown). */
   uncovered: Map<string, string>;
 }
@@ -48,6 +51,7 @@ function whyNotCovered(
   inventory: Inventory,
   node: InventoryEntry,
   collectors: Collector[],
+  podProducts: string[],
 ): string | undefined {
   const labels = asRecord(node.object.metadata.labels) ?? {};
   if (labels[FARGATE_LABEL] === 'fargate') {
@@ -62,6 +66,7 @@ function whyNotCovered(
       ? undefined
       : 'a Fargate node runs no DaemonSet, and no aws-observability/aws-logging ConfigMap turns on its built-in Fluent Bit';
   }
+  if (collectors.length === 0) return `no pod of ${podProducts.join(', ')} runs on it`;
   const taints = readTaints(asRecord(node.object.spec)?.taints);
   const reasons: string[] = [];
   for (const c of collectors) {
@@ -77,26 +82,55 @@ function whyNotCovered(
   return reasons.join('; ');
 }
 
-/** Which nodes the log collectors cover, built once from every DaemonSet and Node. */
+/** Running pods of log-collector DaemonSets, by node, with the product each is. */
+function collectorPods(inventory: Inventory): Map<string, string> {
+  const byNode = new Map<string, string>();
+  for (const pod of inventory.ofKind('Pod')) {
+    if (!isPerNodePod(pod.object) || asRecord(pod.object.status)?.phase !== 'Running') continue;
+    const node = inputText(asRecord(pod.object.spec)?.nodeName);
+    const product = containersAt(pod.object)
+      .map(({ container }) => logCollectorOf(container.image))
+      .find((p) => p !== undefined);
+    if (node && product) byNode.set(node, product);
+  }
+  return byNode;
+}
+
+/** Which nodes the log collectors cover, built once from every DaemonSet, node agent pod and Node. */
 function coverageOf(inventory: Inventory): NodeCoverage {
   return inventory.derived('namespace-not-logged/nodes', () => {
     const collectors = collectorsOf(inventory);
+    const pods = collectorPods(inventory);
+    const podProducts = [...new Set(pods.values())].sort();
+    const products = collectors.length > 0 ? collectors.map((c) => c.name) : podProducts;
+    const agentsVisible =
+      inventory.ofKind('DaemonSet').length > 0 || inventory.ofKind('Pod').some((p) => isPerNodePod(p.object));
     const uncovered = new Map<string, string>();
-    if (collectors.length === 0) return { collectors, uncovered };
+    if (products.length === 0) return { products, agentsVisible, uncovered };
     for (const node of inventory.ofKind('Node')) {
-      const why = whyNotCovered(inventory, node, collectors);
+      if (pods.has(node.ref.name)) continue;
+      const why = whyNotCovered(inventory, node, collectors, podProducts);
       if (why !== undefined) uncovered.set(node.ref.name, why);
     }
-    return { collectors, uncovered };
+    return { products, agentsVisible, uncovered };
   });
 }
 
+/**
+ * The namespace's running pods and their nodes, by name; a pod with a log shipper of its own
+ * (a Fluent Bit sidecar) is logged wherever it runs.
+ */
 function runningPods(inventory: Inventory, namespace: string): { pod: InventoryEntry; node: string }[] {
-  return inventory.inNamespace('Pod', namespace).flatMap((pod) => {
-    const node = inputText(asRecord(pod.object.spec)?.nodeName);
-    const phase = asRecord(pod.object.status)?.phase;
-    return phase === 'Running' && node ? [{ pod, node }] : [];
-  });
+  return inventory
+    .inNamespace('Pod', namespace)
+    .flatMap((pod) => {
+      const node = inputText(asRecord(pod.object.spec)?.nodeName);
+      const phase = asRecord(pod.object.status)?.phase;
+      if (phase !== 'Running' || !node) return [];
+      if (containersAt(pod.object).some(({ container }) => logCollectorOf(container.image))) return [];
+      return [{ pod, node }];
+    })
+    .sort((a, b) => a.pod.ref.name.localeCompare(b.pod.ref.name));
 }
 
 export default defineRule({
@@ -105,7 +139,7 @@ export default defineRule({
   severity: 'medium',
   lesson: 'observability',
   title: "Every namespace's pod logs are collected off the node",
-  appliesTo: ['Namespace'],
+  appliesTo: ['Namespace', 'Pod'],
   messages: {
     noCollector:
       'namespace {namespace} has {pods} running pods and no log-collector DaemonSet (Promtail, Grafana Alloy, Fluent Bit, Fluentd, Vector, an OpenTelemetry Collector…) runs in the cluster: their logs stay on the nodes until the kubelet rotates them, and go with the node',
@@ -115,11 +149,17 @@ export default defineRule({
   check(entry, ctx) {
     // Only a live cluster or a snapshot (it lists Nodes) shows where pods run and what runs there.
     if (!ctx.inventory.hasKind('Node')) return NOT_APPLICABLE;
-    const namespace = entry.ref.name;
+    const isPod = entry.object.kind === 'Pod';
+    const namespace = (isPod ? entry.ref.namespace : entry.ref.name) ?? '';
+    // A snapshot without Namespace objects: the namespace's first running pod speaks for it.
+    if (isPod && ctx.inventory.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }))
+      return NOT_APPLICABLE;
     const pods = runningPods(ctx.inventory, namespace);
-    if (pods.length === 0) return NOT_APPLICABLE;
+    if (pods.length === 0 || (isPod && pods[0]?.pod !== entry)) return NOT_APPLICABLE;
     const coverage = coverageOf(ctx.inventory);
-    if (coverage.collectors.length === 0) {
+    if (coverage.products.length === 0) {
+      // No DaemonSet and no node agent's pod in the scan: they were not collected, not absent.
+      if (!coverage.agentsVisible) return NOT_APPLICABLE;
       ctx.report({ messageId: 'noCollector', data: { namespace, pods: pods.length } });
       return;
     }
