@@ -58,9 +58,9 @@ export default defineRule({
   appliesTo: MONITOR_KINDS,
   messages: {
     selectsNoService:
-      'ServiceMonitor selects none of the {count} Services this scan holds in {namespaces} ({selector}): Prometheus scrapes nothing for it, and no alert notices the missing series',
+      'ServiceMonitor selects none of the {count} Services this scan holds in {namespaces} ({selector}): Prometheus discovers no target from it, and alerts on the targets it meant to find have nothing to fire on',
     selectsNoPods:
-      'PodMonitor selects none of the {count} workloads this scan holds in {namespaces} ({selector}): Prometheus scrapes nothing for it, and no alert notices the missing series',
+      'PodMonitor selects none of the {count} workloads this scan holds in {namespaces} ({selector}): Prometheus discovers no target from it, and alerts on the targets it meant to find have nothing to fire on',
     portNotFound:
       '{kind} endpoint port {port} names no port of what it selects ({targets}): the endpoint yields no target',
   },
