@@ -237,10 +237,21 @@ function isTransientTaint(taint: Taint): boolean {
   );
 }
 
+/** The first taint (of a node's kind, not its state) the tolerations do not let a pod past. */
+export function untoleratedTaint(
+  taints: readonly Taint[],
+  tolerations: readonly Toleration[],
+): Taint | undefined {
+  return taints.find(
+    (t) =>
+      (t.effect === 'NoSchedule' || t.effect === 'NoExecute') &&
+      !isTransientTaint(t) &&
+      !tolerates(tolerations, t),
+  );
+}
+
 function toleratesAll(taints: readonly Taint[], tolerations: readonly Toleration[]): boolean {
-  return taints
-    .filter((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !isTransientTaint(t))
-    .every((t) => tolerates(tolerations, t));
+  return untoleratedTaint(taints, tolerations) === undefined;
 }
 
 /** Whether the constraints let a pod land on the target with this capacity type. */
