@@ -8,6 +8,7 @@ import { registerAlerts } from './commands/alerts.ts';
 import { registerCerts } from './commands/certs.ts';
 import { registerCost } from './commands/cost.ts';
 import { registerDashboard } from './commands/dashboard.ts';
+import { registerDashboards } from './commands/dashboards.ts';
 import { registerFix } from './commands/fix.ts';
 import { registerK9s } from './commands/k9s.ts';
 import { registerRules } from './commands/rules.ts';
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerServe(program, io, setExit);
   registerK9s(program, io, setExit);
   registerDashboard(program, io, setExit);
+  registerDashboards(program, io, setExit);
   registerRules(program, io);
   registerVersion(program, io);
   for (const command of program.commands) {
