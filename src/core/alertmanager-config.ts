@@ -214,22 +214,6 @@ export function allRoutes(route: Route | undefined): Route[] {
   return route ? [route, ...route.routes.flatMap(allRoutes)] : [];
 }
 
-/** A Prometheus duration (`1h30m`, `90s`, `1d`) in milliseconds; undefined when it is not one. */
-export function durationMs(text: string): number | undefined {
-  const units: Record<string, number> = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-    d: 86_400_000,
-    w: 604_800_000,
-    y: 31_536_000_000,
-  };
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text.trim()) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] as number), 0);
-}
-
 /** Whether labels satisfy every matcher (an absent label reads as ""). */
 export function matchesAll(matchers: readonly Matcher[], labels: Readonly<Record<string, string>>): boolean {
   return matchers.every((m) => admits([m], m.name, labels[m.name]));

@@ -1,7 +1,5 @@
 import { type Command, Option } from 'commander';
 import { CHANNELS, PAGERS } from '../../analyzers/alerts/alert-routing.ts';
-import { SEVERITIES } from '../../core/severity.ts';
-import { FORMATS, GROUP_BY } from '../../reporters/formats.ts';
 import {
   type ClusterFlagValues,
   contextOption,
@@ -10,6 +8,17 @@ import {
   namespaceOption,
   requestTimeoutOption,
 } from '../cluster-flags.ts';
+import {
+  collect,
+  configOption,
+  failOnOption,
+  groupByOption,
+  minSeverityOption,
+  outputOption,
+  quietOption,
+  reportOption,
+  showExemptedOption,
+} from '../finding-flags.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { addPrometheusOptions, type PrometheusFlagValues } from '../prometheus-flags.ts';
 import { maxFileSizeOption, maxInputSizeOption, type ReadLimitFlagValues } from '../read-limit-flags.ts';
@@ -42,10 +51,6 @@ export type AlertsLintOptions = PrometheusFlagValues &
     | 'maxFileSize'
     | 'maxInputSize'
   >;
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export function registerAlerts(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const alerts = program
@@ -129,31 +134,14 @@ function registerLint(alerts: Command, io: CliIo, setExit: (code: ExitCode) => v
       '[paths...]',
       'YAML/JSON files or directories, or kubectl snapshots; - reads stdin; none reads the cluster of the current context',
     )
-    .addOption(new Option('-o, --output <format>', 'format on stdout').choices([...FORMATS]).default('table'))
-    .option(
-      '--report <format=file>',
-      `also write a report to a file, repeatable (formats: ${FORMATS.join(', ')})`,
-      collect,
-      [],
-    )
-    .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([
-        ...SEVERITIES,
-      ]),
-    )
-    .option('--config <file>', 'config file (default: .hindsight.yaml in the current directory, if present)')
-    .option('--show-exempted', 'list exempted findings with their reasons (table output)')
-    .addOption(
-      new Option('--group-by <what>', 'table output: group findings by namespace, object or rule')
-        .choices([...GROUP_BY])
-        .default('object'),
-    )
-    .addOption(
-      new Option('--min-severity <severity>', 'show only findings at or above this severity').choices([
-        ...SEVERITIES,
-      ]),
-    )
-    .option('-q, --quiet', 'table output: findings and one count line only; no notes on stderr');
+    .addOption(outputOption())
+    .addOption(reportOption())
+    .addOption(failOnOption())
+    .addOption(configOption())
+    .addOption(showExemptedOption())
+    .addOption(groupByOption('object'))
+    .addOption(minSeverityOption())
+    .addOption(quietOption());
   addPrometheusOptions(lint, 'the metric names alerts may read (alert-rule-metric-not-scraped)')
     .addOption(maxFileSizeOption())
     .addOption(maxInputSizeOption())

@@ -1,6 +1,5 @@
-import { type Command, Option } from 'commander';
-import { SEVERITIES } from '../../core/severity.ts';
-import { FORMATS, type Format, GROUP_BY, type GroupBy } from '../../reporters/formats.ts';
+import type { Command } from 'commander';
+import type { Format, GroupBy } from '../../reporters/formats.ts';
 import {
   type ClusterFlagValues,
   contextOption,
@@ -9,6 +8,17 @@ import {
   namespaceOption,
   requestTimeoutOption,
 } from '../cluster-flags.ts';
+import {
+  collect,
+  configOption,
+  failOnOption,
+  groupByOption,
+  minSeverityOption,
+  outputOption,
+  quietOption,
+  reportOption,
+  showExemptedOption,
+} from '../finding-flags.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { maxFileSizeOption, maxInputSizeOption, type ReadLimitFlagValues } from '../read-limit-flags.ts';
 
@@ -32,10 +42,6 @@ export interface ScanOptions extends ClusterFlagValues, ReadLimitFlagValues {
   quiet?: boolean;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 export function registerScan(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   program
     .command('scan')
@@ -46,38 +52,20 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: ExitCo
       '[paths...]',
       'YAML/JSON files or directories; - reads stdin; none scans the cluster of the current kubeconfig context',
     )
-    .addOption(new Option('-o, --output <format>', 'format on stdout').choices([...FORMATS]).default('table'))
-    .option(
-      '--report <format=file>',
-      `also write a report to a file, repeatable (formats: ${FORMATS.join(', ')})`,
-      collect,
-      [],
-    )
-    .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([
-        ...SEVERITIES,
-      ]),
-    )
-    .option('--config <file>', 'config file (default: .hindsight.yaml in the current directory, if present)')
+    .addOption(outputOption())
+    .addOption(reportOption())
+    .addOption(failOnOption())
+    .addOption(configOption())
     .option('--target-version <version>', 'Kubernetes version to check API deprecations against, e.g. 1.35')
     .option(
       '--helm-releases',
       'scan what Helm deployed: the manifests in Helm release Secrets (newest deployed revision), from the cluster or a snapshot',
     )
-    .option('--show-exempted', 'list exempted findings with their reasons (table output)')
+    .addOption(showExemptedOption())
     .option('--no-summary', 'leave the inventory summary out of the table output')
-    .addOption(
-      new Option('--group-by <what>', 'table output: group findings by namespace, object or rule')
-        .choices([...GROUP_BY])
-        .default('namespace'),
-    )
-    .addOption(
-      new Option(
-        '--min-severity <severity>',
-        'show only findings at or above this severity (every output; the score and --fail-on still count all)',
-      ).choices([...SEVERITIES]),
-    )
-    .option('-q, --quiet', 'table output: findings and one count line only; no notes on stderr')
+    .addOption(groupByOption('namespace'))
+    .addOption(minSeverityOption())
+    .addOption(quietOption())
     .addOption(kubeconfigOption())
     .addOption(contextOption('kubeconfig context to scan'))
     .addOption(

@@ -1,8 +1,8 @@
+import { prometheusDurationMs } from '../../core/alerting-rules.ts';
 import {
   ALERTMANAGER_CONFIG_KINDS,
   allRoutes,
   canReceive,
-  durationMs,
   readAlertmanagerView,
 } from '../../core/alertmanager-config.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
@@ -26,7 +26,7 @@ export default defineRule({
     if (!view?.route || pagers.size === 0) return NOT_APPLICABLE;
     for (const route of allRoutes(view.route)) {
       if (!route.receiver || !pagers.has(route.receiver) || !canReceive(route)) continue;
-      const ms = durationMs(route.repeatInterval);
+      const ms = prometheusDurationMs(route.repeatInterval);
       if (ms !== undefined && ms < HOUR_MS)
         ctx.report({
           messageId: 'repeatTooFrequent',

@@ -1,24 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { underSlack as route } from '../../testing/alertmanager-fixtures.ts';
 import { checkRule } from '../../testing/rule-tester.ts';
 import rule from './rule.ts';
-
-const receivers = [
-  { name: 'slack', slack_configs: [{ channel: '#a' }] },
-  { name: 'pd', pagerduty_configs: [{ routing_key_file: '/k' }] },
-  { name: 'void' },
-];
-/** An alertmanager.yaml as the reader makes it, with this root route. */
-const config = (root: object) => ({
-  apiVersion: 'hindsight.dev/v1',
-  kind: 'AlertmanagerConfiguration',
-  metadata: { name: 'alertmanager' },
-  route: root,
-  receivers,
-  inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'] }],
-});
-/** One child route under a Slack root. */
-const route = (child: object) => config({ receiver: 'slack', routes: [child] });
 
 test('alertmanager-pages-non-critical', () => {
   const cases: [string, object, string[]][] = [

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatPath } from '../../core/finding.ts';
+import { alertmanagerConfig as config } from '../../testing/alertmanager-fixtures.ts';
 import { checkRule } from '../../testing/rule-tester.ts';
 import rule from './rule.ts';
-
-const receivers = [
-  { name: 'slack', slack_configs: [{ channel: '#a' }] },
-  { name: 'pd', pagerduty_configs: [{ routing_key_file: '/k' }] },
-  { name: 'void' },
-];
-const config = (root: object) => ({
-  apiVersion: 'hindsight.dev/v1',
-  kind: 'AlertmanagerConfiguration',
-  metadata: { name: 'alertmanager' },
-  route: root,
-  receivers,
-});
 
 test('alertmanager-receiver-silent', () => {
   const cases: [string, object, string[]][] = [
