@@ -271,6 +271,7 @@ test('serve with RBAC that does not allow Secrets keeps running and says its res
           'karpenter.k8s.aws',
           'autoscaling.k8s.io',
           'keda.sh',
+          'monitoring.coreos.com',
         ],
         resources: ['*'],
         verbs: ['get', 'list', 'watch'],
