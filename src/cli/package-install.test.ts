@@ -112,6 +112,30 @@ test('installed with --omit=dev: version, rules, explain, scan, fix, certs and c
   assert.ok((JSON.parse(cost.stdout) as { now: { monthly: number } }).now.monthly > 0);
 });
 
+test('installed: alerts generate and lint (PromQL parsed by the installed grammar), dashboards generate', () => {
+  const namespaces = join(work, 'namespaces.yaml');
+  writeFileSync(
+    namespaces,
+    'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: shop}}\n',
+  );
+  const out = join(work, 'alerting');
+  const generated = run(['alerts', 'generate', namespaces, '-o', out]);
+  assert.equal(generated.code, 0, generated.stderr);
+  // The metric names a Prometheus would have, as `alerts lint --prometheus` adds them.
+  const names = join(work, 'metric-names.yaml');
+  writeFileSync(
+    names,
+    'apiVersion: hindsight.dev/v1\nkind: PrometheusMetricNames\nmetadata: {name: prom}\nsource: http://prom:9090\nnames: [up]\n',
+  );
+  const lint = run(['alerts', 'lint', out, names, '-o', 'json']);
+  assert.ok(lint.code === 0 || lint.code === 1, lint.stderr);
+  const rules = (JSON.parse(lint.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule);
+  assert.ok(rules.includes('alert-rule-metric-not-scraped'), rules.join(', '));
+  const dashboards = run(['dashboards', 'generate', '-o', join(work, 'dashboards')]);
+  assert.equal(dashboards.code, 0, dashboards.stderr);
+  assert.ok(readdirSync(join(work, 'dashboards')).length >= 5);
+});
+
 test('installed: snapshot and a live scan of the real test platform', (t) => {
   const state = requirePlatform(t);
   if (!state) return;

@@ -133,6 +133,10 @@ function runningPods(inventory: Inventory, namespace: string): { pod: InventoryE
     .sort((a, b) => a.pod.ref.name.localeCompare(b.pod.ref.name));
 }
 
+function runningCount(n: number): string {
+  return n === 1 ? '1 running pod' : `${n} running pods`;
+}
+
 export default defineRule({
   id: 'namespace-not-logged',
   category: 'observability',
@@ -142,9 +146,9 @@ export default defineRule({
   appliesTo: ['Namespace', 'Pod'],
   messages: {
     noCollector:
-      'namespace {namespace} has {pods} running pods and no log-collector DaemonSet (Promtail, Grafana Alloy, Fluent Bit, Fluentd, Vector, an OpenTelemetry Collector…) runs in the cluster: their logs stay on the nodes until the kubelet rotates them, and go with the node',
+      'namespace {namespace} has {pods} and no log-collector DaemonSet (Promtail, Grafana Alloy, Fluent Bit, Fluentd, Vector, an OpenTelemetry Collector…) runs in the cluster: their logs stay on the nodes until the kubelet rotates them, and go with the node',
     nodesNotCovered:
-      'namespace {namespace} has {pods} running pods on nodes no log collector runs on, so their logs are never shipped: on {node}, {why}',
+      'namespace {namespace} has {pods} on nodes no log collector runs on, so their logs are never shipped: on {node}, {why}',
   },
   check(entry, ctx) {
     // Only a live cluster or a snapshot (it lists Nodes) shows where pods run and what runs there.
@@ -160,7 +164,7 @@ export default defineRule({
     if (coverage.products.length === 0) {
       // No DaemonSet and no node agent's pod in the scan: they were not collected, not absent.
       if (!coverage.agentsVisible) return NOT_APPLICABLE;
-      ctx.report({ messageId: 'noCollector', data: { namespace, pods: pods.length } });
+      ctx.report({ messageId: 'noCollector', data: { namespace, pods: runningCount(pods.length) } });
       return;
     }
     const stranded = pods.filter((p) => coverage.uncovered.has(p.node));
@@ -171,7 +175,7 @@ export default defineRule({
       messageId: 'nodesNotCovered',
       data: {
         namespace,
-        pods: stranded.length,
+        pods: runningCount(stranded.length),
         node: nodes.length > 1 ? `${node} (and ${nodes.length - 1} more nodes)` : node,
         why: coverage.uncovered.get(node) ?? '',
       },
