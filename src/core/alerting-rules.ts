@@ -27,32 +27,54 @@ function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
-/** The alerting rules of a PrometheusRule, in order; recording rules are left out. */
-export function alertingRulesOf(object: KubeObject): AlertingRuleEntry[] {
-  const out: AlertingRuleEntry[] = [];
+/** A recording rule: the series it records, from what expression, where it sits. */
+export interface RecordingRuleEntry {
+  record: string;
+  expr: string;
+  path: ObjectPath;
+}
+
+/** The alerting and recording rules of a PrometheusRule, in order. */
+export function prometheusRulesOf(object: KubeObject): {
+  alerts: AlertingRuleEntry[];
+  records: RecordingRuleEntry[];
+} {
+  const alerts: AlertingRuleEntry[] = [];
+  const records: RecordingRuleEntry[] = [];
   const groups = asRecord(object.spec)?.groups;
-  if (!Array.isArray(groups)) return out;
+  if (!Array.isArray(groups)) return { alerts, records };
   groups.forEach((group, g) => {
     const record = asRecord(group);
     const rules = record?.rules;
     if (!Array.isArray(rules)) return;
     rules.forEach((rule, r) => {
       const fields = asRecord(rule);
+      const expr = fields?.expr;
+      const text = typeof expr === 'string' || typeof expr === 'number' ? String(expr) : '';
+      const path: ObjectPath = ['spec', 'groups', g, 'rules', r];
+      if (typeof fields?.record === 'string') {
+        records.push({ record: fields.record, expr: text, path });
+        return;
+      }
       if (typeof fields?.alert !== 'string') return;
-      const expr = fields.expr;
       const duration = fields.for;
-      out.push({
+      alerts.push({
         alert: fields.alert,
-        expr: typeof expr === 'string' || typeof expr === 'number' ? String(expr) : '',
+        expr: text,
         ...(typeof duration === 'string' || typeof duration === 'number' ? { for: String(duration) } : {}),
         labels: stringMap(fields.labels),
         annotations: stringMap(fields.annotations),
         group: typeof record?.name === 'string' ? record.name : `#${g}`,
-        path: ['spec', 'groups', g, 'rules', r],
+        path,
       });
     });
   });
-  return out;
+  return { alerts, records };
+}
+
+/** The alerting rules of a PrometheusRule, in order; recording rules are left out. */
+export function alertingRulesOf(object: KubeObject): AlertingRuleEntry[] {
+  return prometheusRulesOf(object).alerts;
 }
 
 /** A Prometheus duration (`1h30m`, `90s`, `0s`) in milliseconds; undefined when not one. */

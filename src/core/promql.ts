@@ -23,9 +23,15 @@ interface Parser {
 
 let parser: Parser | undefined;
 
-function promqlParser(): Parser {
-  parser ??= (createRequire(import.meta.url)('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
-  return parser;
+/** The last expression parsed: a rule asks what it reads, then whether it is empty without it. */
+let last: { expr: string; tree: Tree } | undefined;
+
+function parse(expr: string): Tree {
+  if (last?.expr !== expr) {
+    parser ??= (createRequire(import.meta.url)('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
+    last = { expr, tree: parser.parse(expr) };
+  }
+  return last.tree;
 }
 
 export interface PromqlReads {
@@ -66,18 +72,16 @@ function selectorName(node: SyntaxNode, text: string): string | undefined {
 export function promqlReads(expr: string): PromqlReads {
   const used = new Map<string, boolean>();
   let error: string | undefined;
-  promqlParser()
-    .parse(expr)
-    .iterate({
-      enter(n) {
-        if (n.type.isError && error === undefined) error = `does not parse near character ${n.node.from + 1}`;
-        if (n.name !== 'VectorSelector') return;
-        const name = selectorName(n.node, expr);
-        if (name === undefined) return;
-        const absent = insideAbsent(n.node, expr);
-        used.set(name, (used.get(name) ?? true) && absent);
-      },
-    });
+  parse(expr).iterate({
+    enter(n) {
+      if (n.type.isError && error === undefined) error = `does not parse near character ${n.node.from + 1}`;
+      if (n.name !== 'VectorSelector') return;
+      const name = selectorName(n.node, expr);
+      if (name === undefined) return;
+      const absent = insideAbsent(n.node, expr);
+      used.set(name, (used.get(name) ?? true) && absent);
+    },
+  });
   const metrics = [...used.keys()];
   return {
     metrics,
@@ -160,6 +164,5 @@ export function evaluatesEmpty(expr: string, missing: ReadonlySet<string>): bool
         return children.some(empty);
     }
   };
-  const root = promqlParser().parse(expr).topNode as Walkable;
-  return empty(root);
+  return empty(parse(expr).topNode as Walkable);
 }

@@ -1,6 +1,6 @@
+import { prometheusRulesOf } from '../../core/alerting-rules.ts';
 import { PROMETHEUS_METRIC_NAMES, readMetricNames } from '../../core/prometheus-metric-names.ts';
 import { evaluatesEmpty, promqlReads } from '../../core/promql.ts';
-import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import type { Inventory } from '../../inventory/inventory.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
@@ -12,34 +12,16 @@ interface RuleAt {
   path: (string | number)[];
 }
 
-/** Alerting and recording rules of a PrometheusRule, where each sits. */
+/** Alerting and recording rules of a PrometheusRule, with the expression's path. */
 function rulesOf(object: KubeObject): RuleAt[] {
-  const out: RuleAt[] = [];
-  const groups = asRecord(object.spec)?.groups;
-  if (!Array.isArray(groups)) return out;
-  groups.forEach((group, g) => {
-    const rules = asRecord(group)?.rules;
-    if (!Array.isArray(rules)) return;
-    rules.forEach((rule, r) => {
-      const fields = asRecord(rule);
-      const expr = fields?.expr;
-      if (typeof expr !== 'string' && typeof expr !== 'number') return;
-      const kind =
-        typeof fields?.alert === 'string'
-          ? 'alert'
-          : typeof fields?.record === 'string'
-            ? 'record'
-            : undefined;
-      if (!kind) return;
-      out.push({
-        name: String(fields?.[kind]),
-        kind,
-        expr: String(expr),
-        path: ['spec', 'groups', g, 'rules', r, 'expr'],
-      });
-    });
-  });
-  return out;
+  const { alerts, records } = prometheusRulesOf(object);
+  const at = (path: (string | number)[]) => [...path, 'expr'];
+  const all: RuleAt[] = [
+    ...alerts.map((a) => ({ name: a.alert, kind: 'alert' as const, expr: a.expr, path: at(a.path) })),
+    ...records.map((r) => ({ name: r.record, kind: 'record' as const, expr: r.expr, path: at(r.path) })),
+  ];
+  // The engine orders findings; a rule without an expression is promtool's to refuse.
+  return all.filter((r) => r.expr !== '');
 }
 
 /** Series recording rules anywhere in the inventory produce: they exist once the rules load. */
@@ -47,7 +29,7 @@ function recordedNames(inventory: Inventory): ReadonlySet<string> {
   return inventory.derived('alert-rule-metric-not-scraped/recorded', () => {
     const names = new Set<string>();
     for (const e of inventory.ofKind('PrometheusRule'))
-      for (const rule of rulesOf(e.object)) if (rule.kind === 'record') names.add(rule.name);
+      for (const rule of prometheusRulesOf(e.object).records) names.add(rule.record);
     return names;
   });
 }
