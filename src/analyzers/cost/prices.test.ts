@@ -5,7 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { SourceError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/resource.ts';
-import { DEFAULT_FARGATE_RATES, DEFAULT_SPOT_DISCOUNTS, loadPriceBook, packageRoot } from './prices.ts';
+import { packageRoot } from '../../data/ec2-catalogue.ts';
+import { DEFAULT_FARGATE_RATES, DEFAULT_SPOT_DISCOUNTS, loadPriceBook } from './prices.ts';
 
 const catalogue = JSON.parse(
   readFileSync(path.join(packageRoot(), 'data', 'aws', 'ec2-instance-types.json'), 'utf8'),

@@ -29,8 +29,6 @@ export const COMPUTE_TYPE_LABEL = 'eks.amazonaws.com/compute-type';
 /** Annotation EKS Fargate puts on each pod: the billed size, e.g. `0.25vCPU 0.5GB`. */
 export const FARGATE_CAPACITY_ANNOTATION = 'CapacityProvisioned';
 
-export { ec2Catalogue, type InstanceType, packageRoot } from '../../data/ec2-catalogue.ts';
-
 /** Where a price came from, for the report. */
 export type PriceSource = 'catalogue' | 'spot-discount-model' | 'price-file' | 'fargate-rates';
 
