@@ -283,6 +283,23 @@ function quoteClosesOnLine(line: string, col: number): boolean {
   return false;
 }
 
+/** Per file, per document: `hasMultiLineScalarsOrFlows`, read once for all its findings. */
+const multiLineDocuments = new WeakMap<FileLines, Map<number, boolean>>();
+
+function multiLine(doc: DocumentLines, root: number): boolean {
+  let known = multiLineDocuments.get(doc.lines);
+  if (!known) {
+    known = new Map();
+    multiLineDocuments.set(doc.lines, known);
+  }
+  let answer = known.get(root);
+  if (answer === undefined) {
+    answer = hasMultiLineScalarsOrFlows(doc, root);
+    known.set(root, answer);
+  }
+  return answer;
+}
+
 /**
  * The 1-based line of the deepest node of `path` in the document whose root starts on line
  * index `root`, or UNSUPPORTED when the document needs a real parse.
@@ -295,7 +312,7 @@ export function blockPathLine(
   const first = doc.lines.at(root);
   // Content on a `---` line, or directives: left to the parser.
   if (first === undefined || /^(?:---|\.\.\.|%)/.test(first)) return UNSUPPORTED;
-  if (hasMultiLineScalarsOrFlows(doc, root)) return UNSUPPORTED;
+  if (multiLine(doc, root)) return UNSUPPORTED;
   let node: At = { line: root, col: indentOf(first) };
   for (const key of path) {
     const line = doc.lines.at(node.line) as string;
