@@ -220,6 +220,20 @@ export class Inventory {
     this.insert(object, origin);
   }
 
+  /** Entries removed but still in `entries` (see `current`). */
+  private readonly removed = new Set<InventoryEntry>();
+
+  /** Every entry, removed ones taken out first. */
+  private current(): InventoryEntry[] {
+    if (this.removed.size > 0) {
+      const kept = this.entries.filter((e) => !this.removed.has(e));
+      this.entries.length = 0;
+      for (const e of kept) this.entries.push(e);
+      this.removed.clear();
+    }
+    return this.entries;
+  }
+
   /** Removes every copy of the object `ref` names (see `upsert`). */
   remove(ref: ResourceRef): void {
     const key = refKey(ref);
@@ -228,10 +242,8 @@ export class Inventory {
     this.byKey.delete(key);
     this.duplicateCount -= copies.length - 1;
     this.byNamespace = undefined;
-    const gone = new Set(copies);
-    const kept = this.entries.filter((e) => !gone.has(e));
-    this.entries.length = 0;
-    for (const e of kept) this.entries.push(e);
+    // Taken out of the list of all entries at its next use: a burst of deletions costs one pass.
+    for (const entry of copies) this.removed.add(entry);
     for (const entry of copies) {
       this.entryDerivations.delete(entry);
       const list = this.byKind.get(entry.object.kind);
@@ -304,12 +316,12 @@ export class Inventory {
 
   get size(): number {
     this.reads?.add('*');
-    return this.entries.length;
+    return this.current().length;
   }
 
   all(): readonly InventoryEntry[] {
     this.reads?.add('*');
-    return this.entries;
+    return this.current();
   }
 
   /**
@@ -359,7 +371,7 @@ export class Inventory {
   private namespaceIndex(kind: string, namespace: string | undefined): readonly InventoryEntry[] {
     if (!this.byNamespace) {
       this.byNamespace = new Map();
-      for (const e of this.entries) {
+      for (const e of this.current()) {
         let kinds = this.byNamespace.get(e.ref.namespace ?? '');
         if (!kinds) {
           kinds = new Map();
@@ -397,7 +409,7 @@ export class Inventory {
   namespaces(): string[] {
     this.reads?.add('*');
     const names = new Set<string>();
-    for (const e of this.entries) {
+    for (const e of this.current()) {
       if (e.ref.namespace) names.add(e.ref.namespace);
       if (e.object.kind === 'Namespace' && e.ref.name) names.add(e.ref.name);
     }
