@@ -6,8 +6,8 @@
  */
 import { Option } from 'commander';
 import { UsageError } from '../core/errors.ts';
-import { formatLimit } from '../sources/bounded-request.ts';
 import { CLUSTER_CLIENT_DEFAULTS, type ClusterClientOptions } from '../sources/cluster/client-options.ts';
+import { formatLimit } from '../sources/fs-errors.ts';
 
 /** What commander hands a command for the options below. */
 export interface ClusterFlagValues {

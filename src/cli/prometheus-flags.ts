@@ -1,18 +1,13 @@
 /**
  * The flags of every command that reads a Prometheus (`cost`, `alerts lint`): where it is, how
- * to authenticate, how long and how much to read; and the client they make. The URL may also
- * come from HINDSIGHT_PROMETHEUS_URL, the token from HINDSIGHT_PROMETHEUS_TOKEN.
+ * to authenticate, how long and how much to read (the client they make: prometheus-client.ts).
+ * The URL may also come from HINDSIGHT_PROMETHEUS_URL, the token from HINDSIGHT_PROMETHEUS_TOKEN.
  */
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { parseDuration } from '../analyzers/certs/duration.ts';
 import { UsageError } from '../core/errors.ts';
 import { parseQuantity } from '../core/quantity.ts';
-import {
-  createPrometheusClient,
-  DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES,
-  type PrometheusClient,
-} from '../sources/prometheus/client.ts';
+import { DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES } from '../sources/prometheus/defaults.ts';
 import type { CliIo } from './io.ts';
 
 /** What commander hands a command for the options below. */
@@ -70,23 +65,4 @@ export function prometheusLimits(opts: PrometheusFlagValues): {
 /** The Prometheus URL given, by flag or environment. */
 export function prometheusUrl(opts: PrometheusFlagValues, io: CliIo): string | undefined {
   return opts.prometheus ?? io.env.HINDSIGHT_PROMETHEUS_URL;
-}
-
-export function prometheusClientFor(
-  url: string,
-  opts: PrometheusFlagValues,
-  io: CliIo,
-  limits: { timeoutMs: number; maxResponseBytes: number },
-): PrometheusClient {
-  const token = opts.prometheusToken ?? io.env.HINDSIGHT_PROMETHEUS_TOKEN;
-  return createPrometheusClient({
-    url,
-    timeoutMs: limits.timeoutMs,
-    totalTimeoutMs: limits.timeoutMs,
-    maxResponseBytes: limits.maxResponseBytes,
-    ...(token ? { bearerToken: token } : {}),
-    ...(opts.prometheusTokenFile ? { bearerTokenFile: resolve(io.cwd, opts.prometheusTokenFile) } : {}),
-    ...(opts.prometheusCa ? { caFile: resolve(io.cwd, opts.prometheusCa) } : {}),
-    ...(opts.prometheusInsecure ? { insecureSkipVerify: true } : {}),
-  });
 }

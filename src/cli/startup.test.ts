@@ -47,12 +47,30 @@ test('version loads commander and a few of its own modules, nothing else', () =>
   assert.ok(modules.length < 80, `${modules.length} modules`);
 });
 
-test('a scan of files never loads the cluster client, the solver or the exporter', () => {
+test('a scan of files never loads the cluster client, the solver, the exporter, zod or node:http', () => {
   const { code, modules } = loaded(['scan', '-q', join(REPO_ROOT, 'examples', 'repo', 'apps')]);
   assert.ok(code === 0 || code === 1);
   const used = packages(modules);
-  for (const heavy of ['@kubernetes/client-node', 'undici', 'highs', 'prom-client', 'yaml'])
+  for (const heavy of ['@kubernetes/client-node', 'undici', 'highs', 'prom-client', 'yaml', 'zod'])
     assert.ok(!used.has(heavy), `${heavy} is loaded by a scan of files`);
+  // Importing node:http evaluates its lazy getters, which load Node's bundled undici (about 40 ms).
+  for (const builtin of ['node:http', 'node:https'])
+    assert.ok(!modules.includes(builtin), `${builtin} is loaded by a scan of files`);
+});
+
+test('a configuration that sets rule options loads zod to validate them, and a bad one is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hindsight-startup-config-'));
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, 'rules:\n  workload-pdb-missing:\n    options: {includeNonServing: maybe}\n');
+  const { code, modules } = loaded([
+    'scan',
+    '-q',
+    '--config',
+    config,
+    join(REPO_ROOT, 'examples', 'repo', 'apps'),
+  ]);
+  assert.equal(code, 2);
+  assert.ok(packages(modules).has('zod'));
 });
 
 test('placing findings on their lines (JSON, SARIF) reads block-style files without the yaml parser', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigSchema, parseConfig } from '../config/config.ts';
+import { DEFAULT_CONFIG, parseConfig, validateConfig } from '../config/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { KubeObject } from '../core/resource.ts';
 import { buildInventory } from '../inventory/inventory.ts';
@@ -167,7 +167,11 @@ test('bad config is a ConfigError naming the file and the field', () => {
   assert.throws(() => parseConfig('exemptions: [{rule: x}]\n', 'c.yaml'), /reason/);
   assert.throws(() => parseConfig('failOn: urgent\n', 'c.yaml'), /failOn/);
   assert.throws(() => parseConfig('unknownKey: 1\n', 'c.yaml'), ConfigError);
-  assert.deepEqual(ConfigSchema.parse({}).exemptions, []);
+});
+
+test('the configuration a run uses without a file is what the schema makes of an empty one', () => {
+  assert.deepEqual(validateConfig({}, '.hindsight.yaml'), DEFAULT_CONFIG);
+  assert.deepEqual(parseConfig('', '.hindsight.yaml'), DEFAULT_CONFIG);
 });
 
 test('objects a rule finds not applicable count neither as passed nor as failed', () => {

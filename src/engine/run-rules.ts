@@ -5,6 +5,8 @@
  */
 
 import { DEFAULT_CONFIG, type HindsightConfig } from '../config/config.ts';
+import { zod } from '../config/zod.ts';
+import { compareText } from '../core/compare-text.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { Finding } from '../core/finding.ts';
 import { refOf } from '../core/resource.ts';
@@ -59,9 +61,10 @@ export function selectEntries(inventory: Inventory, selection: AnyRule['appliesT
 
 function resolveOptions(rule: AnyRule, config: HindsightConfig): unknown {
   const setting = config.rules[rule.id];
-  const given = typeof setting === 'object' ? (setting.options ?? {}) : {};
+  const given = typeof setting === 'object' ? setting.options : undefined;
   if (!rule.options) return {};
-  const parsed = rule.options.safeParse(given);
+  if (given === undefined || Object.keys(given).length === 0) return rule.options.defaults;
+  const parsed = rule.options.schema(zod()).safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`options of rule ${rule.id}: ${problems}`);
@@ -274,11 +277,11 @@ export function invalidExemptions(
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    (a.ref.namespace ?? '').localeCompare(b.ref.namespace ?? '') ||
-    a.ref.kind.localeCompare(b.ref.kind) ||
-    a.ref.name.localeCompare(b.ref.name) ||
+    compareText(a.ref.namespace ?? '', b.ref.namespace ?? '') ||
+    compareText(a.ref.kind, b.ref.kind) ||
+    compareText(a.ref.name, b.ref.name) ||
     severityRank(b.severity) - severityRank(a.severity) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    (a.container ?? '').localeCompare(b.container ?? '')
+    compareText(a.ruleId, b.ruleId) ||
+    compareText(a.container ?? '', b.container ?? '')
   );
 }

@@ -4,6 +4,8 @@
  * container, node and reason…), once per inventory, and elects the first pod by name to speak
  * for the group.
  */
+
+import { compareText } from '../core/compare-text.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
 
 export interface PodGroup<Hit> {
@@ -43,8 +45,8 @@ function groupPods<Hit>(
   for (const group of groups.values())
     group.hits.sort(
       (a, b) =>
-        (a.pod.ref.namespace ?? '').localeCompare(b.pod.ref.namespace ?? '') ||
-        a.pod.ref.name.localeCompare(b.pod.ref.name),
+        compareText(a.pod.ref.namespace ?? '', b.pod.ref.namespace ?? '') ||
+        compareText(a.pod.ref.name, b.pod.ref.name),
     );
   return groups;
 }

@@ -3,6 +3,7 @@
  * claim asks for (named, or the cluster default when it names none).
  */
 
+import { compareText } from '../core/compare-text.ts';
 import { asRecord } from '../core/records.ts';
 import { getAt, podSpecAt } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
@@ -84,7 +85,8 @@ export function classRequestOf(inventory: Inventory, claim: InventoryEntry): Cla
     .ofKind('StorageClass')
     .filter(isDefaultClass)
     .sort((a, b) =>
-      String(b.object.metadata.creationTimestamp ?? '').localeCompare(
+      compareText(
+        String(b.object.metadata.creationTimestamp ?? ''),
         String(a.object.metadata.creationTimestamp ?? ''),
       ),
     );

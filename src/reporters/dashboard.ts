@@ -7,6 +7,7 @@
  * /api/findings.
  */
 import type { CostReport } from '../analyzers/cost/cost-report.ts';
+import { compareText } from '../core/compare-text.ts';
 import type { Finding } from '../core/finding.ts';
 import { LESSONS, type LessonId } from '../core/lesson.ts';
 import { usd } from '../core/numbers.ts';
@@ -91,7 +92,7 @@ function sev(s: Severity): string {
 function findingsTable(findings: readonly Finding[], withObject: boolean): string {
   if (findings.length === 0) return '<p class="muted">No findings.</p>';
   const rows = [...findings]
-    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId))
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || compareText(a.ruleId, b.ruleId))
     .map(
       (f) =>
         `<tr><td>${sev(f.severity)}</td><td><a href="/rules/${enc(f.ruleId)}">${esc(f.ruleId)}</a></td>${

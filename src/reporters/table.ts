@@ -3,6 +3,8 @@
  * findings grouped by namespace and object (or by object, or by rule), worst first, messages
  * wrapped to the terminal's width, colored when stdout is a terminal; then the inventory.
  */
+
+import { compareText } from '../core/compare-text.ts';
 import { environmentPresence, type Finding, formatPath } from '../core/finding.ts';
 import { pushTo } from '../core/records.ts';
 import { isClusterScopedKind } from '../core/resource.ts';
@@ -151,7 +153,7 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
       pushTo(objects, key, f);
     }
     const names = [...groups.keys()].sort((a, b) =>
-      a.startsWith('(') ? 1 : b.startsWith('(') ? -1 : a.localeCompare(b),
+      a.startsWith('(') ? 1 : b.startsWith('(') ? -1 : compareText(a, b),
     );
     const indent = groupBy === 'namespace' ? 2 : 0;
     for (const name of names) {

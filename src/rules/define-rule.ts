@@ -3,6 +3,7 @@
  * choosing objects, references, the clock, options, exemptions, severity overrides.
  */
 import type { z } from 'zod';
+import type { ZodModule } from '../config/zod.ts';
 import type { Category, Fix, ObjectPath } from '../core/finding.ts';
 import type { LessonId } from '../core/lesson.ts';
 import type { Severity } from '../core/severity.ts';
@@ -51,8 +52,8 @@ export interface Rule<Options = Record<string, never>, MessageId extends string 
   appliesTo: Selection;
   /** Message templates by id; `ctx.report` accepts only these ids. */
   messages: Record<MessageId, string>;
-  /** Options with defaults; the same schema documents them. */
-  options?: z.ZodType<Options>;
+  /** Options with their defaults; the schema validates configured ones and documents them. */
+  options?: RuleOptions<Options>;
   /**
    * Reports problems through `ctx.report`. Returns NOT_APPLICABLE when the object is outside
    * what the rule judges (so it counts neither as passed nor as failed in the score).
@@ -61,6 +62,37 @@ export interface Rule<Options = Record<string, never>, MessageId extends string 
 }
 
 export const NOT_APPLICABLE = 'not-applicable';
+
+/**
+ * A rule's options. A run without configured options uses `defaults` as they are; the zod schema
+ * is built (and zod loaded) only to validate options a configuration sets, and for the docs.
+ * `ruleOptions` gives the schema's fields their defaults from `defaults`, so the two cannot differ.
+ */
+export interface RuleOptions<Options> {
+  defaults: Options;
+  schema(z: ZodModule): z.ZodType<Options>;
+}
+
+type OptionValues<Shape extends Record<string, z.ZodType>> = { [K in keyof Shape]: z.output<Shape[K]> };
+
+/**
+ * Declares a rule's options: their defaults, and a function that describes each field with zod
+ * (type, bounds, `.describe()` for the docs); the schema gives each field its default.
+ */
+export function ruleOptions<Shape extends Record<string, z.ZodType>>(
+  defaults: OptionValues<Shape>,
+  fields: (z: ZodModule) => Shape,
+): RuleOptions<OptionValues<Shape>> {
+  return {
+    defaults,
+    schema: (z) =>
+      z.object(
+        Object.fromEntries(
+          Object.entries(fields(z)).map(([name, field]) => [name, field.default(defaults[name] as never)]),
+        ),
+      ) as unknown as z.ZodType<OptionValues<Shape>>,
+  };
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds rules of every option type.
 export type AnyRule = Rule<any>;

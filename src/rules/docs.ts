@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { zod } from '../config/zod.ts';
 import type { AnyRule } from './define-rule.ts';
 
 /** A rule's README (lesson, why, fix, runbook); copied beside the compiled rule by the build. */
@@ -64,7 +64,8 @@ function formatType(s: JsonSchema): string {
 /** The options a rule takes, read from its zod schema, so their reference cannot drift from the code. */
 export function ruleOptions(rule: AnyRule): OptionDoc[] {
   if (!rule.options) return [];
-  const schema = z.toJSONSchema(rule.options, { io: 'input' }) as JsonSchema;
+  const z = zod();
+  const schema = z.toJSONSchema(rule.options.schema(z), { io: 'input' }) as JsonSchema;
   return Object.entries(schema.properties ?? {}).map(([name, p]) => ({
     name,
     type: formatType(p),

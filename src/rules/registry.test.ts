@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { zod } from '../config/zod.ts';
 import { LESSONS } from '../core/lesson.ts';
 import { runRules } from '../engine/run-rules.ts';
 import { buildInventory } from '../inventory/inventory.ts';
@@ -51,7 +52,12 @@ for (const rule of ALL_RULES) {
       options.length > 0,
       options.length > 0 ? 'README has ## Options for its options table' : 'README has no ## Options',
     );
-    for (const o of options) assert.ok(o.description !== '', `option ${o.name} has a .describe()`);
+    for (const o of options) {
+      assert.ok(o.description !== '', `option ${o.name} has a .describe()`);
+      assert.ok(o.default !== '', `option ${o.name} has a default in the docs`);
+    }
+    // A run without configured options uses the defaults without building the schema: equal.
+    if (rule.options) assert.deepEqual(rule.options.schema(zod()).parse({}), rule.options.defaults);
 
     const seen = new Set<string>();
     for (const kind of ['valid', 'invalid'] as const) {

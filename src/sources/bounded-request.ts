@@ -21,7 +21,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { formatSize } from './fs-errors.ts';
+import { formatLimit, formatSize } from './fs-errors.ts';
 
 /** The limits of one exchange, in milliseconds and bytes; a time limit of 0 means none. */
 export interface RequestLimits {
@@ -280,12 +280,7 @@ function decoderFor(encoding: string): Transform | undefined {
   return undefined;
 }
 
-/** `10 s`, `0.5 s`, `120 s`: a limit as messages state it, always in seconds. */
-export function formatLimit(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))} s`;
-}
-
-export { formatSize };
+export { formatLimit, formatSize };
 
 /** A neutral description; clients usually say more with what they know of the server. */
 export function describeFailure(failure: RequestFailure): string {

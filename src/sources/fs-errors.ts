@@ -39,6 +39,11 @@ export function describeFileType(info: FileTypeInfo): string | undefined {
   return 'not a regular file';
 }
 
+/** `10 s`, `0.5 s`, `120 s`: a limit as messages state it, always in seconds. */
+export function formatLimit(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
 /** `256 MiB`, `64 KiB`, `2 GiB`, `100 bytes`: a size or a size limit as messages state it. */
 export function formatSize(bytes: number): string {
   for (const [unit, size] of [

@@ -2,6 +2,8 @@
  * Which team owns which namespaces, read from the Namespaces' labels: the ownership alert routing
  * is generated from. Pure: objects in, a sorted map out.
  */
+
+import { compareText } from '../../core/compare-text.ts';
 import type { KubeObject } from '../../core/resource.ts';
 
 export interface TeamNamespaces {
@@ -40,6 +42,6 @@ export function teamsFromNamespaces(
   }
   const teams = [...byTeam]
     .map(([team, namespaces]) => ({ team, namespaces: [...namespaces].sort() }))
-    .sort((a, b) => a.team.localeCompare(b.team));
+    .sort((a, b) => compareText(a.team, b.team));
   return { teams, unowned: [...unowned].sort() };
 }

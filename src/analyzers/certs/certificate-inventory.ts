@@ -6,6 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
+import { compareText } from '../../core/compare-text.ts';
 import { pushTo } from '../../core/records.ts';
 import type { CertificateLocation, FoundCertificate } from '../../sources/tls/discovery.ts';
 import { type CertificateRole, CRITICALITY_RANK, classifyCertificate } from './roles.ts';
@@ -177,7 +178,7 @@ export function buildCertificateInventory(found: readonly FoundCertificate[]): C
     if (rec.issuerRecord) pushTo(leaves, rec.issuerRecord, rec);
   }
   records.sort(
-    (a, b) => a.notAfter.getTime() - b.notAfter.getTime() || a.fingerprint.localeCompare(b.fingerprint),
+    (a, b) => a.notAfter.getTime() - b.notAfter.getTime() || compareText(a.fingerprint, b.fingerprint),
   );
   return { records, byFingerprint, bundles, leavesOf: (ca) => leaves.get(ca) ?? [] };
 }

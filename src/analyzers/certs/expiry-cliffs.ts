@@ -5,6 +5,8 @@
  * window of each other, or a CA and leaves it issued expiring within the window of the CA.
  * Overlapping groups merge, so one event is one cliff.
  */
+
+import { compareText } from '../../core/compare-text.ts';
 import type { CertificateInventory, CertificateRecord } from './certificate-inventory.ts';
 
 /** Why certificates were grouped: control-plane certificates together, or a CA with its leaves. */
@@ -61,7 +63,7 @@ export function findExpiryCliffs(inventory: CertificateInventory, windowMs: numb
   return merged
     .map((m) => {
       const members = [...m.members].sort(
-        (a, b) => a.notAfter.getTime() - b.notAfter.getTime() || a.fingerprint.localeCompare(b.fingerprint),
+        (a, b) => a.notAfter.getTime() - b.notAfter.getTime() || compareText(a.fingerprint, b.fingerprint),
       );
       return {
         members,

@@ -5,6 +5,8 @@
  * thousands of application certificates: everything critical, near or wrong is listed, the rest
  * is counted per month.
  */
+
+import { compareText } from '../../core/compare-text.ts';
 import type { CertAnalysis } from './analysis.ts';
 import { describeRecord, shortWhere } from './check-subject.ts';
 import { certManagerOnlyFromStatus } from './checks/cert-manager-status.ts';
@@ -74,7 +76,7 @@ export function buildTimeline(analysis: CertAnalysis): TimelineEntry[] {
       isCa: false,
     });
   }
-  return entries.sort((a, b) => a.date.getTime() - b.date.getTime() || a.label.localeCompare(b.label));
+  return entries.sort((a, b) => a.date.getTime() - b.date.getTime() || compareText(a.label, b.label));
 }
 
 const RED = '\u001b[31m';

@@ -11,6 +11,8 @@
  * Pure functions over an Inventory: no clock, no I/O. Usage (averages over a window, from the
  * right-sizing history) is optional; without it containers are charged their requests.
  */
+
+import { compareText } from '../../core/compare-text.ts';
 import { parseQuantity } from '../../core/quantity.ts';
 import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
@@ -261,7 +263,7 @@ function aggregate(containers: readonly ContainerCost[], keyOf: (c: ContainerCos
     g.pods = podsSeen.get(g.key)?.size ?? 0;
     g.monthlyUSD = g.hourlyUSD * HOURS_PER_MONTH;
   }
-  return [...groups.values()].sort((a, b) => b.hourlyUSD - a.hourlyUSD || a.key.localeCompare(b.key));
+  return [...groups.values()].sort((a, b) => b.hourlyUSD - a.hourlyUSD || compareText(a.key, b.key));
 }
 
 /** What charging one pod reads besides its node. */

@@ -15,6 +15,8 @@
  * node. Not modelled: pod (anti-)affinity and topology spread, volume zones of EBS claims beyond
  * a zone selector, and pods pending elsewhere.
  */
+
+import { compareText } from '../../core/compare-text.ts';
 import { parseQuantity } from '../../core/quantity.ts';
 import { asRecord, pushTo } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
@@ -131,7 +133,7 @@ export function consolidationCandidates(inventory: Inventory, book: PriceBook): 
     if (!unschedulable) rooms.set(room.name, room);
     nodes.push({ entry, pods, fill: q('cpu') > 0 ? cpu / q('cpu') : 1 });
   }
-  nodes.sort((a, b) => a.fill - b.fill || a.entry.ref.name.localeCompare(b.entry.ref.name));
+  nodes.sort((a, b) => a.fill - b.fill || compareText(a.entry.ref.name, b.entry.ref.name));
 
   const candidates: ConsolidationCandidate[] = [];
   const kept: ConsolidationResult['kept'] = [];

@@ -32,6 +32,7 @@ import { type BoundResult, fluidRows, lpOfferings, solveBound } from './planner-
 
 export { highs } from './planner-lp.ts';
 
+import { compareText } from '../../core/compare-text.ts';
 import { type SizeClass, sizeClasses } from './pod-classes.ts';
 import { HOURS_PER_MONTH, type PriceBook, type PricedCapacityType } from './prices.ts';
 
@@ -296,14 +297,14 @@ function nodeGroupsOf(
       hourlyUSD: o.price * g.count,
       pods: [...g.pods]
         .map(([group, count]) => ({ name: (pods[group] as PodDemand).name, count }))
-        .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+        .sort((a, b) => b.count - a.count || compareText(a.name, b.name)),
       utilisation: {
         cpu: g.used.cpu / (o.cpu * g.count),
         memory: g.used.mem / (o.mem * g.count),
         pods: g.used.pods / (o.pods * g.count),
       },
     }))
-    .sort((a, b) => b.hourlyUSD - a.hourlyUSD || a.instanceType.localeCompare(b.instanceType));
+    .sort((a, b) => b.hourlyUSD - a.hourlyUSD || compareText(a.instanceType, b.instanceType));
 }
 
 /**

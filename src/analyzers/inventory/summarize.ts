@@ -2,6 +2,8 @@
  * What is in an inventory, as a platform engineer first wants to know it: objects by kind,
  * workloads and the resources they ask for per namespace, and the nodes that must hold them.
  */
+
+import { compareText } from '../../core/compare-text.ts';
 import { containersOf, desiredReplicas, effectiveRequests, WORKLOAD_KINDS } from '../../core/pod-spec.ts';
 import { parseQuantity } from '../../core/quantity.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
@@ -64,7 +66,7 @@ export function summarizeInventory(inventory: Inventory): InventorySummary {
   const byKind = inventory
     .kinds()
     .map((kind) => ({ kind, count: inventory.ofKind(kind).length }))
-    .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
+    .sort((a, b) => b.count - a.count || compareText(a.kind, b.kind));
 
   const namespaces = new Map<string, NamespaceSummary>();
   const ns = (name: string): NamespaceSummary => {
@@ -129,9 +131,9 @@ export function summarizeInventory(inventory: Inventory): InventorySummary {
     g.memoryAllocatable += parseQuantity(String(allocatable.memory ?? '0')) ?? 0;
   }
 
-  const nsList = [...namespaces.values()].sort((a, b) => a.namespace.localeCompare(b.namespace));
+  const nsList = [...namespaces.values()].sort((a, b) => compareText(a.namespace, b.namespace));
   const nodes = [...groups.values()].sort(
-    (a, b) => b.nodes - a.nodes || a.instanceType.localeCompare(b.instanceType),
+    (a, b) => b.nodes - a.nodes || compareText(a.instanceType, b.instanceType),
   );
   const sum = <T>(items: T[], f: (t: T) => number): number => items.reduce((acc, t) => acc + f(t), 0);
   return {

@@ -13,7 +13,8 @@ import { loadManifests, type SourcedObject } from '../../sources/manifests/load-
 import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
-import { prometheusClientFor, prometheusLimits, prometheusUrl } from '../prometheus-flags.ts';
+import { prometheusClientFor } from '../prometheus-client.ts';
+import { prometheusLimits, prometheusUrl } from '../prometheus-flags.ts';
 import { readLimits } from '../read-limit-flags.ts';
 import { writeFileAtomic } from '../write-file.ts';
 import type { AlertsGenerateOptions, AlertsLintOptions } from './alerts.ts';

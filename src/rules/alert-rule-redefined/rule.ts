@@ -1,4 +1,5 @@
 import { type AlertingRuleEntry, alertingRulesOf, normalizedExpr } from '../../core/alerting-rules.ts';
+import { compareText } from '../../core/compare-text.ts';
 import { refKey } from '../../core/resource.ts';
 import type { InventoryEntry } from '../../inventory/inventory.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
@@ -6,7 +7,7 @@ import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
 /** Alert name and static labels: what Alertmanager tells two definitions apart by. */
 function identity(rule: AlertingRuleEntry): string {
   const labels = Object.entries(rule.labels)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([k, v]) => `${k}=${v}`);
   return `${rule.alert}{${labels.join(',')}}`;
 }

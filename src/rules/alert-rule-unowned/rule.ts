@@ -1,13 +1,16 @@
-import { z } from 'zod';
 import { alertingRulesOf } from '../../core/alerting-rules.ts';
-import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
+import { defineRule, NOT_APPLICABLE, ruleOptions } from '../define-rule.ts';
 
-const Options = z.object({
-  ownerLabels: z
-    .array(z.string())
-    .default(['team', 'owner', 'app.kubernetes.io/part-of'])
-    .describe('labels that name an owner, on the alert or on the PrometheusRule'),
-});
+const Options = ruleOptions(
+  {
+    ownerLabels: ['team', 'owner', 'app.kubernetes.io/part-of'],
+  },
+  (z) => ({
+    ownerLabels: z
+      .array(z.string())
+      .describe('labels that name an owner, on the alert or on the PrometheusRule'),
+  }),
+);
 
 const AGGREGATION =
   /\b(sum|min|max|avg|group|stddev|stdvar|count|count_values|bottomk|topk|quantile)\b\s*(by|without|\()/;

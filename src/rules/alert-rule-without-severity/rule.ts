@@ -1,13 +1,18 @@
-import { z } from 'zod';
 import { alertingRulesOf } from '../../core/alerting-rules.ts';
-import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
+import { defineRule, NOT_APPLICABLE, ruleOptions } from '../define-rule.ts';
 
-const Options = z.object({
-  severities: z
-    .array(z.string())
-    .default(['critical', 'warning', 'info', 'none'])
-    .describe('the severity values Alertmanager routes on (kube-prometheus: critical, warning, info, none)'),
-});
+const Options = ruleOptions(
+  {
+    severities: ['critical', 'warning', 'info', 'none'],
+  },
+  (z) => ({
+    severities: z
+      .array(z.string())
+      .describe(
+        'the severity values Alertmanager routes on (kube-prometheus: critical, warning, info, none)',
+      ),
+  }),
+);
 
 export default defineRule({
   id: 'alert-rule-without-severity',

@@ -1,18 +1,23 @@
-import { z } from 'zod';
 import type { Edit } from '../../core/finding.ts';
 import { formatCpu, parseQuantity } from '../../core/quantity.ts';
 import { declared, limitRangeDefaults, longRunningContainers } from '../../core/resource-defaulting.ts';
 import { servingContainers } from '../../core/serving.ts';
 import { getAt } from '../../core/workload.ts';
 import { speaksForWorkload } from '../../inventory/owning-workload.ts';
-import { defineRule } from '../define-rule.ts';
+import { defineRule, ruleOptions } from '../define-rule.ts';
 
-const Options = z.object({
-  ignoreNamespaces: z
-    .array(z.string())
-    .default([])
-    .describe('Namespaces where CPU limits are policy (multi-tenant or noisy batch namespaces): not judged'),
-});
+const Options = ruleOptions(
+  {
+    ignoreNamespaces: [],
+  },
+  (z) => ({
+    ignoreNamespaces: z
+      .array(z.string())
+      .describe(
+        'Namespaces where CPU limits are policy (multi-tenant or noisy batch namespaces): not judged',
+      ),
+  }),
+);
 
 export default defineRule({
   id: 'container-cpu-limit-throttles',

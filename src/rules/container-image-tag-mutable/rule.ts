@@ -1,20 +1,23 @@
-import { z } from 'zod';
 import { parseImageReference, withDigest } from '../../core/image-reference.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { containersAt } from '../../core/workload.ts';
-import { defineRule } from '../define-rule.ts';
+import { defineRule, ruleOptions } from '../define-rule.ts';
 
-const options = z.object({
-  mutableTags: z
-    .array(z.string())
-    .default(['latest', 'main', 'master', 'develop', 'dev', 'edge', 'nightly', 'head', 'stable'])
-    .describe('Tags that name a moving target by convention (compared case-insensitively)'),
-  // `alpine`, `slim`, `bookworm` name a variant of the newest release, not a release.
-  versionlessTagsMove: z
-    .boolean()
-    .default(true)
-    .describe('Tags without a digit (alpine, slim, lts-alpine; not hex commit ids) move like latest'),
-});
+const options = ruleOptions(
+  {
+    mutableTags: ['latest', 'main', 'master', 'develop', 'dev', 'edge', 'nightly', 'head', 'stable'],
+    // `alpine`, `slim`, `bookworm` name a variant of the newest release, not a release.
+    versionlessTagsMove: true,
+  },
+  (z) => ({
+    mutableTags: z
+      .array(z.string())
+      .describe('Tags that name a moving target by convention (compared case-insensitively)'),
+    versionlessTagsMove: z
+      .boolean()
+      .describe('Tags without a digit (alpine, slim, lts-alpine; not hex commit ids) move like latest'),
+  }),
+);
 
 /** `alpine`, `lts-slim`: no version in the tag, so it follows the newest release. */
 function isVersionless(tag: string): boolean {

@@ -1,3 +1,4 @@
+import { compareText } from '../../core/compare-text.ts';
 import { inputText } from '../../core/input-text.ts';
 import { asRecord } from '../../core/records.ts';
 import { logCollectorOf } from '../../core/telemetry-images.ts';
@@ -43,7 +44,7 @@ function collectorsOf(inventory: Inventory): Collector[] {
       tolerations: constraints.tolerations,
     });
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out.sort((a, b) => compareText(a.name, b.name));
 }
 
 /** Why no collector runs on the node, or undefined when one does. */
@@ -130,7 +131,7 @@ function runningPods(inventory: Inventory, namespace: string): { pod: InventoryE
       if (containersAt(pod.object).some(({ container }) => logCollectorOf(container.image))) return [];
       return [{ pod, node }];
     })
-    .sort((a, b) => a.pod.ref.name.localeCompare(b.pod.ref.name));
+    .sort((a, b) => compareText(a.pod.ref.name, b.pod.ref.name));
 }
 
 function runningCount(n: number): string {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { compareText } from '../../core/compare-text.ts';
 import {
   type DirectionState,
   isNetworkPolicyObject,
@@ -10,14 +10,18 @@ import {
 import { type KubeObject, refKey } from '../../core/resource.ts';
 import { POD_CARRYING_KINDS } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
-import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
+import { defineRule, NOT_APPLICABLE, ruleOptions } from '../define-rule.ts';
 
-const options = z.object({
-  ignoreNamespaces: z
-    .array(z.string())
-    .default(['kube-system', 'kube-public', 'kube-node-lease'])
-    .describe("Namespaces not judged (the control plane's and add-ons' own, which CNIs exempt anyway)"),
-});
+const options = ruleOptions(
+  {
+    ignoreNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
+  },
+  (z) => ({
+    ignoreNamespaces: z
+      .array(z.string())
+      .describe("Namespaces not judged (the control plane's and add-ons' own, which CNIs exempt anyway)"),
+  }),
+);
 
 interface InventoryFacts {
   policies: KubeObject[];
@@ -47,7 +51,7 @@ function readFacts(inventory: Inventory): InventoryFacts {
   const namespaceObjects = new Set(inventory.ofKind('Namespace').map((e) => e.ref.name));
   const firstWorkload = new Map<string, InventoryEntry>();
   for (const kind of [...POD_CARRYING_KINDS].sort()) {
-    const entries = [...inventory.ofKind(kind)].sort((a, b) => a.ref.name.localeCompare(b.ref.name));
+    const entries = [...inventory.ofKind(kind)].sort((a, b) => compareText(a.ref.name, b.ref.name));
     for (const e of entries) {
       const ns = e.ref.namespace;
       if (ns && !firstWorkload.has(ns) && !inventory.controllerOf(e)) firstWorkload.set(ns, e);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { EBS_CSI_DRIVER, isEbsProvisioner, isEbsVolume } from '../../core/ebs-volumes.ts';
 import { asRecord } from '../../core/records.ts';
 import { getAt } from '../../core/workload.ts';
@@ -6,16 +5,20 @@ import { estimateEbsAttachLimit } from '../../data/ebs-attach-limits.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { hasFinished } from '../../inventory/owning-workload.ts';
 import { claimNamed, claimNamesOf, classRequestOf, volumeOf } from '../../inventory/volume-claims.ts';
-import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
+import { defineRule, NOT_APPLICABLE, ruleOptions } from '../define-rule.ts';
 
-const Options = z.object({
-  warnPercent: z
-    .number()
-    .min(1)
-    .max(100)
-    .default(80)
-    .describe('Report a node once this share (%) of its EBS attachments is in use'),
-});
+const Options = ruleOptions(
+  {
+    warnPercent: 80,
+  },
+  (z) => ({
+    warnPercent: z
+      .number()
+      .min(1)
+      .max(100)
+      .describe('Report a node once this share (%) of its EBS attachments is in use'),
+  }),
+);
 
 interface NodeVolumes {
   volumes: Set<string>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigSchema } from '../../config/config.ts';
+import { validateConfig } from '../../config/config.ts';
 import { checkRule } from '../../testing/rule-tester.ts';
 import rule from './rule.ts';
 
@@ -110,9 +110,12 @@ test('nodepool-spot-not-diversified: counts in the message, severity and options
   assert.equal(generation?.severity, 'low');
 
   // A stricter team asks for three families.
-  const config = ConfigSchema.parse({
-    rules: { 'nodepool-spot-not-diversified': { options: { minInstanceFamilies: 3 } } },
-  });
+  const config = validateConfig(
+    {
+      rules: { 'nodepool-spot-not-diversified': { options: { minInstanceFamilies: 3 } } },
+    },
+    '.hindsight.yaml',
+  );
   const two = nodePool([spot, req('karpenter.k8s.aws/instance-family', 'In', ['c5', 'm5'])]);
   assert.equal(checkRule(rule, [two], { config }).length, 1);
 });

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ObjectPath } from '../../core/finding.ts';
 import {
   allowsSpot,
@@ -12,23 +11,27 @@ import {
   ZONE_ID_LABEL,
   ZONE_LABEL,
 } from '../../scheduling/node-pool.ts';
-import { defineRule } from '../define-rule.ts';
+import { defineRule, ruleOptions } from '../define-rule.ts';
 
-const Options = z.object({
-  // 5 is the flexibility below which Karpenter itself logs an error when it falls back to on-demand.
-  minInstanceTypes: z
-    .number()
-    .int()
-    .positive()
-    .default(5)
-    .describe('Fewer spot instance types than this is too narrow'),
-  minInstanceFamilies: z
-    .number()
-    .int()
-    .positive()
-    .default(2)
-    .describe('Fewer instance families than this is too narrow (the post uses four: c5, c6i, m5, m6i)'),
-});
+const Options = ruleOptions(
+  {
+    // 5 is the flexibility below which Karpenter itself logs an error when it falls back to on-demand.
+    minInstanceTypes: 5,
+    minInstanceFamilies: 2,
+  },
+  (z) => ({
+    minInstanceTypes: z
+      .number()
+      .int()
+      .positive()
+      .describe('Fewer spot instance types than this is too narrow'),
+    minInstanceFamilies: z
+      .number()
+      .int()
+      .positive()
+      .describe('Fewer instance families than this is too narrow (the post uses four: c5, c6i, m5, m6i)'),
+  }),
+);
 
 const LEGACY_INSTANCE_TYPE_LABEL = 'beta.kubernetes.io/instance-type';
 

@@ -1,3 +1,4 @@
+import { compareText } from '../../core/compare-text.ts';
 import { formatBytes, formatCpu, parseQuantity } from '../../core/quantity.ts';
 import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
@@ -81,7 +82,7 @@ function typesWithout(pool: KubeObject, resources: string[]): LimitedTypes {
 
 /** `c5.large, m5.large, c5.xlarge and 310 more`: the smallest first. */
 function someOf(types: InstanceType[]): string {
-  const names = [...types].sort((a, b) => a.vcpu - b.vcpu || a.name.localeCompare(b.name)).map((t) => t.name);
+  const names = [...types].sort((a, b) => a.vcpu - b.vcpu || compareText(a.name, b.name)).map((t) => t.name);
   const shown = names.slice(0, 3).join(', ');
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }

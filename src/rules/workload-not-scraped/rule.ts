@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { inputText } from '../../core/input-text.ts';
 import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
@@ -15,14 +14,18 @@ import {
 } from '../../inventory/monitors.ts';
 import { speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { podLabels, podsOf, selectorMatches } from '../../inventory/selectors.ts';
-import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
+import { defineRule, NOT_APPLICABLE, ruleOptions } from '../define-rule.ts';
 
-const Options = z.object({
-  ignoreNamespaces: z
-    .array(z.string())
-    .default(['kube-system', 'kube-public', 'kube-node-lease'])
-    .describe("Namespaces not judged (the control plane's and the cloud provider's add-ons)"),
-});
+const Options = ruleOptions(
+  {
+    ignoreNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
+  },
+  (z) => ({
+    ignoreNamespaces: z
+      .array(z.string())
+      .describe("Namespaces not judged (the control plane's and the cloud provider's add-ons)"),
+  }),
+);
 
 function containerPortNames(object: KubeObject): Set<string> {
   const names = new Set<string>();

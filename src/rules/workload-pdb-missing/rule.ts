@@ -1,17 +1,20 @@
-import { z } from 'zod';
 import { servingVerdict } from '../../core/serving.ts';
 import { replicaBounds } from '../../inventory/replica-bounds.ts';
 import { pdbsFor } from '../../inventory/selectors.ts';
-import { defineRule } from '../define-rule.ts';
+import { defineRule, ruleOptions } from '../define-rule.ts';
 
-const Options = z.object({
-  includeNonServing: z
-    .boolean()
-    .default(false)
-    .describe(
-      'Also report Deployments that serve nothing (queue workers), whose pods can usually go at once',
-    ),
-});
+const Options = ruleOptions(
+  {
+    includeNonServing: false,
+  },
+  (z) => ({
+    includeNonServing: z
+      .boolean()
+      .describe(
+        'Also report Deployments that serve nothing (queue workers), whose pods can usually go at once',
+      ),
+  }),
+);
 
 export default defineRule({
   id: 'workload-pdb-missing',

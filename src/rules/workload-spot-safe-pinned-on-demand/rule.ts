@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Fix } from '../../core/finding.ts';
 import { parseImageReference } from '../../core/image-reference.ts';
 import type { KubeObject } from '../../core/resource.ts';
@@ -6,18 +5,22 @@ import { containersAt, podSpecAt, podSpecPath } from '../../core/workload.ts';
 import { isControlledPod, speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { inventoryOffersSpot, placementOf } from '../../scheduling/placement.ts';
 import { type SpotVerdict, spotCaveats, spotVerdict } from '../../scheduling/spot-verdict.ts';
-import { defineRule } from '../define-rule.ts';
+import { defineRule, ruleOptions } from '../define-rule.ts';
 
-const Options = z.object({
-  longJobSeconds: z
-    .number()
-    .int()
-    .positive()
-    .default(3600)
-    .describe(
-      'A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe',
-    ),
-});
+const Options = ruleOptions(
+  {
+    longJobSeconds: 3600,
+  },
+  (z) => ({
+    longJobSeconds: z
+      .number()
+      .int()
+      .positive()
+      .describe(
+        'A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe',
+      ),
+  }),
+);
 
 const CRITICAL_PRIORITY = new Set(['system-cluster-critical', 'system-node-critical']);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigSchema } from '../../config/config.ts';
+import { validateConfig } from '../../config/config.ts';
 import { checkRule } from '../../testing/rule-tester.ts';
 import rule from './rule.ts';
 
@@ -184,8 +184,11 @@ test('workload-spot-unsafe-can-land-on-spot: a long Job, with the threshold as a
     },
   };
   assert.equal(checkRule(rule, [mixedPool, job]).length, 1);
-  const config = ConfigSchema.parse({
-    rules: { 'workload-spot-unsafe-can-land-on-spot': { options: { longJobSeconds: 10800 } } },
-  });
+  const config = validateConfig(
+    {
+      rules: { 'workload-spot-unsafe-can-land-on-spot': { options: { longJobSeconds: 10800 } } },
+    },
+    '.hindsight.yaml',
+  );
   assert.equal(checkRule(rule, [mixedPool, job], { config }).length, 0);
 });

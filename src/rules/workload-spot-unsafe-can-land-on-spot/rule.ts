@@ -1,21 +1,24 @@
-import { z } from 'zod';
 import type { Fix } from '../../core/finding.ts';
 import { podSpecPath } from '../../core/workload.ts';
 import { isControlledPod, speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { onDemandSelectorFor, placementOf } from '../../scheduling/placement.ts';
 import { blockingSummary, spotVerdict } from '../../scheduling/spot-verdict.ts';
-import { defineRule } from '../define-rule.ts';
+import { defineRule, ruleOptions } from '../define-rule.ts';
 
-const Options = z.object({
-  longJobSeconds: z
-    .number()
-    .int()
-    .positive()
-    .default(3600)
-    .describe(
-      'A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe',
-    ),
-});
+const Options = ruleOptions(
+  {
+    longJobSeconds: 3600,
+  },
+  (z) => ({
+    longJobSeconds: z
+      .number()
+      .int()
+      .positive()
+      .describe(
+        'A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe',
+      ),
+  }),
+);
 
 export default defineRule({
   id: 'workload-spot-unsafe-can-land-on-spot',

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { imageFacts } from '../../core/image-knowledge.ts';
 import { inputText } from '../../core/input-text.ts';
 import type { Container } from '../../core/pod-spec.ts';
@@ -9,14 +8,18 @@ import { isTelemetryComponent, logCollectorOf } from '../../core/telemetry-image
 import { containersAt, getAt, podMetadataPath } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { speaksForWorkload } from '../../inventory/owning-workload.ts';
-import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
+import { defineRule, NOT_APPLICABLE, ruleOptions } from '../define-rule.ts';
 
-const Options = z.object({
-  ignoreNamespaces: z
-    .array(z.string())
-    .default(['kube-system', 'kube-public', 'kube-node-lease'])
-    .describe("Namespaces not judged (the control plane's and the cloud provider's add-ons)"),
-});
+const Options = ruleOptions(
+  {
+    ignoreNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
+  },
+  (z) => ({
+    ignoreNamespaces: z
+      .array(z.string())
+      .describe("Namespaces not judged (the control plane's and the cloud provider's add-ons)"),
+  }),
+);
 
 /** The OpenTelemetry Operator's annotations: `inject-<language>` and the collector sidecar. */
 function injects(annotations: unknown): boolean {

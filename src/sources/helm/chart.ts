@@ -6,6 +6,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { compareText } from '../../core/compare-text.ts';
 import { SourceError } from '../../core/errors.ts';
 import { describeFsError } from '../fs-errors.ts';
 import { parseYamlDocuments } from '../manifests/read-documents.ts';
@@ -73,7 +74,7 @@ export async function vendoredSubcharts(dir: string): Promise<Map<string, string
   } catch {
     return found;
   }
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => compareText(a.name, b.name))) {
     const path = join(dir, 'charts', entry.name);
     if (entry.isDirectory()) {
       try {

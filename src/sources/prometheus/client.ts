@@ -24,6 +24,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ConfigError, PrometheusQueryError } from '../../core/errors.ts';
 import { boundedRequest, formatLimit, formatSize, RequestLimitError } from '../bounded-request.ts';
+import { DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES } from './defaults.ts';
 
 /** How to reach one Prometheus (or a Prometheus-compatible query API: Thanos, Mimir, AMP proxy). */
 export interface PrometheusClientOptions {
@@ -144,8 +145,7 @@ const BACKOFF_CAP_MS = 15_000;
 /** Longest Retry-After we honour: a longer one means "not today", and retries would only stall. */
 const RETRY_AFTER_CAP_MS = 30_000;
 
-/** Default of {@link PrometheusClientOptions.maxResponseBytes}. */
-export const DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+export { DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES };
 
 /** One failed try, classified for the retry decision and the final message. */
 interface AttemptFailure {
