@@ -136,6 +136,48 @@ test('installed: alerts generate and lint (PromQL parsed by the installed gramma
   assert.ok(readdirSync(join(work, 'dashboards')).length >= 5);
 });
 
+test('installed: the bundle finds its READMEs, its parse worker and zod', () => {
+  const installed = join(prefix, 'node_modules', 'hindsight');
+  // SARIF carries each rule's README (read from dist/rules/<id>/ by code in dist/chunks/).
+  const sarif = run(['scan', join(REPO_ROOT, 'examples', 'repo', 'apps'), '-o', 'sarif']);
+  assert.ok(sarif.code === 0 || sarif.code === 1, sarif.stderr);
+  const rules = (
+    JSON.parse(sarif.stdout) as { runs: { tool: { driver: { rules: { help: { markdown?: string } }[] } } }[] }
+  ).runs[0]?.tool.driver.rules;
+  assert.ok(
+    rules?.some((r) => r.help.markdown?.includes('## Runbook')),
+    'SARIF rules carry their READMEs',
+  );
+  assert.match(run(['explain', 'certificate-expired']).stdout, /## Runbook/);
+
+  // Rule options in a configuration are validated with zod, loaded from the installed package.
+  const config = join(work, 'options.yaml');
+  writeFileSync(config, 'rules:\n  workload-pdb-missing:\n    options: {includeNonServing: maybe}\n');
+  const refused = run(['scan', '--config', config, join(REPO_ROOT, 'examples', 'repo', 'apps')]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /workload-pdb-missing: includeNonServing/);
+
+  // The YAML parse worker of large files: where the code looks for it, and it answers there.
+  const worker = join(installed, 'dist', 'sources', 'manifests', 'parse-worker.js');
+  assert.ok(existsSync(worker), 'dist/sources/manifests/parse-worker.js is in the package');
+  const script = join(work, 'ask-worker.mjs');
+  writeFileSync(
+    script,
+    `import { Worker } from 'node:worker_threads';
+const w = new Worker(${JSON.stringify(worker)});
+w.on('message', (m) => { console.log(JSON.stringify(m)); w.terminate(); });
+w.on('error', (e) => { console.error(e); process.exit(3); });
+w.postMessage({ id: 7, filename: 'a.yaml', chunks: [{ index: 0, line: 1, text: 'kind: ConfigMap\\nmetadata: {name: a}\\n' }] });
+`,
+  );
+  const reply = spawnSync(process.execPath, [script], { cwd: installed, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(reply.status, 0, reply.stderr);
+  const message = JSON.parse(reply.stdout) as { id: number; ok: boolean; parsed?: { documents: unknown[] } };
+  assert.equal(message.id, 7);
+  assert.ok(message.ok, reply.stdout);
+  assert.equal(message.parsed?.documents.length, 1);
+});
+
 test('installed: snapshot and a live scan of the real test platform', (t) => {
   const state = requirePlatform(t);
   if (!state) return;

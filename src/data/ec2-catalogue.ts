@@ -3,9 +3,10 @@
  * node of each type can allocate, the labels Karpenter gives it, on-demand prices. Read once per
  * file; the cost analysis prices from it and rules read which types a NodePool admits.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, SourceError } from '../core/errors.ts';
+import { SourceError } from '../core/errors.ts';
+import { packageRoot } from '../core/package-files.ts';
 import { parseQuantity } from '../core/quantity.ts';
 import { asRecord } from '../core/records.ts';
 
@@ -32,21 +33,6 @@ export interface InstanceType {
 }
 
 const catalogues = new Map<string, { region: string; types: Map<string, InstanceType> }>();
-
-/**
- * The folder holding package.json above `start`: `src/data` when run from source and `dist/data`
- * when built both lead to the package root, where `data/` is.
- */
-export function packageRoot(start: string = import.meta.dirname): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir)
-      throw new ConfigError(`no package.json above ${start}: cannot find hindsight's data folder`);
-    dir = parent;
-  }
-}
 
 function readCatalogue(file: string): { region: string; types: Map<string, InstanceType> } {
   const cached = catalogues.get(file);

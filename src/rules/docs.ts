@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { zod } from '../config/zod.ts';
+import { codeFile } from '../core/package-files.ts';
 import type { AnyRule } from './define-rule.ts';
 
 /** A rule's README (lesson, why, fix, runbook); copied beside the compiled rule by the build. */
 export function ruleReadme(id: string): string | undefined {
   try {
-    return readFileSync(join(import.meta.dirname, id, 'README.md'), 'utf8');
+    return readFileSync(codeFile('rules', id, 'README.md'), 'utf8');
   } catch {
     return undefined;
   }

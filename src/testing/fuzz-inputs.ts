@@ -4,7 +4,7 @@
  * generated certificates). Input `index` of seed `seed` is always the same bytes, whatever ran
  * before it, so a crash found at input 731,402 of a million is replayed alone.
  *
- * A test helper: excluded from the build (tsconfig.build.json), used by src/cli/fuzz.test.ts and
+ * A test helper: never imported by product code, so never in the build, used by src/cli/fuzz.test.ts and
  * bench/fuzz.ts through ./fuzz-driver.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -5,9 +5,9 @@
  * throws becomes an internal-error finding, and the same severity-weighted score comes out.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEFAULT_CONFIG, type HindsightConfig } from '../../config/config.ts';
 import type { Finding } from '../../core/finding.ts';
+import { codeFile } from '../../core/package-files.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import type { Severity } from '../../core/severity.ts';
 import { findExemption } from '../../engine/exemptions.ts';
@@ -127,7 +127,7 @@ export function runCertChecks(
 /** A check's README (Why, Fix, Runbook), for SARIF help and `hindsight rules`-style docs. */
 export function certCheckReadme(id: string): string | undefined {
   try {
-    return readFileSync(join(import.meta.dirname, 'checks', id, 'README.md'), 'utf8');
+    return readFileSync(codeFile('analyzers', 'certs', 'checks', id, 'README.md'), 'utf8');
   } catch {
     return undefined;
   }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { SourceError } from '../../core/errors.ts';
+import { packageRoot } from '../../core/package-files.ts';
 import type { KubeObject } from '../../core/resource.ts';
-import { packageRoot } from '../../data/ec2-catalogue.ts';
 import { DEFAULT_FARGATE_RATES, DEFAULT_SPOT_DISCOUNTS, loadPriceBook } from './prices.ts';
 
 const catalogue = JSON.parse(

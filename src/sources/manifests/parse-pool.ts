@@ -6,8 +6,9 @@
  * back to the main thread, which parses it itself.
  */
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { CODE_EXTENSION, codeFile } from '../../core/package-files.ts';
 import type { DocumentChunk, ParsedDocuments } from './read-documents.ts';
 import { hasCrdSchema, parseYamlChunks, splitYamlDocuments } from './read-documents.ts';
 
@@ -102,8 +103,7 @@ export class ParsePool {
   }
 
   private start(): PoolWorker {
-    // `.ts` when run from source, `.js` when built.
-    const url = new URL(`./parse-worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url);
+    const url = pathToFileURL(codeFile('sources', 'manifests', `parse-worker${CODE_EXTENSION}`));
     const pending = new Map<number, (reply: ParseReply) => void>();
     const worker = new Worker(url, { resourceLimits: WORKER_LIMITS });
     const entry = { worker, pending };
