@@ -72,37 +72,58 @@ function resolveOptions(rule: AnyRule, config: HindsightConfig): unknown {
   return parsed.data;
 }
 
-function isEnabled(rule: AnyRule, config: HindsightConfig): boolean {
-  const setting = config.rules[rule.id];
-  if (setting === 'off') return false;
-  if (typeof setting === 'object' && setting.enabled === false) return false;
-  return true;
+/** What the engine knows of any check it runs: a rule, or a certificate check. */
+export interface CheckIdentity {
+  id: string;
+  severity: Severity;
 }
 
-/** A rule with its configuration resolved, ready to check objects. */
-export interface PreparedRule {
-  rule: AnyRule;
-  options: unknown;
+/** How the configuration sets one check: off, or on with a severity and its score weight. */
+export interface CheckSetting {
   severityOverride: Severity | undefined;
   /** What a failed check costs the score. */
   weight: number;
+}
+
+/** Whether the configuration leaves a check on, and at which severity; undefined when it is off. */
+export function checkSetting(check: CheckIdentity, config: HindsightConfig): CheckSetting | undefined {
+  const setting = config.rules[check.id];
+  if (setting === 'off') return undefined;
+  if (typeof setting === 'object' && setting.enabled === false) return undefined;
+  const severityOverride = typeof setting === 'object' ? setting.severity : undefined;
+  return { severityOverride, weight: SCORE_WEIGHTS[severityOverride ?? check.severity] };
+}
+
+/** A rule with its configuration resolved, ready to check objects. */
+export interface PreparedRule extends CheckSetting {
+  rule: AnyRule;
+  options: unknown;
 }
 
 /** The enabled rules with their options, severities and score weights (config errors throw here). */
 export function prepareRules(rules: readonly AnyRule[], config: HindsightConfig): PreparedRule[] {
   const out: PreparedRule[] = [];
   for (const rule of rules) {
-    if (!isEnabled(rule, config)) continue;
-    const setting = config.rules[rule.id];
-    const severityOverride = typeof setting === 'object' ? setting.severity : undefined;
-    out.push({
-      rule,
-      options: resolveOptions(rule, config),
-      severityOverride,
-      weight: SCORE_WEIGHTS[severityOverride ?? rule.severity],
-    });
+    const setting = checkSetting(rule, config);
+    if (setting) out.push({ rule, options: resolveOptions(rule, config), ...setting });
   }
   return out;
+}
+
+/** The finding that stands for a check that threw: the rest of the run goes on without it. */
+export function internalErrorFinding(
+  ref: Finding['ref'],
+  origin: Finding['origin'],
+  message: string,
+): Finding {
+  return {
+    ruleId: 'internal-error',
+    category: 'internal',
+    severity: 'info',
+    ref,
+    ...(origin ? { origin } : {}),
+    message: `${message}; please report this.`,
+  };
 }
 
 /** What one rule found on one object. */
@@ -164,14 +185,13 @@ export function checkEntry(
     });
     result.applicable = outcome !== NOT_APPLICABLE || result.failed;
   } catch (error) {
-    result.findings.push({
-      ruleId: 'internal-error',
-      category: 'internal',
-      severity: 'info',
-      ref: entry.ref,
-      origin: entry.origin,
-      message: `rule ${rule.id} failed on this object: ${(error as Error).message}. The rest of the scan went on; please report this.`,
-    });
+    result.findings.push(
+      internalErrorFinding(
+        entry.ref,
+        entry.origin,
+        `rule ${rule.id} failed on this object: ${(error as Error).message}. The rest of the scan went on`,
+      ),
+    );
   }
   return result;
 }
@@ -207,6 +227,23 @@ export class ResultTally {
       this.stats.set(id, s);
     }
     return s;
+  }
+
+  /**
+   * What a check over a whole input (the certificate checks) found: `judged` subjects, of which
+   * `failed` have an unexempted finding.
+   */
+  addJudged(
+    setting: CheckSetting,
+    stats: RuleStats,
+    result: { findings: readonly Finding[]; exempted: readonly Finding[]; judged: number; failed: number },
+  ): void {
+    for (const f of result.findings) this.findings.push(f);
+    for (const f of result.exempted) this.exempted.push(f);
+    stats.evaluated += result.judged;
+    stats.failed += result.failed;
+    this.weightTotal += setting.weight * result.judged;
+    this.weightFailed += setting.weight * result.failed;
   }
 
   add(prepared: PreparedRule, stats: RuleStats, result: EntryResult): void {
