@@ -178,7 +178,7 @@ w.postMessage({ id: 7, filename: 'a.yaml', chunks: [{ index: 0, line: 1, text: '
   assert.equal(message.parsed?.documents.length, 1);
 });
 
-test('installed: snapshot and a live scan of the real test platform', (t) => {
+test('installed: snapshot, a live scan, the Helm releases and upgrade readiness of the real test platform', (t) => {
   const state = requirePlatform(t);
   if (!state) return;
   const file = join(work, 'snap.json');
@@ -188,4 +188,10 @@ test('installed: snapshot and a live scan of the real test platform', (t) => {
   assert.ok(scan.code === 0 || scan.code === 1, scan.stderr);
   const live = run(['scan', '-q', '-n', 'kube-system'], { KUBECONFIG: state.kubeconfig });
   assert.ok(live.code === 0 || live.code === 1, live.stderr);
+  const helm = run(['helm'], { KUBECONFIG: state.kubeconfig });
+  assert.ok(helm.code === 0 || helm.code === 1, helm.stderr);
+  assert.match(helm.stdout, /releases|no Helm releases found/);
+  const upgrade = run(['upgrade', '--to', '1.36'], { KUBECONFIG: state.kubeconfig });
+  assert.ok(upgrade.code === 0 || upgrade.code === 1, upgrade.stderr);
+  assert.match(upgrade.stdout, /^Upgrade 1\.35 → 1\.36: /m);
 });
