@@ -4,7 +4,7 @@
  * their conversion into the loaders' options, so that scan, snapshot, certs and cost say and do
  * the same thing.
  */
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import { CLUSTER_CLIENT_DEFAULTS, type ClusterClientOptions } from '../sources/cluster/client-options.ts';
 import { formatLimit } from '../sources/fs-errors.ts';
@@ -102,4 +102,17 @@ export function clusterConnection(values: ClusterFlagValues): ClusterConnection 
         : {}),
     },
   };
+}
+
+/**
+ * The flags of a command that reads a live cluster, in the order help lists them: --kubeconfig,
+ * --context, -n/--namespace (when the command takes one), --request-timeout, --exec-timeout.
+ */
+export function addClusterOptions(
+  command: Command,
+  describe: { context: string; namespace?: string },
+): Command {
+  command.addOption(kubeconfigOption()).addOption(contextOption(describe.context));
+  if (describe.namespace !== undefined) command.addOption(namespaceOption(describe.namespace));
+  return command.addOption(requestTimeoutOption()).addOption(execTimeoutOption());
 }

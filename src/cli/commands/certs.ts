@@ -1,14 +1,7 @@
 import { type Command, Option } from 'commander';
 import { SEVERITIES } from '../../core/severity.ts';
 import { FORMATS } from '../../reporters/formats.ts';
-import {
-  type ClusterFlagValues,
-  contextOption,
-  execTimeoutOption,
-  kubeconfigOption,
-  namespaceOption,
-  requestTimeoutOption,
-} from '../cluster-flags.ts';
+import { addClusterOptions, type ClusterFlagValues } from '../cluster-flags.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { maxFileSizeOption, maxInputSizeOption, type ReadLimitFlagValues } from '../read-limit-flags.ts';
 
@@ -39,7 +32,7 @@ function collect(value: string, previous: string[]): string[] {
 
 /** Adds `hindsight certs` to the program. */
 export function registerCerts(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  program
+  const command = program
     .command('certs')
     .description(
       'find every certificate that can take the cluster down: PKI directories, kubeconfigs, Secrets, webhooks, cert-manager, live endpoints — expiry, cliffs, chains, configured vs issued validity',
@@ -84,12 +77,12 @@ export function registerCerts(program: Command, io: CliIo, setExit: (code: ExitC
     )
     .option('--no-api-server', "do not probe the current context's API server (live cluster)")
     .option('--no-cluster', 'with no paths, read no cluster: probe only the --endpoint values')
-    .option('--show-exempted', 'list exempted findings with their reasons (table output)')
-    .addOption(kubeconfigOption())
-    .addOption(contextOption('kubeconfig context to read'))
-    .addOption(namespaceOption('only Secrets, ConfigMaps and Certificates in this namespace (live cluster)'))
-    .addOption(requestTimeoutOption())
-    .addOption(execTimeoutOption())
+    .option('--show-exempted', 'list exempted findings with their reasons (table output)');
+  addClusterOptions(command, {
+    context: 'kubeconfig context to read',
+    namespace: 'only Secrets, ConfigMaps and Certificates in this namespace (live cluster)',
+  });
+  command
     .addOption(maxFileSizeOption('; certificate and kubeconfig files: 8Mi'))
     .addOption(maxInputSizeOption())
     .addHelpText(

@@ -1,12 +1,5 @@
 import { type Command, Option } from 'commander';
-import {
-  type ClusterFlagValues,
-  contextOption,
-  execTimeoutOption,
-  kubeconfigOption,
-  namespaceOption,
-  requestTimeoutOption,
-} from '../cluster-flags.ts';
+import { addClusterOptions, type ClusterFlagValues } from '../cluster-flags.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { addPrometheusOptions, type PrometheusFlagValues } from '../prometheus-flags.ts';
 
@@ -89,12 +82,12 @@ export function registerCost(program: Command, io: CliIo, setExit: (code: ExitCo
       collect,
       [],
     )
-    .option('--dry-run', 'with --apply-requests: print the diff, write nothing')
-    .addOption(kubeconfigOption())
-    .addOption(contextOption('kubeconfig context to read'))
-    .addOption(namespaceOption('only this namespace (live cluster and Prometheus)'))
-    .addOption(requestTimeoutOption())
-    .addOption(execTimeoutOption())
+    .option('--dry-run', 'with --apply-requests: print the diff, write nothing');
+  addClusterOptions(command, {
+    context: 'kubeconfig context to read',
+    namespace: 'only this namespace (live cluster and Prometheus)',
+  });
+  command
     .addHelpText(
       'after',
       [

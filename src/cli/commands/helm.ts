@@ -1,13 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import {
-  type ClusterFlagValues,
-  contextOption,
-  execTimeoutOption,
-  kubeconfigOption,
-  namespaceOption,
-  requestTimeoutOption,
-} from '../cluster-flags.ts';
+import { addClusterOptions, type ClusterFlagValues } from '../cluster-flags.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
 export interface HelmOptions extends ClusterFlagValues {
@@ -17,7 +10,7 @@ export interface HelmOptions extends ClusterFlagValues {
 }
 
 export function registerHelm(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  program
+  const command = program
     .command('helm')
     .description(
       "the Helm releases in the cluster, from Helm's own storage: chart, status, history, the Flux HelmRelease that owns each, and what blocks its next upgrade",
@@ -33,12 +26,12 @@ export function registerHelm(program: Command, io: CliIo, setExit: (code: ExitCo
       '--stuck-after <duration>',
       'a pending-install/upgrade/rollback revision older than this holds the release’s lock: stuck',
       '15m',
-    )
-    .addOption(kubeconfigOption())
-    .addOption(contextOption('kubeconfig context'))
-    .addOption(namespaceOption('only the releases stored in this namespace'))
-    .addOption(requestTimeoutOption())
-    .addOption(execTimeoutOption())
+    );
+  addClusterOptions(command, {
+    context: 'kubeconfig context',
+    namespace: 'only the releases stored in this namespace',
+  });
+  command
     .addHelpText(
       'after',
       '\nReads the Secrets (and ConfigMaps) labelled owner=helm in which Helm 3 keeps every revision, and Flux\nHelmRelease objects. Values are compared between revisions, never printed. Read-only.\n\nExit code: 0, or 1 when a release is stuck, failed, never deployed or uses APIs the target release removed;\n3 when the storage could not be read in full.\n\nExamples:\n  hindsight helm\n  hindsight helm --target-version 1.36 -o json',

@@ -180,7 +180,7 @@ function checkInputFlags(givenPaths: string[], opts: ScanOptions) {
   return { paths, live, helmFlags };
 }
 
-/** The objects of the live cluster (its Helm release Secrets with --helm-releases), or of the paths. */
+/** The objects of the live cluster (Helm's release storage with --helm-releases), or of the paths. */
 async function loadInputs(
   paths: string[],
   opts: ScanOptions,
@@ -193,8 +193,11 @@ async function loadInputs(
   const limits = readLimits(opts);
   const progress = live && io.isTty ? startProgress(io) : undefined;
   // The cluster client (and @kubernetes/client-node) loads only for a live scan.
-  const cluster = live ? await import('../../sources/cluster/load-cluster.ts') : undefined;
-  const clusterLoader = opts.helmReleases ? cluster?.loadHelmReleaseSecrets : cluster?.loadCluster;
+  const clusterLoader = !live
+    ? undefined
+    : opts.helmReleases
+      ? (await import('../../sources/cluster/helm-storage.ts')).loadHelmStorageObjects
+      : (await import('../../sources/cluster/load-cluster.ts')).loadCluster;
   return clusterLoader
     ? await clusterLoader({
         env: io.env,
@@ -235,7 +238,7 @@ function keepNamespace(loaded: LoadResult, opts: ScanOptions, live: boolean): nu
   return before - loaded.objects.length;
 }
 
-/** Helm release Secrets become the objects of their releases. */
+/** Helm's release records become the objects of their releases. */
 function expandReleases(loaded: LoadResult, io: CliIo): void {
   const expanded = expandHelmReleases(loaded.objects.map((o) => o.object));
   loaded.objects = expanded.objects;

@@ -1,12 +1,5 @@
 import { type Command, Option } from 'commander';
-import {
-  type ClusterFlagValues,
-  contextOption,
-  execTimeoutOption,
-  kubeconfigOption,
-  namespaceOption,
-  requestTimeoutOption,
-} from '../cluster-flags.ts';
+import { addClusterOptions, type ClusterFlagValues } from '../cluster-flags.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
 export interface ServeOptions extends ClusterFlagValues {
@@ -29,7 +22,7 @@ export function registerServe(
   setExit: (code: ExitCode) => void,
   signal?: AbortSignal,
 ): void {
-  program
+  const command = program
     .command('serve')
     .description(
       'watch the cluster and keep its findings current: a dashboard at /, /metrics for Prometheus, /healthz, /readyz, /api/findings (read-only: list and watch only)',
@@ -69,12 +62,9 @@ export function registerServe(
       'label naming a team on objects or their namespace, repeatable (default: team, app.kubernetes.io/part-of)',
       (v: string, prev: string[]) => [...prev, v],
       [],
-    )
-    .addOption(kubeconfigOption())
-    .addOption(contextOption('kubeconfig context to watch'))
-    .addOption(namespaceOption('only this namespace'))
-    .addOption(requestTimeoutOption())
-    .addOption(execTimeoutOption())
+    );
+  addClusterOptions(command, { context: 'kubeconfig context to watch', namespace: 'only this namespace' });
+  command
     .addHelpText(
       'after',
       '\nExamples:\n  hindsight serve                               # the current context, on 127.0.0.1:9753\n  hindsight serve --listen 0.0.0.0:9753 --cluster prod-eu1\n  curl -s localhost:9753/metrics | grep hindsight_findings',

@@ -1,13 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import {
-  type ClusterFlagValues,
-  contextOption,
-  execTimeoutOption,
-  kubeconfigOption,
-  namespaceOption,
-  requestTimeoutOption,
-} from '../cluster-flags.ts';
+import { addClusterOptions, type ClusterFlagValues } from '../cluster-flags.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
 export interface UpgradeOptions extends ClusterFlagValues {
@@ -19,7 +12,7 @@ export interface UpgradeOptions extends ClusterFlagValues {
 }
 
 export function registerUpgrade(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  program
+  const command = program
     .command('upgrade')
     .description(
       'upgrade readiness: whether the cluster (or a snapshot, or manifests) can move to a Kubernetes release, as an ordered checklist',
@@ -37,12 +30,9 @@ export function registerUpgrade(program: Command, io: CliIo, setExit: (code: Exi
     )
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'),
-    )
-    .addOption(kubeconfigOption())
-    .addOption(contextOption('kubeconfig context'))
-    .addOption(namespaceOption('only this namespace'))
-    .addOption(requestTimeoutOption())
-    .addOption(execTimeoutOption())
+    );
+  addClusterOptions(command, { context: 'kubeconfig context', namespace: 'only this namespace' });
+  command
     .addHelpText(
       'after',
       "\nChecks, in the order to work through them: the EKS support calendar and the price of staying; the upgrade path\n(EKS moves one minor at a time); APIs the target removed, in manifests or what was last applied, in Helm's stored\nmanifests (--helm-releases) and in what clients still call (the API server's apiserver_requested_deprecated_apis);\nkubelet skew; PDBs that stop node drains; single replicas; workloads without readiness probes. Read-only.\n\nExit code: 0 when nothing blocks the upgrade, 1 when something does, 3 when the cluster could not be read in full.\n\nExamples:\n  hindsight upgrade --to 1.36\n  hindsight upgrade --to 1.36 --helm-releases -o json\n  hindsight upgrade --to 1.36 --from 1.35 manifests/",

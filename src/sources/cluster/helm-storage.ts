@@ -6,7 +6,7 @@
  */
 import { SourceError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/resource.ts';
-import type { SourcedObject } from '../manifests/load-manifests.ts';
+import type { LoadResult, SourcedObject } from '../manifests/load-manifests.ts';
 import { ClusterClient } from './api-client.ts';
 import { loadKubeconfig } from './kubeconfig.ts';
 import { type ClusterOptions, clusterError, getJson, loadCluster } from './load-cluster.ts';
@@ -65,7 +65,11 @@ async function listStore(
   } while (cont);
 }
 
-export async function loadHelmStorage(options: ClusterOptions): Promise<HelmStorageResult> {
+/** Helm's storage and, unless `flux` is false, Flux's HelmReleases (a second discovery and list). */
+export async function loadHelmStorage(
+  options: ClusterOptions,
+  { flux = true } = {},
+): Promise<HelmStorageResult> {
   const kc = loadKubeconfig({
     env: options.env,
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
@@ -88,8 +92,15 @@ export async function loadHelmStorage(options: ClusterOptions): Promise<HelmStor
   } finally {
     client.close();
   }
-  const flux = await loadCluster({ ...options, kinds: [['helm.toolkit.fluxcd.io', 'HelmRelease']] });
-  out.fluxHelmReleases = flux.objects;
-  out.errors.push(...flux.errors);
+  if (!flux) return out;
+  const helmReleases = await loadCluster({ ...options, kinds: [['helm.toolkit.fluxcd.io', 'HelmRelease']] });
+  out.fluxHelmReleases = helmReleases.objects;
+  out.errors.push(...helmReleases.errors);
   return out;
+}
+
+/** Helm's storage objects as a load result, for `scan --helm-releases` to expand into the releases' objects. */
+export async function loadHelmStorageObjects(options: ClusterOptions): Promise<LoadResult> {
+  const read = await loadHelmStorage(options, { flux: false });
+  return { objects: read.storage, errors: read.errors, notes: [], files: 0 };
 }

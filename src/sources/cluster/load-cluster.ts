@@ -235,65 +235,6 @@ async function listResource(
   }
 }
 
-/**
- * The Secrets in which Helm 3 stores releases (label owner=helm), with their data: the only
- * Secret payloads hindsight reads, and only when asked (`scan --helm-releases`).
- */
-export async function loadHelmReleaseSecrets(options: ClusterOptions): Promise<LoadResult> {
-  const kc = loadKubeconfig({
-    env: options.env,
-    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-    ...(options.context ? { context: options.context } : {}),
-  });
-  const client = new ClusterClient(kc, options.client);
-  const result: LoadResult = { objects: [], errors: [], notes: [], files: 0 };
-  const source = client.source;
-  const base = options.namespace ? `/api/v1/namespaces/${options.namespace}/secrets` : '/api/v1/secrets';
-  try {
-    let cont = '';
-    do {
-      const query = `?labelSelector=${encodeURIComponent('owner=helm')}&limit=${options.pageSize ?? 100}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`;
-      const page = await getJson<{ items: Record<string, unknown>[]; metadata?: { continue?: string } }>(
-        client,
-        base + query,
-      );
-      if (page.status === 403) {
-        const line =
-          'not allowed to read Secrets, where Helm keeps its releases: skipped (results are partial)';
-        options.onWarning?.(line);
-        result.errors.push(new SourceError(source, line));
-        return result;
-      }
-      if (!page.value) {
-        result.errors.push(
-          new SourceError(
-            source,
-            `listing Helm release Secrets: HTTP ${page.status}: ${page.body.slice(0, 200)}`,
-          ),
-        );
-        return result;
-      }
-      for (const item of page.value.items) {
-        result.objects.push({
-          object: { ...item, apiVersion: 'v1', kind: 'Secret' } as unknown as KubeObject,
-          origin: { source },
-        });
-      }
-      cont = page.value.metadata?.continue ?? '';
-    } while (cont);
-  } catch (error) {
-    result.errors.push(clusterError(error, source, 'listing Helm release Secrets'));
-  } finally {
-    client.close();
-  }
-  return result;
-}
-
-/**
- * The error to report for a failed request: the client's own when the cluster is unavailable
- * (its message is complete, and the same instance comes back from every request), else the
- * failure prefixed with what was being done.
- */
 export function clusterError(error: unknown, source: string, doing: string): SourceError {
   if (error instanceof ClusterUnavailableError) return error;
   return new SourceError(source, `${doing}: ${(error as Error).message}`, { cause: error });

@@ -2,14 +2,15 @@
  * Helm 3 stores each release revision in a Secret `sh.helm.release.v1.<release>.v<revision>`
  * (type `helm.sh/release.v1`, labels owner=helm, name, status, version). Its `data.release` is
  * base64 (the Secret encoding) of base64 of gzipped JSON, whose `manifest` is the rendered
- * YAML Helm applied. This turns the latest deployed revision of each release back into objects.
+ * YAML Helm applied (decoded by storage.ts). This turns the latest deployed revision of each
+ * release back into objects.
  */
-import { gunzipSync } from 'node:zlib';
 import { SourceError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import type { SourcedObject } from '../manifests/load-manifests.ts';
 import { parseYamlDocuments } from '../manifests/read-documents.ts';
 import { redactObject } from '../redact-object.ts';
+import { decodeHelmRevision, isHelmStorage } from './storage.ts';
 
 export interface HelmRelease {
   name: string;
@@ -20,34 +21,16 @@ export interface HelmRelease {
   manifest: string;
 }
 
-export function isHelmReleaseSecret(object: KubeObject): boolean {
-  return object.kind === 'Secret' && (object as { type?: unknown }).type === 'helm.sh/release.v1';
-}
-
-const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
-
+/** The newest revision's rendered manifest and identity (the full record: storage.ts). */
 export function decodeHelmRelease(secret: KubeObject): HelmRelease {
-  const data = (secret as { data?: Record<string, unknown> }).data;
-  const encoded = data?.release;
-  if (typeof encoded !== 'string') throw new Error('no data.release (listed as metadata only?)');
-  let payload = Buffer.from(Buffer.from(encoded, 'base64').toString('utf8'), 'base64');
-  if (payload.subarray(0, 2).equals(GZIP_MAGIC))
-    payload = gunzipSync(payload, { maxOutputLength: 256 * 1024 * 1024 });
-  const release = JSON.parse(payload.toString('utf8')) as {
-    name?: string;
-    namespace?: string;
-    version?: number;
-    manifest?: string;
-    info?: { status?: string };
-    chart?: { metadata?: { name?: string; version?: string } };
-  };
+  const revision = decodeHelmRevision(secret);
   return {
-    name: release.name ?? secret.metadata.labels?.name ?? '',
-    namespace: release.namespace ?? secret.metadata.namespace ?? '',
-    revision: release.version ?? Number(secret.metadata.labels?.version ?? 0),
-    status: release.info?.status ?? secret.metadata.labels?.status ?? 'unknown',
-    chart: `${release.chart?.metadata?.name ?? '?'}-${release.chart?.metadata?.version ?? '?'}`,
-    manifest: release.manifest ?? '',
+    name: revision.name,
+    namespace: revision.namespace,
+    revision: revision.revision,
+    status: revision.status,
+    chart: `${revision.chart.name}-${revision.chart.version}`,
+    manifest: revision.manifest,
   };
 }
 
@@ -62,7 +45,7 @@ export function expandHelmReleases(secrets: readonly KubeObject[]): {
 } {
   const newest = new Map<string, { secret: KubeObject; revision: number }>();
   for (const s of secrets) {
-    if (!isHelmReleaseSecret(s)) continue;
+    if (!isHelmStorage(s)) continue;
     const status = s.metadata.labels?.status;
     if (status && status !== 'deployed') continue;
     const key = `${s.metadata.namespace}/${s.metadata.labels?.name ?? s.metadata.name}`;
@@ -74,7 +57,7 @@ export function expandHelmReleases(secrets: readonly KubeObject[]): {
   const errors: SourceError[] = [];
   const releases: HelmRelease[] = [];
   for (const { secret } of newest.values()) {
-    const label = `Secret ${secret.metadata.namespace}/${secret.metadata.name}`;
+    const label = `${secret.kind} ${secret.metadata.namespace}/${secret.metadata.name}`;
     let release: HelmRelease;
     try {
       release = decodeHelmRelease(secret);
