@@ -3,8 +3,9 @@
  * `kubectl apply`, so last-applied-configuration holds them too), in a ConfigMap holding a
  * private key, in a TLS Secret's key, and in a workload's environment, arguments and annotations
  * are searched for — raw and base64-encoded — in everything every command writes, in every
- * format, on stdout, stderr and report files: snapshot, scan (live and of the snapshot), certs
- * and cost.
+ * format, on stdout, stderr and report files: snapshot, scan (live and of the snapshot), certs,
+ * cost, helm and upgrade. Two revisions of a Helm release carry planted values in their values
+ * and rendered Secret, as Helm stores them.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,9 +14,41 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { requirePlatform } from '../../testenv/harness.ts';
 import { binDir } from '../../testenv/paths.ts';
 import { runCli } from '../testing/run-cli.ts';
+
+/** A Helm 3 release revision as Helm's Secrets driver stores it, with `values` as the user's values. */
+function helmRevision(
+  ns: string,
+  revision: number,
+  status: string,
+  values: Record<string, unknown>,
+  manifest: string,
+) {
+  const record = {
+    name: 'vault-app',
+    namespace: ns,
+    version: revision,
+    info: { status, last_deployed: '2026-11-01T00:00:00Z', description: 'Upgrade complete' },
+    chart: { metadata: { name: 'vault-app', version: '0.1.0', appVersion: '1.0' } },
+    config: values,
+    manifest,
+  };
+  const helmText = gzipSync(Buffer.from(JSON.stringify(record))).toString('base64');
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'helm.sh/release.v1',
+    metadata: {
+      name: `sh.helm.release.v1.vault-app.v${revision}`,
+      namespace: ns,
+      labels: { owner: 'helm', name: 'vault-app', status, version: String(revision) },
+    },
+    data: { release: Buffer.from(helmText).toString('base64') },
+  };
+}
 
 function kubectl(kubeconfig: string, args: string[], input?: string): string {
   const run = spawnSync(join(binDir(), 'kubectl'), ['--kubeconfig', kubeconfig, ...args], {
@@ -85,7 +118,7 @@ test('no planted secret value appears in any output of any command, in any forma
     jwt: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ${token}fQ.c2lnbmF0dXJl${token}`,
     configMapKey: `-----BEGIN PRIVATE KEY-----\nMIIE${token}cm\n-----END PRIVATE KEY-----\n`,
   };
-  const manifests = [
+  const manifests: Record<string, unknown>[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
     {
       apiVersion: 'v1',
@@ -136,6 +169,17 @@ test('no planted secret value appears in any output of any command, in any forma
       },
     },
   ];
+  const rendered = `apiVersion: v1\nkind: Secret\nmetadata: {name: vault-app}\nstringData: {password: ${planted.password}}\n`;
+  manifests.push(
+    helmRevision(ns, 1, 'superseded', { db: { password: planted.envPassword } }, rendered),
+    helmRevision(
+      ns,
+      2,
+      'deployed',
+      { db: { password: planted.password }, token: planted.apiToken },
+      rendered,
+    ) as never,
+  );
   kubectl(platform.kubeconfig, ['apply', '-f', '-'], manifests.map((m) => JSON.stringify(m)).join('\n'));
   t.after(() => {
     spawnSync(join(binDir(), 'kubectl'), [
@@ -210,6 +254,12 @@ test('no planted secret value appears in any output of any command, in any forma
     ),
   );
   record('cost snapshot', await runCli(['cost', snapshotFile, '-o', 'json'], { env }));
+  const helm = await runCli(['helm', '-n', ns, '-o', 'json'], { env });
+  record('helm live (json)', helm);
+  // The release was read, and its values compared: by path only.
+  assert.match(helm.stdout, /"valuesChanged": \[\s*"db\.password",\s*"token"\s*\]/);
+  record('helm live (table)', await runCli(['helm', '-n', ns], { env }));
+  record('upgrade live', await runCli(['upgrade', '--to', '1.36', '--helm-releases', '-o', 'json'], { env }));
   for (const file of readdirSync(dir)) {
     if (file === 'tls.key' || file === 'tls.crt') continue;
     outputs.push({ what: file, text: readFileSync(join(dir, file), 'utf8') });
