@@ -1,8 +1,8 @@
 /**
  * The web dashboard of `hindsight serve`: server-rendered pages, no script, no stylesheet or
  * font from elsewhere (it works air-gapped), a stable URL per page, every page a function of the
- * current state. Pages: the overview (score, findings by severity and lesson, the rules behind
- * most findings), namespaces, one namespace, one object (its findings with the fix and the
+ * current state. Pages: the overview (score, findings by severity and lesson, the trend since
+ * serve started, the rules behind most findings), namespaces, one namespace, one object (its findings with the fix and the
  * runbook link), one rule (its runbook), and the certificates by expiry. The same data is JSON at
  * /api/findings.
  */
@@ -22,6 +22,13 @@ export interface DashboardCertificate {
   notAfter: Date;
 }
 
+/** The state after one evaluation, for the overview's trend since `serve` started. */
+export interface TrendPoint {
+  at: Date;
+  score: number;
+  counts: Record<Severity, number>;
+}
+
 export interface DashboardState {
   cluster?: string;
   ready: boolean;
@@ -34,6 +41,8 @@ export interface DashboardState {
   rules: ReadonlyMap<string, { title: string; lesson: LessonId; readme(): string | undefined }>;
   /** The last cost run, when serve has a Prometheus. */
   cost?: CostReport;
+  /** Score and findings after each evaluation since serve started, oldest first (serve only). */
+  trend?: readonly TrendPoint[];
   now: Date;
 }
 
@@ -106,6 +115,48 @@ function findingsTable(findings: readonly Finding[], withObject: boolean): strin
   return `<table><tr><th>Severity</th><th>Rule</th>${withObject ? '<th>Object</th>' : ''}<th>Finding</th></tr>${rows.join('')}</table>`;
 }
 
+const total = (p: TrendPoint) => SEVERITIES.reduce((n, s) => n + p.counts[s], 0);
+
+/** An inline SVG line: `values` over the points' times, scaled to [0, max]. */
+function polyline(points: readonly TrendPoint[], values: number[], max: number, color: string): string {
+  const t0 = (points[0] as TrendPoint).at.getTime();
+  const span = Math.max(1, (points[points.length - 1] as TrendPoint).at.getTime() - t0);
+  const xy = points.map((p, i) => {
+    const x = 4 + (592 * (p.at.getTime() - t0)) / span;
+    const y = 116 - (112 * (values[i] as number)) / Math.max(1, max);
+    return `${x.toFixed(1)},${y.toFixed(1)}`;
+  });
+  return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${xy.join(' ')}"/>`;
+}
+
+/** Score and findings since serve started: a chart and the first evaluation against the last. */
+function trendSection(trend: readonly TrendPoint[] | undefined): string {
+  if (!trend || trend.length < 2) return '';
+  const first = trend[0] as TrendPoint;
+  const last = trend[trend.length - 1] as TrendPoint;
+  const totals = trend.map(total);
+  const maxTotal = Math.max(...totals);
+  const change = (a: number, b: number) => (b === a ? '=' : b > a ? `+${b - a}` : `${b - a}`);
+  const rows = [
+    ['score', first.score, last.score],
+    ['findings', total(first), total(last)],
+    ...[...SEVERITIES].reverse().map((s) => [s, first.counts[s], last.counts[s]] as const),
+  ].map(
+    ([what, a, b]) =>
+      `<tr><td>${esc(String(what))}</td><td class="n">${a}</td><td class="n">${b}</td><td class="n">${change(a as number, b as number)}</td></tr>`,
+  );
+  return `<h2>Since ${esc(first.at.toISOString())}</h2>
+<svg role="img" aria-label="score and findings over time" viewBox="0 0 600 120" width="600" height="120" style="background:#fff;border:1px solid #e5e5e5">
+${polyline(
+  trend,
+  trend.map((p) => p.score),
+  100,
+  '#1a73e8',
+)}${polyline(trend, totals, maxTotal, '#d93025')}</svg>
+<p class="muted"><span style="color:#1a73e8">score</span> (0–100) and <span style="color:#d93025">findings</span> (0–${maxTotal}) after each of the ${trend.length} evaluations kept</p>
+<table><tr><th></th><th>First evaluation</th><th>Now</th><th>Change</th></tr>${rows.join('')}</table>`;
+}
+
 function overview(state: DashboardState): string {
   const counts = new Map<Severity, number>(SEVERITIES.map((s) => [s, 0]));
   for (const f of state.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
@@ -142,7 +193,7 @@ function overview(state: DashboardState): string {
   return layout(
     state,
     'Overview',
-    `<div class="cards">${cards.join('')}</div>
+    `<div class="cards">${cards.join('')}</div>${trendSection(state.trend)}
 <h2>By lesson</h2><table><tr><th>Lesson</th><th>Findings</th></tr>${lessons.join('')}</table>
 <h2>The rules behind most findings</h2><table><tr><th>Severity</th><th>Rule</th><th>Title</th><th>Findings</th></tr>${rules.join('')}</table>`,
   );

@@ -28,6 +28,7 @@ import { type DashboardCertificate, type DashboardState, renderDashboard } from 
 import { buildPolicyReports, POLICY_REPORT_NAME } from '../reporters/policy-report.ts';
 import { ALL_RULES } from '../rules/registry.ts';
 import { ClusterWatch, type WatchOptions } from '../sources/cluster/watch-cluster.ts';
+import { Trend } from './trend.ts';
 
 export interface ServeOptions {
   watch: WatchOptions;
@@ -198,6 +199,7 @@ export class HindsightServer {
   private readonly findingsGauge: Gauge<string>;
   private readonly objectsGauge: Gauge<string>;
   private readonly scoreGauge: Gauge<string>;
+  private readonly trend = new Trend();
   private readonly evaluations: Counter<string>;
   private readonly evaluationSeconds: Histogram<string>;
   private readonly checks: Counter<string>;
@@ -642,6 +644,7 @@ export class HindsightServer {
     this.evaluations.inc();
     this.evaluationSeconds.observe((performance.now() - started) / 1000);
     this.lastEvaluation = now;
+    this.trend.add(now, result.score, [...result.findings, ...this.certFindings]);
     this.lastEvaluationGauge.set(Date.now() / 1000);
     const done = Date.now();
     for (const at of covered) this.changeSeconds.observe((done - at) / 1000);
@@ -716,6 +719,7 @@ export class HindsightServer {
       certificates: this.certificates,
       ...(this.certificatesReadAt ? { certificatesReadAt: this.certificatesReadAt } : {}),
       ...(this.costReport ? { cost: this.costReport } : {}),
+      trend: this.trend.points(),
       rules: CATALOG_BY_ID,
       now: this.options.now?.() ?? new Date(),
     };
