@@ -43,6 +43,8 @@ test('removed APIs: a file says its own apiVersion, a live object its last-appli
       [
         { apiVersion: 'resource.k8s.io/v1beta1', kind: 'DeviceClass', metadata: { name: 'gpu' } },
         { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } },
+        // Removed in Karpenter 0.33, which says nothing about Kubernetes 1.38 (scan's rule reports it).
+        { apiVersion: 'karpenter.sh/v1alpha5', kind: 'Provisioner', metadata: { name: 'default' } },
       ],
       { targetVersion: '1.38', currentVersion: '1.37' },
     ),

@@ -144,7 +144,8 @@ function objectApisItem(inputs: UpgradeInputs): ChecklistItem {
   for (const entry of inputs.inventory.all()) {
     const api = appliedApi(entry.object);
     const known = api ? deprecatedApi(api.apiVersion, api.kind) : undefined;
-    if (!api || !known) continue;
+    // Flux's and Karpenter's versions in the table are their own releases, not Kubernetes'.
+    if (!api || known?.component !== 'kubernetes') continue;
     const where = `${describe(entry)} (${api.apiVersion} ${api.kind}${known.replacement ? ` → ${known.replacement.apiVersion}` : ''})`;
     if (known.removedIn && compareMinor(known.removedIn, inputs.targetVersion) <= 0)
       removed.push(`${where}: removed in ${known.removedIn}`);
