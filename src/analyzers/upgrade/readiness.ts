@@ -213,7 +213,9 @@ function helmItem(inputs: UpgradeInputs): ChecklistItem {
       id: 'helm-release-apis',
       title,
       verdict: 'unknown',
-      summary: 'not read (add --helm-releases; it reads Helm’s release Secrets)',
+      summary: inputs.live
+        ? 'not read (add --helm-releases; it reads Helm’s release Secrets)'
+        : 'not read (files were given; against the cluster, add --helm-releases)',
       details: [],
     };
   const report = analyzeHelmReleases(inputs.helmRevisions, [], {

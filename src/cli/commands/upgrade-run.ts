@@ -126,9 +126,14 @@ const MARK: Record<Verdict, string> = {
   ok: 'OK     ',
 };
 
+function unchecked(report: UpgradeReport): string {
+  const n = report.items.filter((i) => i.verdict === 'unknown').length;
+  return n === 0 ? '' : ` (${n} of ${report.items.length} items could not be checked)`;
+}
+
 function renderChecklist(report: UpgradeReport, bundledCalendar: boolean): string {
   const lines = [
-    `Upgrade ${report.from ?? '?'} → ${report.to}: ${report.verdict === 'blocker' ? 'blocked' : report.verdict === 'action' ? 'possible, with actions first' : 'ready'}`,
+    `Upgrade ${report.from ?? '?'} → ${report.to}: ${report.verdict === 'blocker' ? 'blocked' : report.verdict === 'action' ? 'possible, with actions first' : 'ready'}${unchecked(report)}`,
     `Path: ${report.from ? `${report.from} → ` : ''}${report.path.join(' → ')} (EKS upgrades the control plane one minor version at a time)`,
     '',
   ];
