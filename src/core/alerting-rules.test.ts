@@ -1,36 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  alertingRulesOf,
-  instantSelectors,
-  longestRangeMs,
-  normalizedExpr,
-  prometheusDurationMs,
-} from './alerting-rules.ts';
+import { alertingRulesOf, normalizedExpr, prometheusDurationMs } from './alerting-rules.ts';
 
-test('instantSelectors: the series read without a range', () => {
-  const cases: [string, string[]][] = [
-    // a constant
-    ['vector(1)', []],
-    // windowed only
-    ['sum by (node) (rate(kubelet_evictions{job="kubelet"}[15m])) > 0', []],
-    // an aggregation's by clause and a join's label lists are not series
-    ['max by (namespace, pod) (a{x="y"}) * on (namespace) group_left (label_team) b', ['a', 'b']],
-    // strings, numbers in exponent form, offsets and subqueries
-    ['c{le="+Inf"} offset 5m > 2e3 and rate(d[5m:1m]) > 0', ['c']],
-    // a bare matcher
-    ['{__name__="up"} == 0', ['{}']],
-  ];
-  for (const [expr, expected] of cases) assert.deepEqual(instantSelectors(expr), expected, expr);
-});
-
-test('durations, windows and normalized expressions', () => {
+test('durations and normalized expressions', () => {
   assert.equal(prometheusDurationMs('1h30m'), 5_400_000);
   assert.equal(prometheusDurationMs('0s'), 0);
   assert.equal(prometheusDurationMs('0'), 0);
   assert.equal(prometheusDurationMs('{{ .for }}'), undefined);
-  assert.equal(longestRangeMs('rate(a[5m]) / rate(b[1h:5m])'), 3_600_000);
-  assert.equal(longestRangeMs('a > 1'), 0);
   assert.equal(normalizedExpr('sum by(x) (a)  >  1'), normalizedExpr('sum by (x)(a) > 1'));
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluatesEmpty, promqlReads } from './promql.ts';
+import { alertShape, evaluatesEmpty, promqlReads } from './promql.ts';
 
 test('the metrics an expression selects, by name or __name__, and those read only for their absence', () => {
   assert.deepEqual(
@@ -42,4 +42,30 @@ test('an expression is empty without a metric only where PromQL makes it so', ()
   assert.equal(evaluatesEmpty('x and coredns_dns_responses_total', gone), true);
   assert.equal(evaluatesEmpty('-(coredns_dns_responses_total offset 1h)', gone), true);
   assert.equal(evaluatesEmpty('sum(rate(x[5m])', gone), undefined);
+});
+
+test('alertShape: the series read at one instant, the longest window, time() and failed states', () => {
+  const cases: [string, string[]][] = [
+    // a constant
+    ['vector(1)', []],
+    // windowed only
+    ['sum by (node) (rate(kubelet_evictions{job="kubelet"}[15m])) > 0', []],
+    // an aggregation's by clause and a join's label lists are not series
+    ['max by (namespace, pod) (a{x="y"}) * on (namespace) group_left (label_team) b', ['a', 'b']],
+    // strings, numbers in exponent form, offsets and subqueries
+    ['c{le="+Inf"} offset 5m > 2e3 and rate(d[5m:1m]) > 0', ['c']],
+    // a selector inside a subquery is evaluated over its range
+    ['max_over_time((x > 1)[30m:1m])', []],
+    // a bare matcher
+    ['{__name__="up"} == 0', ['{}']],
+  ];
+  for (const [expr, expected] of cases) assert.deepEqual(alertShape(expr).instant, expected, expr);
+  assert.equal(alertShape('rate(a[5m]) / rate(b[1h:5m])').longestRangeMs, 3_600_000);
+  assert.equal(alertShape('a > 1').longestRangeMs, 0);
+  assert.equal(alertShape('time() - x > 3600').callsTime, true);
+  assert.deepEqual(
+    [...alertShape('node_md_disks{state="failed"} > 0 or y{phase="Running"} == 0').failedStateOnly],
+    ['node_md_disks'],
+  );
+  assert.match(alertShape('sum(rate(x[5m]) > ').error ?? '', /does not parse/);
 });

@@ -3,6 +3,7 @@
  * parser of Prometheus' web UI), loaded on first use: most runs never look at an expression.
  */
 import { createRequire } from 'node:module';
+import { prometheusDurationMs } from './alerting-rules.ts';
 
 interface SyntaxNode {
   name: string;
@@ -165,4 +166,71 @@ export function evaluatesEmpty(expr: string, missing: ReadonlySet<string>): bool
     }
   };
   return empty(parse(expr).topNode as Walkable);
+}
+
+/** What decides whether an alert needs `for`: read from the expression's syntax tree. */
+export interface AlertShape {
+  /**
+   * Metric names of the selectors evaluated at one instant, in order of appearance (`{}` for a
+   * selector without a fixed name); a selector inside a range or a subquery is not one.
+   */
+  instant: string[];
+  /** Instant names whose every selector pins `state` or `phase` to "failed". */
+  failedStateOnly: Set<string>;
+  /** The longest range or subquery window, in milliseconds (0 when there is none). */
+  longestRangeMs: number;
+  /** Whether the expression calls `time()` (an age or a deadline). */
+  callsTime: boolean;
+  /** Set when the expression does not parse. */
+  error?: string;
+}
+
+function pinsFailedState(selector: SyntaxNode, text: string): boolean {
+  const matchers = selector.getChild('LabelMatchers');
+  return (matchers?.getChildren('UnquotedLabelMatcher') ?? []).some((m) => {
+    const label = m.getChild('LabelName');
+    const op = m.getChild('MatchOp');
+    const value = m.getChild('StringLiteral');
+    if (!label || !op || !value) return false;
+    return (
+      /^(state|phase)$/i.test(text.slice(label.from, label.to)) &&
+      text.slice(op.from, op.to) === '=' &&
+      text.slice(value.from + 1, value.to - 1).toLowerCase() === 'failed'
+    );
+  });
+}
+
+function insideRange(node: SyntaxNode): boolean {
+  for (let p = node.parent; p; p = p.parent)
+    if (p.name === 'MatrixSelector' || p.name === 'SubqueryExpr') return true;
+  return false;
+}
+
+export function alertShape(expr: string): AlertShape {
+  const instant: string[] = [];
+  const failed = new Map<string, boolean>();
+  let longest = 0;
+  let callsTime = false;
+  let error: string | undefined;
+  parse(expr).iterate({
+    enter(n) {
+      if (n.type.isError && error === undefined) error = `does not parse near character ${n.node.from + 1}`;
+      if (n.name === 'Time') callsTime = true;
+      if ((n.name === 'MatrixSelector' || n.name === 'SubqueryExpr') && n.node.getChild('DurationExpr')) {
+        const window = n.node.getChild('DurationExpr') as SyntaxNode;
+        longest = Math.max(longest, prometheusDurationMs(expr.slice(window.from, window.to)) ?? 0);
+      }
+      if (n.name !== 'VectorSelector' || insideRange(n.node)) return;
+      const name = n.node.getChild('Identifier') ? (selectorName(n.node, expr) as string) : '{}';
+      instant.push(name);
+      failed.set(name, (failed.get(name) ?? true) && pinsFailedState(n.node, expr));
+    },
+  });
+  return {
+    instant,
+    failedStateOnly: new Set([...failed].filter(([, only]) => only).map(([name]) => name)),
+    longestRangeMs: longest,
+    callsTime,
+    ...(error ? { error } : {}),
+  };
 }

@@ -1,9 +1,5 @@
-import {
-  alertingRulesOf,
-  instantSelectors,
-  longestRangeMs,
-  prometheusDurationMs,
-} from '../../core/alerting-rules.ts';
+import { alertingRulesOf, prometheusDurationMs } from '../../core/alerting-rules.ts';
+import { alertShape } from '../../core/promql.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
 
 /** A window this long already smooths the condition: `rate(x[15m]) > 0` cannot blip. */
@@ -12,22 +8,21 @@ const SMOOTHING_WINDOW_MS = 5 * 60 * 1000;
 /** Gauges that count down to a deadline: once under the threshold they stay there until renewal. */
 const COUNTDOWN = /ttl|expir|not_after/;
 
-/** A selector pinned to a terminal failed state (`node_md_disks{state="failed"}`): failure is not a blip. */
-function isTerminalFailure(expr: string, name: string): boolean {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const uses = [...expr.matchAll(new RegExp(`(?<![\\w:])${escaped}\\s*(\\{[^}]*\\})?`, 'g'))];
-  return uses.length > 0 && uses.every((m) => /\b(state|phase)\s*=\s*"failed"/i.test(m[1] ?? ''));
-}
-
-/** Whether an alert can do without `for`: not a notification, constant, age-based, windowed, a countdown or a failed state. */
+/**
+ * Whether an alert can do without `for`: not a notification, constant, age-based, windowed, a
+ * countdown, or a selector pinned to a terminal failed state (`node_md_disks{state="failed"}`).
+ * An expression that does not parse is left alone: it is not this rule's to judge.
+ */
 export function needsNoFor(expr: string, severity: string | undefined): boolean {
   if (severity === 'none') return true; // not a notification: Watchdog, InfoInhibitor
-  const selectors = instantSelectors(expr);
-  const window = longestRangeMs(expr);
-  if (selectors.length === 0 && window === 0) return true; // a constant: `vector(1)`
-  if (/\btime\s*\(\s*\)/.test(expr)) return true; // an age or a deadline only grows
-  if (window >= SMOOTHING_WINDOW_MS) return true;
-  return selectors.length > 0 && selectors.every((s) => COUNTDOWN.test(s) || isTerminalFailure(expr, s));
+  const shape = alertShape(expr);
+  if (shape.error) return true;
+  if (shape.instant.length === 0 && shape.longestRangeMs === 0) return true; // a constant: `vector(1)`
+  if (shape.callsTime) return true; // an age or a deadline only grows
+  if (shape.longestRangeMs >= SMOOTHING_WINDOW_MS) return true;
+  return (
+    shape.instant.length > 0 && shape.instant.every((s) => COUNTDOWN.test(s) || shape.failedStateOnly.has(s))
+  );
 }
 
 export default defineRule({
