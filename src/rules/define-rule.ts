@@ -110,3 +110,26 @@ export function defineRule<Options = Record<string, never>, MessageId extends st
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }
+
+/** The control plane's and the cloud provider's own namespaces, which most rules leave alone. */
+export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+/** The option many rules take: the namespaces they leave out (by default the system ones). */
+export function ignoreNamespacesOption(description: string, defaults: readonly string[] = SYSTEM_NAMESPACES) {
+  return ruleOptions({ ignoreNamespaces: [...defaults] }, (z) => ({
+    ignoreNamespaces: z.array(z.string()).describe(description),
+  }));
+}
+
+/** The option of the rules that judge spot safety: how long a Job may run without checkpointing. */
+export function longJobOption() {
+  return ruleOptions({ longJobSeconds: 3600 }, (z) => ({
+    longJobSeconds: z
+      .number()
+      .int()
+      .positive()
+      .describe(
+        'A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe',
+      ),
+  }));
+}

@@ -4,19 +4,11 @@ import { declared, limitRangeDefaults, longRunningContainers } from '../../core/
 import { servingContainers } from '../../core/serving.ts';
 import { getAt } from '../../core/workload.ts';
 import { speaksForWorkload } from '../../inventory/owning-workload.ts';
-import { defineRule, ruleOptions } from '../define-rule.ts';
+import { defineRule, ignoreNamespacesOption } from '../define-rule.ts';
 
-const Options = ruleOptions(
-  {
-    ignoreNamespaces: [],
-  },
-  (z) => ({
-    ignoreNamespaces: z
-      .array(z.string())
-      .describe(
-        'Namespaces where CPU limits are policy (multi-tenant or noisy batch namespaces): not judged',
-      ),
-  }),
+const Options = ignoreNamespacesOption(
+  'Namespaces where CPU limits are policy (multi-tenant or noisy batch namespaces): not judged',
+  [],
 );
 
 export default defineRule({

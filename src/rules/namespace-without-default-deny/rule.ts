@@ -10,17 +10,10 @@ import {
 import { type KubeObject, refKey } from '../../core/resource.ts';
 import { POD_CARRYING_KINDS } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
-import { defineRule, NOT_APPLICABLE, ruleOptions } from '../define-rule.ts';
+import { defineRule, ignoreNamespacesOption, NOT_APPLICABLE } from '../define-rule.ts';
 
-const options = ruleOptions(
-  {
-    ignoreNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
-  },
-  (z) => ({
-    ignoreNamespaces: z
-      .array(z.string())
-      .describe("Namespaces not judged (the control plane's and add-ons' own, which CNIs exempt anyway)"),
-  }),
+const options = ignoreNamespacesOption(
+  "Namespaces not judged (the control plane's and add-ons' own, which CNIs exempt anyway)",
 );
 
 interface InventoryFacts {

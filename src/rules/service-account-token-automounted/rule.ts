@@ -2,20 +2,13 @@ import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { containersAt, podSpecAt, podSpecPath } from '../../core/workload.ts';
 import type { Inventory } from '../../inventory/inventory.ts';
-import { defineRule, ruleOptions } from '../define-rule.ts';
+import { defineRule, ignoreNamespacesOption } from '../define-rule.ts';
 
 /** Where the ServiceAccount admission plugin mounts the token. */
 const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-const options = ruleOptions(
-  {
-    // Cluster add-ons there (CoreDNS, VPC CNI, kube-proxy, EBS CSI driver) use the API server by design.
-    ignoreNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
-  },
-  (z) => ({
-    ignoreNamespaces: z.array(z.string()).describe('Namespaces whose workloads are not checked'),
-  }),
-);
+// Cluster add-ons there (CoreDNS, VPC CNI, kube-proxy, EBS CSI driver) use the API server by design.
+const options = ignoreNamespacesOption('Namespaces whose workloads are not checked');
 
 /** `namespace/name` of every ServiceAccount a RoleBinding or ClusterRoleBinding in the inventory grants a role. */
 function boundServiceAccounts(inventory: Inventory): Set<string> {

@@ -14,17 +14,10 @@ import {
 } from '../../inventory/monitors.ts';
 import { speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { podLabels, podsOf, selectorMatches } from '../../inventory/selectors.ts';
-import { defineRule, NOT_APPLICABLE, ruleOptions } from '../define-rule.ts';
+import { defineRule, ignoreNamespacesOption, NOT_APPLICABLE } from '../define-rule.ts';
 
-const Options = ruleOptions(
-  {
-    ignoreNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
-  },
-  (z) => ({
-    ignoreNamespaces: z
-      .array(z.string())
-      .describe("Namespaces not judged (the control plane's and the cloud provider's add-ons)"),
-  }),
+const Options = ignoreNamespacesOption(
+  "Namespaces not judged (the control plane's and the cloud provider's add-ons)",
 );
 
 function containerPortNames(object: KubeObject): Set<string> {

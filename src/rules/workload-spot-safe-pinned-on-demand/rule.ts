@@ -5,22 +5,9 @@ import { containersAt, podSpecAt, podSpecPath } from '../../core/workload.ts';
 import { isControlledPod, speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { inventoryOffersSpot, placementOf } from '../../scheduling/placement.ts';
 import { type SpotVerdict, spotCaveats, spotVerdict } from '../../scheduling/spot-verdict.ts';
-import { defineRule, ruleOptions } from '../define-rule.ts';
+import { defineRule, longJobOption } from '../define-rule.ts';
 
-const Options = ruleOptions(
-  {
-    longJobSeconds: 3600,
-  },
-  (z) => ({
-    longJobSeconds: z
-      .number()
-      .int()
-      .positive()
-      .describe(
-        'A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe',
-      ),
-  }),
-);
+const Options = longJobOption();
 
 const CRITICAL_PRIORITY = new Set(['system-cluster-critical', 'system-node-critical']);
 

@@ -3,22 +3,9 @@ import { podSpecPath } from '../../core/workload.ts';
 import { isControlledPod, speaksForWorkload } from '../../inventory/owning-workload.ts';
 import { onDemandSelectorFor, placementOf } from '../../scheduling/placement.ts';
 import { blockingSummary, spotVerdict } from '../../scheduling/spot-verdict.ts';
-import { defineRule, ruleOptions } from '../define-rule.ts';
+import { defineRule, longJobOption } from '../define-rule.ts';
 
-const Options = ruleOptions(
-  {
-    longJobSeconds: 3600,
-  },
-  (z) => ({
-    longJobSeconds: z
-      .number()
-      .int()
-      .positive()
-      .describe(
-        'A Job that may run longer than this (seconds) without declaring checkpointing is not spot-safe',
-      ),
-  }),
-);
+const Options = longJobOption();
 
 export default defineRule({
   id: 'workload-spot-unsafe-can-land-on-spot',

@@ -8,17 +8,10 @@ import { isTelemetryComponent, logCollectorOf } from '../../core/telemetry-image
 import { containersAt, getAt, podMetadataPath } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { speaksForWorkload } from '../../inventory/owning-workload.ts';
-import { defineRule, NOT_APPLICABLE, ruleOptions } from '../define-rule.ts';
+import { defineRule, ignoreNamespacesOption, NOT_APPLICABLE } from '../define-rule.ts';
 
-const Options = ruleOptions(
-  {
-    ignoreNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
-  },
-  (z) => ({
-    ignoreNamespaces: z
-      .array(z.string())
-      .describe("Namespaces not judged (the control plane's and the cloud provider's add-ons)"),
-  }),
+const Options = ignoreNamespacesOption(
+  "Namespaces not judged (the control plane's and the cloud provider's add-ons)",
 );
 
 /** The OpenTelemetry Operator's annotations: `inject-<language>` and the collector sidecar. */
