@@ -8,7 +8,7 @@ import {
 import { describeError, UsageError } from '../../core/errors.ts';
 import { parseMinor } from '../../data/deprecated-apis.ts';
 import { loadHelmStorage } from '../../sources/cluster/helm-storage.ts';
-import { decodeHelmRevision, type HelmRevision } from '../../sources/helm-releases/storage.ts';
+import { decodeHelmStorage } from '../../sources/helm-releases/storage.ts';
 import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
@@ -34,16 +34,9 @@ export async function runHelm(opts: HelmOptions, io: CliIo): Promise<ExitCode> {
     onWarning: (line) => io.stderr(`warning: ${line}\n`),
   });
   const errors = loaded.errors.map(describeError);
-  const revisions: HelmRevision[] = [];
-  for (const { object } of loaded.storage) {
-    try {
-      revisions.push(decodeHelmRevision(object));
-    } catch (error) {
-      errors.push(
-        `${object.kind} ${object.metadata.namespace}/${object.metadata.name}: cannot decode the Helm release: ${(error as Error).message}`,
-      );
-    }
-  }
+  const decoded = decodeHelmStorage(loaded.storage.map((o) => o.object));
+  errors.push(...decoded.errors);
+  const revisions = decoded.revisions;
   for (const e of errors) io.stderr(`error: ${e}\n`);
   if (!loaded.reached) return EXIT.partial;
   const cluster = loaded.serverVersion ? parseMinor(loaded.serverVersion) : undefined;

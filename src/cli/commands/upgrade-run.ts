@@ -6,12 +6,10 @@ import { ConfigError, describeError, UsageError } from '../../core/errors.ts';
 import { parseMinor } from '../../data/deprecated-apis.ts';
 import { EKS_CALENDAR_DATE, EKS_VERSIONS, type EksVersion } from '../../data/eks-versions.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
-import { ClusterClient } from '../../sources/cluster/api-client.ts';
 import { type ApiServerFacts, readApiServerFacts } from '../../sources/cluster/api-server-facts.ts';
 import { loadHelmStorage } from '../../sources/cluster/helm-storage.ts';
-import { loadKubeconfig } from '../../sources/cluster/kubeconfig.ts';
-import { clusterError, loadCluster } from '../../sources/cluster/load-cluster.ts';
-import { decodeHelmRevision, type HelmRevision } from '../../sources/helm-releases/storage.ts';
+import { clusterError, loadCluster, openClusterClient } from '../../sources/cluster/load-cluster.ts';
+import { decodeHelmStorage, type HelmRevision } from '../../sources/helm-releases/storage.ts';
 import { type LoadResult, loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { runClock } from '../clock.ts';
 import { type ClusterConnection, clusterConnection } from '../cluster-flags.ts';
@@ -47,12 +45,7 @@ async function readCalendar(file: string | undefined, io: CliIo): Promise<readon
 async function readLive(connection: ClusterConnection, opts: UpgradeOptions, io: CliIo) {
   const onWarning = (line: string) => io.stderr(`warning: ${line}\n`);
   const loaded = await loadCluster({ env: io.env, ...connection, onWarning });
-  const kc = loadKubeconfig({
-    env: io.env,
-    ...(connection.kubeconfig ? { kubeconfig: connection.kubeconfig } : {}),
-    ...(connection.context ? { context: connection.context } : {}),
-  });
-  const client = new ClusterClient(kc, connection.client);
+  const client = openClusterClient({ env: io.env, ...connection });
   let facts: ApiServerFacts = {};
   try {
     facts = await readApiServerFacts(client);
@@ -63,17 +56,10 @@ async function readLive(connection: ClusterConnection, opts: UpgradeOptions, io:
   }
   let helm: HelmRevision[] | undefined;
   if (opts.helmReleases) {
-    const storage = await loadHelmStorage({ env: io.env, ...connection, onWarning });
-    helm = [];
-    for (const { object } of storage.storage) {
-      try {
-        helm.push(decodeHelmRevision(object));
-      } catch (error) {
-        io.stderr(
-          `error: ${object.kind} ${object.metadata.namespace}/${object.metadata.name}: cannot decode the Helm release: ${(error as Error).message}\n`,
-        );
-      }
-    }
+    const storage = await loadHelmStorage({ env: io.env, ...connection, onWarning }, { flux: false });
+    const decoded = decodeHelmStorage(storage.storage.map((o) => o.object));
+    for (const e of decoded.errors) io.stderr(`error: ${e}\n`);
+    helm = decoded.revisions;
     loaded.errors.push(...storage.errors);
   }
   return { loaded, facts, helm };

@@ -45,10 +45,16 @@ export function parseRequestedDeprecated(text: string): RequestedDeprecatedApi[]
   return out;
 }
 
+/** The API server's gitVersion (`v1.35.4`), when `/version` says it. */
+export async function serverVersion(client: ClusterClient): Promise<string | undefined> {
+  const version = await getJson<{ gitVersion?: string }>(client, '/version');
+  return typeof version.value?.gitVersion === 'string' ? version.value.gitVersion : undefined;
+}
+
 export async function readApiServerFacts(client: ClusterClient): Promise<ApiServerFacts> {
   const facts: ApiServerFacts = {};
-  const version = await getJson<{ gitVersion?: string }>(client, '/version');
-  if (typeof version.value?.gitVersion === 'string') facts.version = version.value.gitVersion;
+  const version = await serverVersion(client);
+  if (version) facts.version = version;
   const metrics = await client.get('/metrics', 'text/plain');
   if (metrics.status === 200) facts.requestedDeprecated = parseRequestedDeprecated(metrics.body);
   else

@@ -7,9 +7,15 @@
 import { SourceError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import type { LoadResult, SourcedObject } from '../manifests/load-manifests.ts';
-import { ClusterClient } from './api-client.ts';
-import { loadKubeconfig } from './kubeconfig.ts';
-import { type ClusterOptions, clusterError, getJson, loadCluster } from './load-cluster.ts';
+import type { ClusterClient } from './api-client.ts';
+import { serverVersion } from './api-server-facts.ts';
+import {
+  type ClusterOptions,
+  clusterError,
+  getJson,
+  loadCluster,
+  openClusterClient,
+} from './load-cluster.ts';
 
 export interface HelmStorageResult {
   /** Secrets and ConfigMaps labelled owner=helm, with their data. */
@@ -70,17 +76,12 @@ export async function loadHelmStorage(
   options: ClusterOptions,
   { flux = true } = {},
 ): Promise<HelmStorageResult> {
-  const kc = loadKubeconfig({
-    env: options.env,
-    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-    ...(options.context ? { context: options.context } : {}),
-  });
-  const client = new ClusterClient(kc, options.client);
+  const client = openClusterClient(options);
   const out: HelmStorageResult = { storage: [], fluxHelmReleases: [], errors: [], reached: false };
   try {
-    const version = await getJson<{ gitVersion?: string }>(client, '/version');
+    const version = await serverVersion(client);
     out.reached = true;
-    if (typeof version.value?.gitVersion === 'string') out.serverVersion = version.value.gitVersion;
+    if (version) out.serverVersion = version;
     for (const store of [
       { resource: 'secrets', kind: 'Secret' },
       { resource: 'configmaps', kind: 'ConfigMap' },

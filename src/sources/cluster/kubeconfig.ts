@@ -11,8 +11,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError } from '../../core/errors.ts';
 
 export interface KubeconfigOptions {
-  kubeconfig?: string;
-  context?: string;
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
   env: NodeJS.ProcessEnv;
 }
 

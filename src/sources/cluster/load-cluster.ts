@@ -139,13 +139,13 @@ export async function discover(
   return found.sort((a, b) => order(a) - order(b));
 }
 
+/** A client for the cluster the options name (kubeconfig, context), under their request limits. */
+export function openClusterClient(options: ClusterOptions): ClusterClient {
+  return new ClusterClient(loadKubeconfig(options), options.client);
+}
+
 export async function loadCluster(options: ClusterOptions): Promise<LoadResult> {
-  const kc = loadKubeconfig({
-    env: options.env,
-    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-    ...(options.context ? { context: options.context } : {}),
-  });
-  const client = new ClusterClient(kc, options.client);
+  const client = openClusterClient(options);
   const result: LoadResult = { objects: [], errors: [], notes: [], files: 0 };
   const source = client.source;
   try {

@@ -78,11 +78,7 @@ export class ClusterWatch {
   constructor(options: WatchOptions, listener: WatchListener = {}) {
     this.options = options;
     this.listener = listener;
-    const kc = loadKubeconfig({
-      env: options.env,
-      ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-      ...(options.context ? { context: options.context } : {}),
-    });
+    const kc = loadKubeconfig(options);
     // No circuit breaker: a run ends at the first server failure, a watcher retries past it.
     this.client = new ClusterClient(kc, options.client, false);
     this.source = this.client.source;

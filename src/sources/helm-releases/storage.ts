@@ -101,3 +101,22 @@ export function decodeHelmRevision(object: KubeObject): HelmRevision {
     },
   };
 }
+
+/** Every stored revision among `objects` that decodes, and for the others a line naming the object and why. */
+export function decodeHelmStorage(objects: readonly KubeObject[]): {
+  revisions: HelmRevision[];
+  errors: string[];
+} {
+  const revisions: HelmRevision[] = [];
+  const errors: string[] = [];
+  for (const object of objects) {
+    try {
+      revisions.push(decodeHelmRevision(object));
+    } catch (error) {
+      errors.push(
+        `${object.kind} ${object.metadata.namespace}/${object.metadata.name}: cannot decode the Helm release: ${(error as Error).message}`,
+      );
+    }
+  }
+  return { revisions, errors };
+}

@@ -129,11 +129,7 @@ function kubeconfigPath(options: ClusterCertificateOptions): string {
 
 /** Reads every certificate the context can list, plus the served API server chain; never throws for a forbidden kind. */
 export async function loadClusterCertificates(options: ClusterCertificateOptions): Promise<Discovery> {
-  const kc = loadKubeconfig({
-    env: options.env,
-    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-    ...(options.context ? { context: options.context } : {}),
-  });
+  const kc = loadKubeconfig(options);
   const client = new ClusterClient(kc, options.client);
   const into = emptyDiscovery();
   const source = client.source;
