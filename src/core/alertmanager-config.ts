@@ -214,6 +214,21 @@ export function allRoutes(route: Route | undefined): Route[] {
   return route ? [route, ...route.routes.flatMap(allRoutes)] : [];
 }
 
+/**
+ * The routes that deliver to a pager receiver and can receive alerts; undefined when the
+ * configuration has no route tree or no pager at all (then the pager rules do not apply).
+ */
+export function pagerRoutes(
+  view: AlertmanagerView | undefined,
+): (Route & { receiver: string })[] | undefined {
+  const pagers = new Set(view?.receivers.filter((r) => r.isPager).map((r) => r.name));
+  if (!view?.route || pagers.size === 0) return undefined;
+  return allRoutes(view.route).filter(
+    (route): route is Route & { receiver: string } =>
+      route.receiver !== undefined && pagers.has(route.receiver) && canReceive(route),
+  );
+}
+
 /** Whether labels satisfy every matcher (an absent label reads as ""). */
 export function matchesAll(matchers: readonly Matcher[], labels: Readonly<Record<string, string>>): boolean {
   return matchers.every((m) => admits([m], m.name, labels[m.name]));

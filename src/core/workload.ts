@@ -40,6 +40,15 @@ export function getAt(object: unknown, path: ObjectPath): unknown {
   return current;
 }
 
+/** The annotations of a workload's pod template (a Pod's own), or undefined when there are none. */
+export function podAnnotations(object: KubeObject): Record<string, unknown> | undefined {
+  const path = podMetadataPath(object.kind);
+  const annotations = path ? getAt(object, [...path, 'annotations']) : undefined;
+  return annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations)
+    ? (annotations as Record<string, unknown>)
+    : undefined;
+}
+
 export function podSpecAt(object: KubeObject): PodSpec | undefined {
   const path = podSpecPath(object.kind);
   if (!path) return undefined;

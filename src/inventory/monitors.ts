@@ -6,9 +6,11 @@
  */
 import type { ObjectPath } from '../core/finding.ts';
 import { inputText } from '../core/input-text.ts';
-import { asRecord } from '../core/records.ts';
+import { WORKLOAD_KINDS } from '../core/pod-spec.ts';
+import { asRecord, pushTo } from '../core/records.ts';
 import { groupOf, type KubeObject } from '../core/resource.ts';
-import { getAt, podMetadataPath } from '../core/workload.ts';
+import { portsOf } from '../core/serving.ts';
+import { containersAt, getAt, podAnnotations, podMetadataPath } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
 
 export const MONITOR_KINDS: readonly string[] = ['ServiceMonitor', 'PodMonitor'];
@@ -67,10 +69,6 @@ export function readMonitor(entry: InventoryEntry): MonitorView | undefined {
   };
 }
 
-export function watchesNamespace(monitor: MonitorView, namespace: string): boolean {
-  return monitor.namespaces === 'any' || monitor.namespaces.includes(namespace);
-}
-
 /**
  * Whether an endpoint of the monitor can scrape a target that has these port names: one names
  * a port the target has, or one names no port (a `targetPort` or `portNumber` hindsight does
@@ -98,8 +96,7 @@ export function monitorsWatching(inventory: Inventory, namespace: string): Monit
           built.anywhere.push(monitor);
           continue;
         }
-        for (const ns of new Set(monitor.namespaces))
-          built.byNamespace.set(ns, [...(built.byNamespace.get(ns) ?? []), monitor]);
+        for (const ns of new Set(monitor.namespaces)) pushTo(built.byNamespace, ns, monitor);
       }
     return built;
   });
@@ -109,6 +106,14 @@ export function monitorsWatching(inventory: Inventory, namespace: string): Monit
 /** `prometheus.io/scrape: "true"` in these annotations. */
 export function hasScrapeAnnotation(annotations: unknown): boolean {
   return inputText(asRecord(annotations)?.[SCRAPE_ANNOTATION]) === 'true';
+}
+
+/** The names of the ports a workload's containers declare. */
+export function containerPortNames(object: KubeObject): Set<string> {
+  const names = new Set<string>();
+  for (const { container } of containersAt(object))
+    for (const p of portsOf(container)) if (typeof p.name === 'string' && p.name !== '') names.add(p.name);
+  return names;
 }
 
 /** The names of a Service's ports. */
@@ -140,14 +145,7 @@ export function describeSelector(selector: Record<string, unknown> | undefined):
 }
 
 /** Kinds whose pod templates may carry scrape annotations; Pods are left to their controllers. */
-const ANNOTATED_KINDS: readonly string[] = [
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'Job',
-  'CronJob',
-];
+const ANNOTATED_KINDS: readonly string[] = WORKLOAD_KINDS.filter((kind) => kind !== 'Pod');
 
 /**
  * Whether the inventory shows how its services are scraped: prometheus-operator objects exist,
@@ -163,12 +161,6 @@ export function scrapingIsVisible(inventory: Inventory): boolean {
       inventory.ofKind(kind).some((e) => hasScrapeAnnotation(podAnnotations(e.object))),
     );
   });
-}
-
-/** The annotations of a workload's pod template (a Pod's own). */
-export function podAnnotations(object: KubeObject): unknown {
-  const path = podMetadataPath(object.kind);
-  return path ? getAt(object, [...path, 'annotations']) : undefined;
 }
 
 /** Istio kinds whose presence says workloads of the scan may run in the mesh. */

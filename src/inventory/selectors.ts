@@ -4,6 +4,7 @@
  */
 
 import { asRecord } from '../core/records.ts';
+import { type ServingVerdict, servingVerdict } from '../core/serving.ts';
 import { getAt, podMetadataPath } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
 
@@ -101,4 +102,10 @@ export function podsOf(inventory: Inventory, workload: InventoryEntry): Inventor
     return byTop;
   }, [`ns:${namespace}`]);
   return index.get(workload) ?? [];
+}
+
+/** Whether a workload serves traffic, judged against the Services of its own namespace. */
+export function servingVerdictIn(inventory: Inventory, entry: InventoryEntry): ServingVerdict {
+  const services = inventory.inNamespace('Service', entry.ref.namespace, entry).map((e) => e.object);
+  return servingVerdict(entry.object, services);
 }

@@ -48,12 +48,11 @@ import type { PodSpec } from '../core/pod-spec.ts';
 import { formatBytes, parseQuantity } from '../core/quantity.ts';
 import { asRecord } from '../core/records.ts';
 import type { KubeObject } from '../core/resource.ts';
-import { servingVerdict } from '../core/serving.ts';
-import { containersAt, getAt, podMetadataPath, podSpecAt } from '../core/workload.ts';
+import { containersAt, getAt, podAnnotations, podSpecAt } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
 import { hasFinished, owningWorkload } from '../inventory/owning-workload.ts';
 import { replicaBounds, SCALABLE_KINDS } from '../inventory/replica-bounds.ts';
-import { pdbsFor } from '../inventory/selectors.ts';
+import { pdbsFor, servingVerdictIn } from '../inventory/selectors.ts';
 import { type Placement, placementOf } from './placement.ts';
 
 export type SpotVerdictValue = 'spot-safe' | 'on-demand-only';
@@ -163,15 +162,9 @@ function controllerOwnerKind(object: KubeObject): string | undefined {
   return typeof owner?.kind === 'string' ? owner.kind : undefined;
 }
 
-/** Annotations of the pods: the template's, or a Pod's own. */
-function podAnnotations(object: KubeObject): Record<string, unknown> {
-  const path = podMetadataPath(object.kind);
-  return (path ? asRecord(getAt(object, [...path, 'annotations'])) : undefined) ?? {};
-}
-
 function annotationIsTrue(object: KubeObject, key: string): boolean {
   const own = asRecord(object.metadata.annotations)?.[key];
-  const pod = podAnnotations(object)[key];
+  const pod = podAnnotations(object)?.[key];
   return String(own).toLowerCase() === 'true' || String(pod).toLowerCase() === 'true';
 }
 
@@ -398,8 +391,7 @@ function computeSpotVerdict(
 ): SpotVerdict {
   const object = entry.object;
   const spec = podSpecAt(object);
-  const services = inventory.inNamespace('Service', entry.ref.namespace, entry).map((s) => s.object);
-  const serving = servingVerdict(object, services).serving;
+  const serving = servingVerdictIn(inventory, entry).serving;
   const workloadClass = classify(object, serving);
   const controlled = object.kind === 'Pod' && controllerOwnerKind(object) !== undefined;
   const pods = controlled ? siblingPods(inventory, entry) : object.kind === 'Pod' ? [entry] : [];
@@ -648,7 +640,7 @@ function addJobReasons({ object, spec, add }: VerdictSubject, options: SpotVerdi
 
 /** Karpenter reads it on pods only (do-not-evict is its pre-v0.32 name). */
 function addDoNotDisruptReason({ object, add }: VerdictSubject): void {
-  const onPods = podAnnotations(object);
+  const onPods = podAnnotations(object) ?? {};
   if (
     [DO_NOT_DISRUPT_ANNOTATION, 'karpenter.sh/do-not-evict'].some(
       (k) => String(onPods[k]).toLowerCase() === 'true',

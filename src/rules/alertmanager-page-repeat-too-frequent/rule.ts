@@ -1,8 +1,7 @@
 import { prometheusDurationMs } from '../../core/alerting-rules.ts';
 import {
   ALERTMANAGER_CONFIG_KINDS,
-  allRoutes,
-  canReceive,
+  pagerRoutes,
   readAlertmanagerView,
 } from '../../core/alertmanager-config.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
@@ -21,11 +20,9 @@ export default defineRule({
       'route to pager receiver {receiver} repeats every {interval}: a page someone is already working on rings again and again; repeat at 1h or more',
   },
   check(entry, ctx) {
-    const view = readAlertmanagerView(entry.object);
-    const pagers = new Set(view?.receivers.filter((r) => r.isPager).map((r) => r.name));
-    if (!view?.route || pagers.size === 0) return NOT_APPLICABLE;
-    for (const route of allRoutes(view.route)) {
-      if (!route.receiver || !pagers.has(route.receiver) || !canReceive(route)) continue;
+    const routes = pagerRoutes(readAlertmanagerView(entry.object));
+    if (!routes) return NOT_APPLICABLE;
+    for (const route of routes) {
       const ms = prometheusDurationMs(route.repeatInterval);
       if (ms !== undefined && ms < HOUR_MS)
         ctx.report({

@@ -1,8 +1,7 @@
 import {
   ALERTMANAGER_CONFIG_KINDS,
   admits,
-  allRoutes,
-  canReceive,
+  pagerRoutes,
   readAlertmanagerView,
 } from '../../core/alertmanager-config.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
@@ -28,11 +27,9 @@ export default defineRule({
       'route to pager receiver {receiver} admits {severities} alerts: only critical alerts should page',
   },
   check(entry, ctx) {
-    const view = readAlertmanagerView(entry.object);
-    const pagers = new Set(view?.receivers.filter((r) => r.isPager).map((r) => r.name));
-    if (!view?.route || pagers.size === 0) return NOT_APPLICABLE;
-    for (const route of allRoutes(view.route)) {
-      if (!route.receiver || !pagers.has(route.receiver) || !canReceive(route)) continue;
+    const routes = pagerRoutes(readAlertmanagerView(entry.object));
+    if (!routes) return NOT_APPLICABLE;
+    for (const route of routes) {
       // A route for one alert by name (a heartbeat to the pager's own monitor) is not a page per severity.
       if (route.effective.some((m) => m.name === 'alertname' && m.op === '=')) continue;
       const hasSeverity = route.effective.some((m) => m.name === 'severity');

@@ -1,5 +1,5 @@
-import { servingVerdict } from '../../core/serving.ts';
 import { hpaBounds, isKedaOwnedHpa, targetOf } from '../../inventory/replica-bounds.ts';
+import { servingVerdictIn } from '../../inventory/selectors.ts';
 import { defineRule } from '../define-rule.ts';
 
 export default defineRule({
@@ -22,10 +22,7 @@ export default defineRule({
     if (bounds.min >= 2) return;
     const target = targetOf(ctx.inventory, entry);
     if (!target) return;
-    const serving = servingVerdict(
-      target.object,
-      ctx.inventory.inNamespace('Service', target.ref.namespace, target).map((e) => e.object),
-    );
+    const serving = servingVerdictIn(ctx.inventory, target);
     if (!serving.serving) return;
     const reason = serving.port
       ? `port ${serving.port}`

@@ -1,8 +1,8 @@
 import type { KubeObject } from '../../core/resource.ts';
-import { portsOf } from '../../core/serving.ts';
-import { containersAt, POD_CARRYING_KINDS } from '../../core/workload.ts';
+import { POD_CARRYING_KINDS } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import {
+  containerPortNames,
   describeSelector,
   MONITOR_KINDS,
   type MonitorView,
@@ -35,11 +35,7 @@ function labelsOf(monitor: MonitorView, entry: InventoryEntry): Record<string, s
 }
 
 function portNamesOf(monitor: MonitorView, object: KubeObject): Set<string> {
-  if (monitor.kind === 'ServiceMonitor') return servicePortNames(object);
-  const names = new Set<string>();
-  for (const { container } of containersAt(object))
-    for (const p of portsOf(container)) if (typeof p.name === 'string' && p.name !== '') names.add(p.name);
-  return names;
+  return monitor.kind === 'ServiceMonitor' ? servicePortNames(object) : containerPortNames(object);
 }
 
 function nameList(entries: readonly InventoryEntry[], max = 3): string {

@@ -1,31 +1,23 @@
 import { inputText } from '../../core/input-text.ts';
 import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
-import { portsOf, servingVerdict } from '../../core/serving.ts';
-import { containersAt, podMetadataPath } from '../../core/workload.ts';
+import { podAnnotations, podMetadataPath } from '../../core/workload.ts';
 import {
+  containerPortNames,
   endpointMatches,
   hasScrapeAnnotation,
   istioInjection,
   monitorsWatching,
-  podAnnotations,
   scrapingIsVisible,
   servicePortNames,
 } from '../../inventory/monitors.ts';
 import { speaksForWorkload } from '../../inventory/owning-workload.ts';
-import { podLabels, podsOf, selectorMatches } from '../../inventory/selectors.ts';
+import { podLabels, podsOf, selectorMatches, servingVerdictIn } from '../../inventory/selectors.ts';
 import { defineRule, ignoreNamespacesOption, NOT_APPLICABLE } from '../define-rule.ts';
 
 const Options = ignoreNamespacesOption(
   "Namespaces not judged (the control plane's and the cloud provider's add-ons)",
 );
-
-function containerPortNames(object: KubeObject): Set<string> {
-  const names = new Set<string>();
-  for (const { container } of containersAt(object))
-    for (const p of portsOf(container)) if (typeof p.name === 'string' && p.name !== '') names.add(p.name);
-  return names;
-}
 
 /** `api (http/80, grpc/9090)`: a Service and its ports, for the message. */
 function describeService(service: KubeObject): string {
@@ -61,8 +53,7 @@ export default defineRule({
     // A snapshot's pods without their ReplicaSet: one of them speaks for the workload.
     if (!speaksForWorkload(ctx.inventory, entry)) return NOT_APPLICABLE;
     if (!scrapingIsVisible(ctx.inventory)) return NOT_APPLICABLE;
-    const services = ctx.inventory.inNamespace('Service', namespace, entry).map((e) => e.object);
-    const verdict = servingVerdict(entry.object, services);
+    const verdict = servingVerdictIn(ctx.inventory, entry);
     if (!verdict.serving) return NOT_APPLICABLE;
     if (hasScrapeAnnotation(podAnnotations(entry.object))) return;
     if (verdict.services.some((s) => hasScrapeAnnotation(s.metadata.annotations))) return;

@@ -1,6 +1,5 @@
-import { servingVerdict } from '../../core/serving.ts';
 import { replicaBounds } from '../../inventory/replica-bounds.ts';
-import { pdbsFor } from '../../inventory/selectors.ts';
+import { pdbsFor, servingVerdictIn } from '../../inventory/selectors.ts';
 import { defineRule, ruleOptions } from '../define-rule.ts';
 
 const Options = ruleOptions(
@@ -36,8 +35,7 @@ export default defineRule({
     if (!bounds || bounds.max <= 1) return;
     const isStateful = entry.object.kind === 'StatefulSet';
     if (!isStateful && !ctx.options.includeNonServing) {
-      const services = ctx.inventory.inNamespace('Service', entry.ref.namespace, entry).map((e) => e.object);
-      if (!servingVerdict(entry.object, services).serving) return;
+      if (!servingVerdictIn(ctx.inventory, entry).serving) return;
     }
     if (pdbsFor(ctx.inventory, entry).length > 0) return;
     const scaler = bounds.scalers.toSorted((a, b) => b.max - a.max)[0];

@@ -1,9 +1,8 @@
 import { imageFacts } from '../../core/image-knowledge.ts';
 import type { KubeObject } from '../../core/resource.ts';
-import { servingVerdict } from '../../core/serving.ts';
 import { podSpecAt } from '../../core/workload.ts';
 import { replicaBounds } from '../../inventory/replica-bounds.ts';
-import { pdbsFor } from '../../inventory/selectors.ts';
+import { pdbsFor, servingVerdictIn } from '../../inventory/selectors.ts';
 import { defineRule } from '../define-rule.ts';
 
 /** Mount paths where an emptyDir holds scratch, not data: a second replica loses nothing there. */
@@ -77,10 +76,7 @@ export default defineRule({
     // Autoscaled workloads are judged on the autoscaler's minimum (hpa-min-replicas-below-two);
     // replicas: 0 is a deliberate stop.
     if (!bounds || bounds.scalers.length > 0 || bounds.max !== 1) return;
-    const serving = servingVerdict(
-      entry.object,
-      ctx.inventory.inNamespace('Service', entry.ref.namespace, entry).map((e) => e.object),
-    );
+    const serving = servingVerdictIn(ctx.inventory, entry);
     if (!serving.serving) return;
     const reason = serving.port
       ? `port ${serving.port}`

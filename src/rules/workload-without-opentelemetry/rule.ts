@@ -3,11 +3,12 @@ import { inputText } from '../../core/input-text.ts';
 import type { Container } from '../../core/pod-spec.ts';
 import { asRecord } from '../../core/records.ts';
 import type { KubeObject } from '../../core/resource.ts';
-import { servingPorts, servingVerdict } from '../../core/serving.ts';
+import { servingPorts } from '../../core/serving.ts';
 import { isTelemetryComponent, logCollectorOf } from '../../core/telemetry-images.ts';
-import { containersAt, getAt, podMetadataPath } from '../../core/workload.ts';
+import { containersAt, podAnnotations, podMetadataPath } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { speaksForWorkload } from '../../inventory/owning-workload.ts';
+import { servingVerdictIn } from '../../inventory/selectors.ts';
 import { defineRule, ignoreNamespacesOption, NOT_APPLICABLE } from '../define-rule.ts';
 
 const Options = ignoreNamespacesOption(
@@ -116,12 +117,10 @@ export default defineRule({
       return NOT_APPLICABLE;
     // A snapshot's pods without their ReplicaSet: one of them speaks for the workload.
     if (!speaksForWorkload(ctx.inventory, entry)) return NOT_APPLICABLE;
-    const services = ctx.inventory.inNamespace('Service', namespace, entry).map((e) => e.object);
-    const verdict = servingVerdict(entry.object, services);
+    const verdict = servingVerdictIn(ctx.inventory, entry);
     if (!verdict.serving) return NOT_APPLICABLE;
     if (isThirdParty(entry.object)) return NOT_APPLICABLE;
-    const metadataPath = podMetadataPath(entry.object.kind) ?? [];
-    if (injects(getAt(entry.object, [...metadataPath, 'annotations']))) return;
+    if (injects(podAnnotations(entry.object))) return;
     const ns = ctx.inventory.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
     if (injects(ns?.object.metadata.annotations)) return;
     // The OpenTelemetry Operator is in use, and the namespace's annotations are not in the scan.
@@ -140,7 +139,7 @@ export default defineRule({
         reason: service ? `Service ${service.metadata.name ?? ''}` : `port ${verdict.port ?? '?'}`,
         namespace: namespace === '' ? 'its namespace' : `namespace ${namespace}`,
       },
-      path: metadataPath,
+      path: podMetadataPath(entry.object.kind) ?? [],
     });
   },
 });
