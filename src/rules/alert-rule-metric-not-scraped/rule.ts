@@ -34,6 +34,16 @@ function recordedNames(inventory: Inventory): ReadonlySet<string> {
   });
 }
 
+/** The metric names Prometheus has (the first readable list of them), read once per inventory. */
+function scrapedNames(inventory: Inventory): ReturnType<typeof readMetricNames> {
+  return inventory.derived('alert-rule-metric-not-scraped/scraped', () =>
+    inventory
+      .ofKind(PROMETHEUS_METRIC_NAMES.kind)
+      .map((e) => readMetricNames(e.object))
+      .find((k) => k !== undefined),
+  );
+}
+
 export default defineRule({
   id: 'alert-rule-metric-not-scraped',
   category: 'alerting',
@@ -50,8 +60,7 @@ export default defineRule({
       '{kind} {name}: hindsight cannot read its expression ({error}), so it cannot tell what it reads; `promtool check rules` says whether Prometheus can',
   },
   check(entry, ctx) {
-    const known = ctx.inventory.ofKind(PROMETHEUS_METRIC_NAMES.kind).map((e) => readMetricNames(e.object));
-    const prometheus = known.find((k) => k !== undefined);
+    const prometheus = scrapedNames(ctx.inventory);
     // Without the names of a live Prometheus (--prometheus), what is scraped is unknown.
     if (!prometheus) return NOT_APPLICABLE;
     const rules = rulesOf(entry.object);

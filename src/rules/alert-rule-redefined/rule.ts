@@ -1,7 +1,8 @@
 import { type AlertingRuleEntry, alertingRulesOf, normalizedExpr } from '../../core/alerting-rules.ts';
 import { compareText } from '../../core/compare-text.ts';
+import { pushTo } from '../../core/records.ts';
 import { refKey } from '../../core/resource.ts';
-import type { InventoryEntry } from '../../inventory/inventory.ts';
+import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
 
 /** Alert name and static labels: what Alertmanager tells two definitions apart by. */
@@ -15,6 +16,24 @@ function identity(rule: AlertingRuleEntry): string {
 function where(entry: InventoryEntry, rule: AlertingRuleEntry): string {
   const ns = entry.ref.namespace ? `${entry.ref.namespace}/` : '';
   return `PrometheusRule ${ns}${entry.ref.name} group ${rule.group}`;
+}
+
+interface Definition {
+  other: InventoryEntry;
+  rule: AlertingRuleEntry;
+  /** The normalized expression. */
+  expr: string;
+}
+
+/** Every alert of every PrometheusRule by its identity, in inventory order: read once per inventory. */
+function definitionsByIdentity(inventory: Inventory): Map<string, Definition[]> {
+  return inventory.derived('alert-rule-redefined/by-identity', () => {
+    const out = new Map<string, Definition[]>();
+    for (const other of inventory.ofKind('PrometheusRule'))
+      for (const rule of alertingRulesOf(other.object))
+        pushTo(out, identity(rule), { other, rule, expr: normalizedExpr(rule.expr) });
+    return out;
+  });
 }
 
 export default defineRule({
@@ -32,18 +51,16 @@ export default defineRule({
     const alerts = alertingRulesOf(entry.object);
     if (alerts.length === 0) return NOT_APPLICABLE;
     const self = refKey(entry.ref);
-    const elsewhere = ctx.inventory
-      .ofKind('PrometheusRule')
-      .flatMap((other) => alertingRulesOf(other.object).map((rule) => ({ other, rule })));
+    const byIdentity = definitionsByIdentity(ctx.inventory);
     for (const rule of alerts) {
-      const id = identity(rule);
       const expr = normalizedExpr(rule.expr);
-      const twin = elsewhere.find(
-        ({ other, rule: candidate }) =>
-          identity(candidate) === id &&
-          normalizedExpr(candidate.expr) !== expr &&
-          !(refKey(other.ref) === self && candidate.path.join('.') === rule.path.join('.')),
-      );
+      const twin = byIdentity
+        .get(identity(rule))
+        ?.find(
+          (d) =>
+            d.expr !== expr &&
+            !(refKey(d.other.ref) === self && d.rule.path.join('.') === rule.path.join('.')),
+        );
       if (!twin) continue;
       ctx.report({
         messageId: 'redefined',

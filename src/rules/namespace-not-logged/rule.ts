@@ -122,16 +122,19 @@ function coverageOf(inventory: Inventory): NodeCoverage {
  * (a Fluent Bit sidecar) is logged wherever it runs.
  */
 function runningPods(inventory: Inventory, namespace: string): { pod: InventoryEntry; node: string }[] {
-  return inventory
-    .inNamespace('Pod', namespace)
-    .flatMap((pod) => {
-      const node = inputText(asRecord(pod.object.spec)?.nodeName);
-      const phase = asRecord(pod.object.status)?.phase;
-      if (phase !== 'Running' || !node) return [];
-      if (containersAt(pod.object).some(({ container }) => logCollectorOf(container.image))) return [];
-      return [{ pod, node }];
-    })
-    .sort((a, b) => compareText(a.pod.ref.name, b.pod.ref.name));
+  // Once per namespace: without Namespace objects every pod of it asks (see check).
+  return inventory.derived(`namespace-not-logged/running/${namespace}`, () =>
+    inventory
+      .inNamespace('Pod', namespace)
+      .flatMap((pod) => {
+        const node = inputText(asRecord(pod.object.spec)?.nodeName);
+        const phase = asRecord(pod.object.status)?.phase;
+        if (phase !== 'Running' || !node) return [];
+        if (containersAt(pod.object).some(({ container }) => logCollectorOf(container.image))) return [];
+        return [{ pod, node }];
+      })
+      .sort((a, b) => compareText(a.pod.ref.name, b.pod.ref.name)),
+  );
 }
 
 function runningCount(n: number): string {
