@@ -59,7 +59,7 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: ExitCo
     .option('--target-version <version>', 'Kubernetes version to check API deprecations against, e.g. 1.35')
     .option(
       '--helm-releases',
-      'scan what Helm deployed: the manifests in Helm release Secrets (newest deployed revision), from the cluster or a snapshot',
+      "scan what Helm deployed: the manifests in Helm's release Secrets or ConfigMaps (newest deployed revision), from the cluster or a snapshot",
     )
     .addOption(showExemptedOption())
     .option('--no-summary', 'leave the inventory summary out of the table output')
