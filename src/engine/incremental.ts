@@ -14,6 +14,7 @@ import type { Inventory, InventoryEntry, Reads } from '../inventory/inventory.ts
 import type { AnyRule } from '../rules/define-rule.ts';
 import {
   checkEntry,
+  checkInventory,
   type EngineResult,
   type EntryResult,
   invalidExemptions,
@@ -32,6 +33,13 @@ interface Kept {
    */
   reads: Uint32Array;
   /** The evaluation it was made in or last reused by. */
+  generation: number;
+}
+
+/** What is kept about a relational rule: its results over the whole inventory. */
+interface KeptWhole {
+  results: EntryResult[];
+  reads: Uint32Array;
   generation: number;
 }
 
@@ -83,6 +91,8 @@ export class IncrementalRules {
   private generation = 0;
   /** Inventory parts as small numbers: one id per distinct part string. */
   private readonly partIds = new Map<string, number>();
+  /** Per relational rule (by its index), the last results. */
+  private readonly wholes: (KeptWhole | undefined)[] = [];
   /** The kinds present at the last evaluation (a change there touches the `kinds` part). */
   private kinds = '';
 
@@ -177,13 +187,14 @@ export class IncrementalRules {
       }
     }
     this.kinds = kinds;
-    const isDirty = (kept: Kept, slot: Slot): boolean => {
+    const readDirty = (reads: Uint32Array): boolean => {
       if (!dirty) return true;
       if (dirty.size === 0) return false;
-      if (dirty.has(slot.self)) return true;
-      for (const id of kept.reads) if (dirty.has(id)) return true;
+      for (const id of reads) if (dirty.has(id)) return true;
       return false;
     };
+    const isDirty = (kept: Kept, slot: Slot): boolean =>
+      !dirty || (dirty.size > 0 && (dirty.has(slot.self) || readDirty(kept.reads)));
     const previous = this.generation;
     const generation = ++this.generation;
     const select = selectionsOf(inventory);
@@ -193,9 +204,30 @@ export class IncrementalRules {
     let checked = 0;
     let reused = 0;
     const checkedByRule = new Map<string, number>();
+    const counted = (id: string): void => {
+      checked++;
+      checkedByRule.set(id, (checkedByRule.get(id) ?? 0) + 1);
+    };
     this.prepared.forEach((prepared, index) => {
-      const stats = tally.rule(prepared.rule.id);
-      const entries = select(prepared.rule.appliesTo);
+      const { rule } = prepared;
+      const stats = tally.rule(rule.id);
+      if (rule.checkInventory) {
+        let kept = this.wholes[index];
+        if (kept && kept.generation === previous && !readDirty(kept.reads)) {
+          kept.generation = generation;
+          reused++;
+        } else {
+          const { value, reads } = inventory.readsOf(() =>
+            checkInventory(prepared, inventory, context, this.excluded),
+          );
+          kept = { results: value.map(shared), reads: this.readListOf(reads, ''), generation };
+          this.wholes[index] = kept;
+          counted(rule.id);
+        }
+        for (const result of kept.results) tally.add(prepared, stats, result);
+        return;
+      }
+      const entries = select(rule.appliesTo);
       const slots = slotsOf(entries);
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i] as InventoryEntry;
@@ -215,8 +247,7 @@ export class IncrementalRules {
             generation,
           };
           slot.kept[index] = kept;
-          checked++;
-          checkedByRule.set(prepared.rule.id, (checkedByRule.get(prepared.rule.id) ?? 0) + 1);
+          counted(rule.id);
         }
         tally.add(prepared, stats, kept.result);
       }

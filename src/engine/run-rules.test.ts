@@ -4,7 +4,8 @@ import { DEFAULT_CONFIG, parseConfig, validateConfig } from '../config/config.ts
 import { ConfigError } from '../core/errors.ts';
 import type { KubeObject } from '../core/resource.ts';
 import { buildInventory } from '../inventory/inventory.ts';
-import { type AnyRule, defineRule, NOT_APPLICABLE } from '../rules/define-rule.ts';
+import { type AnyRule, defineInventoryRule, defineRule, NOT_APPLICABLE } from '../rules/define-rule.ts';
+import { IncrementalRules } from './incremental.ts';
 import { runRules } from './run-rules.ts';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -191,4 +192,115 @@ test('objects a rule finds not applicable count neither as passed nor as failed'
   const result = run([deployment('judged', 'shop'), deployment('other', 'shop')], '', [picky]);
   assert.deepEqual(result.stats.get('test-picky'), { evaluated: 1, failed: 1 });
   assert.equal(result.score, 0);
+});
+
+/** A relational rule: per namespace, judged on its first Deployment; fails namespaces with one. */
+const loneNamespace = defineInventoryRule({
+  id: 'test-lone-namespace',
+  category: 'reliability',
+  severity: 'medium',
+  lesson: 'resource-limits',
+  title: 'test',
+  messages: { lone: 'namespace {namespace} has one Deployment' },
+  checkInventory(ctx) {
+    const byNamespace = new Map<string, string[]>();
+    for (const d of ctx.inventory.ofKind('Deployment')) {
+      const ns = d.ref.namespace ?? '';
+      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), d.ref.name].sort());
+    }
+    for (const [namespace, names] of byNamespace) {
+      const subject = ctx.inventory.get({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace,
+        name: names[0] ?? '',
+      });
+      if (!subject) continue;
+      ctx.judged(subject);
+      if (names.length === 1) {
+        ctx.report(subject, { messageId: 'lone', data: { namespace } });
+        // Named twice, counted once.
+        ctx.judged(subject);
+      }
+    }
+  },
+});
+
+test('a relational rule runs once over the inventory: its findings name the subjects it chose, each subject counts once', () => {
+  const objects = [
+    deployment('a', 'one'),
+    deployment('b', 'two'),
+    deployment('c', 'two'),
+    deployment('d', 'three', { 'exempt.hindsight.dev/test-lone-namespace': 'a demo namespace' }),
+    deployment('e', 'kept-out'),
+  ];
+  const result = run(objects, 'excludeNamespaces: [kept-out]\n', [loneNamespace]);
+  assert.deepEqual(
+    result.findings.map((f) => [f.ref.namespace, f.ref.name, f.message, f.origin?.source]),
+    [['one', 'a', 'namespace one has one Deployment', 'test.yaml']],
+  );
+  assert.deepEqual(
+    result.exempted.map((f) => [f.ref.name, f.exemption?.reason]),
+    [['d', 'a demo namespace']],
+  );
+  // one, two and three judged (kept-out is excluded); one failed.
+  assert.deepEqual(result.stats.get('test-lone-namespace'), { evaluated: 3, failed: 1 });
+  assert.equal(result.score, 67);
+});
+
+test('a relational rule that throws leaves one internal-error finding on the rule and the run goes on', () => {
+  const broken = defineInventoryRule({
+    id: 'test-broken-relational',
+    category: 'reliability',
+    severity: 'high',
+    lesson: 'resource-limits',
+    title: 'test',
+    messages: { never: 'never' },
+    checkInventory() {
+      throw new Error('boom');
+    },
+  });
+  const result = run([deployment('api', 'shop')], '', [broken, everyContainer]);
+  const errors = result.findings.filter((f) => f.ruleId === 'internal-error');
+  assert.deepEqual(
+    errors.map((f) => [f.ref.kind, f.ref.name, f.message]),
+    [
+      [
+        'Rule',
+        'test-broken-relational',
+        'rule test-broken-relational failed: boom. The rest of the scan went on; please report this.',
+      ],
+    ],
+  );
+  assert.equal(result.findings.filter((f) => f.ruleId === 'test-every-container').length, 2);
+  assert.deepEqual(result.stats.get('test-broken-relational'), { evaluated: 0, failed: 0 });
+});
+
+test('a relational rule runs again only when a change touches what it read', () => {
+  const objects = [deployment('a', 'one'), deployment('b', 'two')];
+  const inventoryOf = (list: KubeObject[]) =>
+    buildInventory(list.map((object) => ({ object, origin: { source: 'test.yaml' } })));
+  const engine = new IncrementalRules({ rules: [loneNamespace] });
+  const first = engine.evaluate(inventoryOf(objects), NOW, 'all');
+  assert.equal(first.findings.length, 2);
+  // A ConfigMap is not read by the rule: its result is reused.
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'one' } };
+  const unrelated = engine.evaluate(inventoryOf([...objects, configMap]), NOW, [
+    'ConfigMap',
+    'ConfigMap@one',
+    'ns:one',
+  ]);
+  assert.deepEqual([unrelated.checked, unrelated.reused, unrelated.findings.length], [0, 1, 2]);
+  // A second Deployment in `two` is: the rule runs again and `two` passes.
+  const more = [...objects, configMap, deployment('c', 'two')];
+  const changed = engine.evaluate(inventoryOf(more), NOW, ['Deployment', 'Deployment@two', 'ns:two']);
+  assert.deepEqual([changed.checked, changed.reused], [1, 0]);
+  assert.deepEqual(
+    changed.findings.map((f) => f.ref.namespace),
+    ['one'],
+  );
+  assert.deepEqual(
+    changed.findings,
+    runRules(inventoryOf(more), { rules: [loneNamespace], now: NOW }).findings,
+  );
 });

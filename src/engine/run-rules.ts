@@ -13,7 +13,14 @@ import { refOf } from '../core/resource.ts';
 import { type Severity, severityRank } from '../core/severity.ts';
 import { POD_CARRYING_KINDS } from '../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../inventory/inventory.ts';
-import { type AnyRule, formatMessage, NOT_APPLICABLE, type Report } from '../rules/define-rule.ts';
+import {
+  type AnyRule,
+  formatMessage,
+  type InventoryRule,
+  NOT_APPLICABLE,
+  type Report,
+  type Selection,
+} from '../rules/define-rule.ts';
 import { exemptionAnnotations, findExemption } from './exemptions.ts';
 
 export interface EngineOptions {
@@ -46,7 +53,7 @@ export interface EngineResult {
 const SCORE_WEIGHTS: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 4, critical: 8 };
 
 /** The objects a selection picks from the inventory. */
-export function selectEntries(inventory: Inventory, selection: AnyRule['appliesTo']): InventoryEntry[] {
+export function selectEntries(inventory: Inventory, selection: Selection): InventoryEntry[] {
   if (selection === 'workloads') {
     const out: InventoryEntry[] = [];
     for (const kind of POD_CARRYING_KINDS) {
@@ -142,46 +149,62 @@ export function isExcluded(entry: InventoryEntry, excluded: ReadonlySet<string>)
   return entry.object.kind === 'Namespace' && excluded.has(entry.ref.name);
 }
 
+interface CheckContext {
+  config: HindsightConfig;
+  now: Date;
+  targetVersion?: string | undefined;
+}
+
+/** Adds one report on `entry` to `result`: the finding, exempted or not. */
+function record(
+  prepared: PreparedRule,
+  entry: InventoryEntry,
+  r: Report,
+  result: EntryResult,
+  options: CheckContext,
+): void {
+  const { rule, severityOverride } = prepared;
+  const template = rule.messages[r.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message ${r.messageId}`);
+  const finding: Finding = {
+    ruleId: rule.id,
+    messageId: r.messageId,
+    category: rule.category,
+    severity: severityOverride ?? r.severity ?? rule.severity,
+    ref: entry.ref,
+    origin: entry.origin,
+    message: formatMessage(template, r.data),
+    ...(r.path ? { path: r.path } : {}),
+    ...(r.container !== undefined ? { container: r.container } : {}),
+    ...(r.fix ? { fix: r.fix } : {}),
+    ...(r.manual && !r.fix ? { manual: r.manual } : {}),
+  };
+  const exemption = findExemption(finding, entry.object, options.config.exemptions, options.now);
+  if (exemption) {
+    result.exempted.push({ ...finding, exemption });
+  } else {
+    result.findings.push(finding);
+    result.failed = true;
+  }
+}
+
 /** Runs one rule on one object: its findings (exemptions attached) and whether it applied. */
 export function checkEntry(
   prepared: PreparedRule,
   entry: InventoryEntry,
   inventory: Inventory,
-  options: { config: HindsightConfig; now: Date; targetVersion?: string | undefined },
+  options: CheckContext,
 ): EntryResult {
-  const { rule, severityOverride } = prepared;
+  const { rule } = prepared;
   const result: EntryResult = { findings: [], exempted: [], applicable: true, failed: false };
-  const report = (r: Report): void => {
-    const template = rule.messages[r.messageId];
-    if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message ${r.messageId}`);
-    const finding: Finding = {
-      ruleId: rule.id,
-      messageId: r.messageId,
-      category: rule.category,
-      severity: severityOverride ?? r.severity ?? rule.severity,
-      ref: entry.ref,
-      origin: entry.origin,
-      message: formatMessage(template, r.data),
-      ...(r.path ? { path: r.path } : {}),
-      ...(r.container !== undefined ? { container: r.container } : {}),
-      ...(r.fix ? { fix: r.fix } : {}),
-      ...(r.manual && !r.fix ? { manual: r.manual } : {}),
-    };
-    const exemption = findExemption(finding, entry.object, options.config.exemptions, options.now);
-    if (exemption) {
-      result.exempted.push({ ...finding, exemption });
-    } else {
-      result.findings.push(finding);
-      result.failed = true;
-    }
-  };
+  if (!rule.check) throw new Error(`rule ${rule.id} judges the whole inventory, not one object`);
   try {
     const outcome = rule.check(entry, {
       inventory,
       options: prepared.options,
       now: options.now,
       ...(options.targetVersion ? { targetVersion: options.targetVersion } : {}),
-      report,
+      report: (r) => record(prepared, entry, r, result, options),
     });
     result.applicable = outcome !== NOT_APPLICABLE || result.failed;
   } catch (error) {
@@ -196,10 +219,64 @@ export function checkEntry(
   return result;
 }
 
-/** The objects each selection picks, computed once per inventory for all the rules that share it. */
-export function selectionsOf(
+/**
+ * Runs a relational rule once over the inventory: a result per subject it judged, in the order it
+ * judged them. Subjects in excluded namespaces are dropped.
+ * A rule that throws leaves one internal-error finding (on the rule, as no object stands for it)
+ * and nothing else.
+ */
+export function checkInventory(
+  prepared: PreparedRule,
   inventory: Inventory,
-): (selection: AnyRule['appliesTo']) => readonly InventoryEntry[] {
+  options: CheckContext,
+  excluded: ReadonlySet<string>,
+): EntryResult[] {
+  const rule = prepared.rule as InventoryRule<unknown>;
+  if (!rule.checkInventory) throw new Error(`rule ${rule.id} judges objects one at a time`);
+  const results = new Map<InventoryEntry, EntryResult>();
+  const resultOf = (subject: InventoryEntry): EntryResult | undefined => {
+    if (isExcluded(subject, excluded)) return undefined;
+    let result = results.get(subject);
+    if (!result) {
+      result = { findings: [], exempted: [], applicable: true, failed: false };
+      results.set(subject, result);
+    }
+    return result;
+  };
+  try {
+    rule.checkInventory({
+      inventory,
+      options: prepared.options,
+      now: options.now,
+      ...(options.targetVersion ? { targetVersion: options.targetVersion } : {}),
+      judged: (subject) => {
+        resultOf(subject);
+      },
+      report: (subject, r) => {
+        const result = resultOf(subject);
+        if (result) record(prepared, subject, r, result, options);
+      },
+    });
+  } catch (error) {
+    const failure: EntryResult = {
+      findings: [
+        internalErrorFinding(
+          { apiVersion: 'hindsight.dev/v1', kind: 'Rule', name: rule.id },
+          undefined,
+          `rule ${rule.id} failed: ${(error as Error).message}. The rest of the scan went on`,
+        ),
+      ],
+      exempted: [],
+      applicable: false,
+      failed: false,
+    };
+    return [failure];
+  }
+  return [...results.values()];
+}
+
+/** The objects each selection picks, computed once per inventory for all the rules that share it. */
+export function selectionsOf(inventory: Inventory): (selection: Selection) => readonly InventoryEntry[] {
   const memo = new Map<string, readonly InventoryEntry[]>();
   return (selection) => {
     const key = selection === 'workloads' ? '*workloads' : selection.join(',');
@@ -278,7 +355,13 @@ export function runRules(inventory: Inventory, options: EngineOptions): EngineRe
   const context = { config, now: options.now, targetVersion: options.targetVersion };
   for (const prepared of prepareRules(options.rules, config)) {
     const stats = tally.rule(prepared.rule.id);
-    for (const entry of select(prepared.rule.appliesTo)) {
+    const { rule } = prepared;
+    if (rule.checkInventory) {
+      for (const result of checkInventory(prepared, inventory, context, excluded))
+        tally.add(prepared, stats, result);
+      continue;
+    }
+    for (const entry of select(rule.appliesTo)) {
       if (isExcluded(entry, excluded)) continue;
       tally.add(prepared, stats, checkEntry(prepared, entry, inventory, context));
     }

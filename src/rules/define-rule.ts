@@ -41,7 +41,8 @@ export interface RuleContext<Options, MessageId extends string = string> {
  */
 export type Selection = readonly string[] | 'workloads';
 
-export interface Rule<Options = Record<string, never>, MessageId extends string = string> {
+/** What every rule declares, whichever way it judges. */
+export interface RuleBase<Options, MessageId extends string> {
   /** Kebab-case problem statement, equal to the rule's folder name. */
   id: string;
   category: Category;
@@ -49,16 +50,51 @@ export interface Rule<Options = Record<string, never>, MessageId extends string 
   lesson: LessonId;
   /** One line, shown in `hindsight rules`. */
   title: string;
-  appliesTo: Selection;
   /** Message templates by id; `ctx.report` accepts only these ids. */
   messages: Record<MessageId, string>;
   /** Options with their defaults; the schema validates configured ones and documents them. */
   options?: RuleOptions<Options>;
+}
+
+/** A rule that judges objects one at a time. */
+export interface Rule<Options = Record<string, never>, MessageId extends string = string>
+  extends RuleBase<Options, MessageId> {
+  appliesTo: Selection;
   /**
    * Reports problems through `ctx.report`. Returns NOT_APPLICABLE when the object is outside
    * what the rule judges (so it counts neither as passed nor as failed in the score).
    */
   check(entry: InventoryEntry, ctx: RuleContext<Options, MessageId>): undefined | typeof NOT_APPLICABLE;
+  checkInventory?: never;
+}
+
+export interface InventoryRuleContext<Options, MessageId extends string = string> {
+  inventory: Inventory;
+  options: Options;
+  /** The analysis clock: never `Date.now()` in a rule. */
+  now: Date;
+  /** Kubernetes version to check against (`--target-version`), e.g. `1.35`. */
+  targetVersion?: string;
+  /**
+   * Counts `subject` as judged: it passes unless a report names it. Each subject counts once in
+   * the score however often it is named.
+   */
+  judged(subject: InventoryEntry): void;
+  /** A problem of `subject` (judged by being named). */
+  report(subject: InventoryEntry, report: Report<MessageId>): void;
+}
+
+/**
+ * A relational rule: it judges what no single object holds (a namespace from its pods and the
+ * cluster's network policies, CoreDNS from its Deployment or only its pods) and is called once
+ * per inventory. Its findings name the subject that stands for the whole: the Namespace object,
+ * or where the input has none, the object a reader would edit (the namespace's first workload).
+ */
+export interface InventoryRule<Options = Record<string, never>, MessageId extends string = string>
+  extends RuleBase<Options, MessageId> {
+  appliesTo?: never;
+  check?: never;
+  checkInventory(ctx: InventoryRuleContext<Options, MessageId>): void;
 }
 
 export const NOT_APPLICABLE = 'not-applicable';
@@ -95,7 +131,7 @@ export function ruleOptions<Shape extends Record<string, z.ZodType>>(
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds rules of every option type.
-export type AnyRule = Rule<any>;
+export type AnyRule = Rule<any> | InventoryRule<any>;
 
 /**
  * Declares a rule. Options are inferred from the schema and message ids from the keys of
@@ -104,6 +140,13 @@ export type AnyRule = Rule<any>;
 export function defineRule<Options = Record<string, never>, MessageId extends string = never>(
   rule: Rule<Options, MessageId>,
 ): Rule<Options, MessageId> {
+  return rule;
+}
+
+/** Declares a relational rule (see InventoryRule); options and message ids as `defineRule`. */
+export function defineInventoryRule<Options = Record<string, never>, MessageId extends string = never>(
+  rule: InventoryRule<Options, MessageId>,
+): InventoryRule<Options, MessageId> {
   return rule;
 }
 

@@ -1,3 +1,4 @@
+import { compareText } from '../../core/compare-text.ts';
 import type { ObjectPath } from '../../core/finding.ts';
 import { parseQuantity } from '../../core/quantity.ts';
 import { asRecord } from '../../core/records.ts';
@@ -6,7 +7,7 @@ import { getAt, podSpecAt } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { hasFinished } from '../../inventory/owning-workload.ts';
 import { pdbsFor, podLabels, podsOf, scalersFor } from '../../inventory/selectors.ts';
-import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
+import { defineInventoryRule, type Report } from '../define-rule.ts';
 
 /**
  * The upstream dns-horizontal-autoscaler defaults (cluster-proportional-autoscaler, linear mode):
@@ -112,13 +113,126 @@ function sharedNode(pods: readonly InventoryEntry[]): string | undefined {
   return nodes.size === 1 ? [...nodes][0] : undefined;
 }
 
-export default defineRule({
+type CoreDnsMessage = 'tooFewReplicas' | 'noPdb' | 'noSpread' | 'allOnOneNode';
+type ReportOn = (report: Report<CoreDnsMessage>) => void;
+
+/**
+ * Judges CoreDNS from its Deployment (`pods` undefined), or in a snapshot without it, from its
+ * running `pods` (`entry` is the first of them by name, which the findings name).
+ */
+function judgeCoreDns(
+  entry: InventoryEntry,
+  pods: readonly InventoryEntry[] | undefined,
+  inventory: Inventory,
+  report: ReportOn,
+): void {
+  // Only CoreDNS reads the cluster's size (so a node change re-checks only CoreDNS).
+  const sized = () => {
+    const size = clusterSize(inventory);
+    const text = size.nodes > 0 ? `${size.nodes} nodes and ${size.cores} cores` : 'a cluster of unknown size';
+    return { size, sizeText: text, recommended: recommendedReplicas(size) };
+  };
+  const reportShared = (pods: readonly InventoryEntry[], spread: boolean, path: ObjectPath): boolean => {
+    const node = sharedNode(pods);
+    if (!node) return false;
+    const nodeEntry = inventory.get({ apiVersion: 'v1', kind: 'Node', name: node });
+    report({
+      messageId: 'allOnOneNode',
+      severity: 'high',
+      data: {
+        count: pods.filter((p) => !hasFinished(p.object)).length,
+        node,
+        spot: isSpotNode(nodeEntry?.object) ? ' (a spot node)' : '',
+        cause: spread ? '' : '; no podAntiAffinity or topology spread keeps them apart',
+      },
+      path,
+    });
+    return true;
+  };
+
+  if (pods === undefined) {
+    const { sizeText, recommended } = sized();
+    const spec = asRecord(entry.object.spec);
+    const replicas = typeof spec?.replicas === 'number' ? spec.replicas : 1;
+    const hpas = scalersFor(inventory, entry, 'HorizontalPodAutoscaler');
+    const hpaMin = hpas
+      .map((h) => asRecord(h.object.spec)?.minReplicas)
+      .filter((m): m is number => typeof m === 'number');
+    const scaledByCpa = hasProportionalAutoscaler(inventory, entry.ref.name);
+    const floor = hpas.length > 0 ? Math.max(1, ...hpaMin) : replicas;
+    if (!scaledByCpa && floor < recommended)
+      report({
+        messageId: 'tooFewReplicas',
+        ...(floor <= 1 ? { severity: 'high' as const } : {}),
+        data: { replicas: floor, size: sizeText, recommended },
+        path: ['spec', 'replicas'],
+        ...(hpas.length === 0
+          ? {
+              fix: {
+                description: `run ${recommended} replicas (or deploy the dns-autoscaler to follow cluster size)`,
+                edits: [{ op: 'set' as const, path: ['spec', 'replicas'], value: recommended }],
+              },
+            }
+          : {}),
+      });
+    if (pdbsFor(inventory, entry).length === 0) report({ messageId: 'noPdb', path: ['metadata'] });
+    const podSpec = asRecord(getAt(entry.object, ['spec', 'template', 'spec']));
+    const spread = spreadsReplicas(podSpec);
+    const onOneNode = reportShared(podsOf(inventory, entry), spread, ['spec', 'template', 'spec']);
+    if (!spread && !onOneNode && Math.max(floor, recommended) >= 2) {
+      const selector = asRecord(spec?.selector) ?? { matchLabels: { 'k8s-app': 'kube-dns' } };
+      const constraint = (topologyKey: string) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: selector,
+      });
+      report({
+        messageId: 'noSpread',
+        path: ['spec', 'template', 'spec'],
+        fix: {
+          description:
+            'spread CoreDNS replicas across nodes and zones (ScheduleAnyway, as the EKS add-on does)',
+          edits: [
+            {
+              op: 'add-to-list',
+              path: ['spec', 'template', 'spec', 'topologySpreadConstraints'],
+              value: constraint('kubernetes.io/hostname'),
+            },
+            {
+              op: 'add-to-list',
+              path: ['spec', 'template', 'spec', 'topologySpreadConstraints'],
+              value: constraint('topology.kubernetes.io/zone'),
+            },
+          ],
+        },
+      });
+    }
+    return;
+  }
+
+  // A snapshot without the Deployment: its running pods, named by the first.
+  const { size, sizeText, recommended } = sized();
+  if (size.nodes > 0 && pods.length < recommended)
+    report({
+      messageId: 'tooFewReplicas',
+      ...(pods.length <= 1 ? { severity: 'high' as const } : {}),
+      data: { replicas: pods.length, size: sizeText, recommended },
+    });
+  // Only say "no PDB" when the snapshot holds PDBs at all: a pods-only dump proves nothing.
+  if (inventory.hasKind('PodDisruptionBudget') && pdbsFor(inventory, entry).length === 0)
+    report({ messageId: 'noPdb', path: ['metadata'] });
+  const spread = spreadsReplicas(asRecord(entry.object.spec));
+  if (!reportShared(pods, spread, ['spec', 'nodeName']) && !spread && pods.length >= 2)
+    report({ messageId: 'noSpread', path: ['spec'] });
+}
+
+export default defineInventoryRule({
   id: 'coredns-capacity',
   category: 'operations',
   severity: 'medium',
   lesson: 'dns',
   title: 'CoreDNS must scale with the cluster and survive losing a node',
-  appliesTo: ['Deployment', 'Pod'],
   messages: {
     tooFewReplicas:
       'CoreDNS runs {replicas} replica(s) for {size}: the dns-autoscaler defaults (1 per 16 nodes or 256 cores, never fewer than 2) give {recommended}',
@@ -129,122 +243,26 @@ export default defineRule({
     allOnOneNode:
       'all {count} CoreDNS pods run on one node, {node}{spot}: losing that node takes cluster DNS down{cause}',
   },
-  check(entry, ctx) {
+  checkInventory(ctx) {
     const { inventory } = ctx;
-    // Only CoreDNS reads the cluster's size (so a node change re-checks only CoreDNS).
-    const sized = () => {
-      const size = clusterSize(inventory);
-      const text =
-        size.nodes > 0 ? `${size.nodes} nodes and ${size.cores} cores` : 'a cluster of unknown size';
-      return { size, sizeText: text, recommended: recommendedReplicas(size) };
-    };
-    const reportShared = (pods: readonly InventoryEntry[], spread: boolean, path: ObjectPath): boolean => {
-      const node = sharedNode(pods);
-      if (!node) return false;
-      const nodeEntry = inventory.get({ apiVersion: 'v1', kind: 'Node', name: node });
-      ctx.report({
-        messageId: 'allOnOneNode',
-        severity: 'high',
-        data: {
-          count: pods.filter((p) => !hasFinished(p.object)).length,
-          node,
-          spot: isSpotNode(nodeEntry?.object) ? ' (a spot node)' : '',
-          cause: spread ? '' : '; no podAntiAffinity or topology spread keeps them apart',
-        },
-        path,
-      });
-      return true;
-    };
-
-    if (entry.object.kind === 'Deployment') {
-      if (!isCoreDnsDeployment(entry)) return NOT_APPLICABLE;
-      const { sizeText, recommended } = sized();
-      const spec = asRecord(entry.object.spec);
-      const replicas = typeof spec?.replicas === 'number' ? spec.replicas : 1;
-      const hpas = scalersFor(inventory, entry, 'HorizontalPodAutoscaler');
-      const hpaMin = hpas
-        .map((h) => asRecord(h.object.spec)?.minReplicas)
-        .filter((m): m is number => typeof m === 'number');
-      const scaledByCpa = hasProportionalAutoscaler(inventory, entry.ref.name);
-      const floor = hpas.length > 0 ? Math.max(1, ...hpaMin) : replicas;
-      if (!scaledByCpa && floor < recommended)
-        ctx.report({
-          messageId: 'tooFewReplicas',
-          ...(floor <= 1 ? { severity: 'high' as const } : {}),
-          data: { replicas: floor, size: sizeText, recommended },
-          path: ['spec', 'replicas'],
-          ...(hpas.length === 0
-            ? {
-                fix: {
-                  description: `run ${recommended} replicas (or deploy the dns-autoscaler to follow cluster size)`,
-                  edits: [{ op: 'set' as const, path: ['spec', 'replicas'], value: recommended }],
-                },
-              }
-            : {}),
-        });
-      if (pdbsFor(inventory, entry).length === 0) ctx.report({ messageId: 'noPdb', path: ['metadata'] });
-      const podSpec = asRecord(getAt(entry.object, ['spec', 'template', 'spec']));
-      const spread = spreadsReplicas(podSpec);
-      const onOneNode = reportShared(podsOf(inventory, entry), spread, ['spec', 'template', 'spec']);
-      if (!spread && !onOneNode && Math.max(floor, recommended) >= 2) {
-        const selector = asRecord(spec?.selector) ?? { matchLabels: { 'k8s-app': 'kube-dns' } };
-        const constraint = (topologyKey: string) => ({
-          maxSkew: 1,
-          topologyKey,
-          whenUnsatisfiable: 'ScheduleAnyway',
-          labelSelector: selector,
-        });
-        ctx.report({
-          messageId: 'noSpread',
-          path: ['spec', 'template', 'spec'],
-          fix: {
-            description:
-              'spread CoreDNS replicas across nodes and zones (ScheduleAnyway, as the EKS add-on does)',
-            edits: [
-              {
-                op: 'add-to-list',
-                path: ['spec', 'template', 'spec', 'topologySpreadConstraints'],
-                value: constraint('kubernetes.io/hostname'),
-              },
-              {
-                op: 'add-to-list',
-                path: ['spec', 'template', 'spec', 'topologySpreadConstraints'],
-                value: constraint('topology.kubernetes.io/zone'),
-              },
-            ],
-          },
-        });
-      }
-      return;
+    for (const entry of inventory.inNamespace('Deployment', 'kube-system')) {
+      if (!isCoreDnsDeployment(entry)) continue;
+      ctx.judged(entry);
+      judgeCoreDns(entry, undefined, inventory, (r) => ctx.report(entry, r));
     }
-
-    // A snapshot without the Deployment: its pods speak for it, the first one by name.
-    if (entry.ref.namespace !== 'kube-system' || !isCoreDnsLabels(entry.object.metadata.labels))
-      return NOT_APPLICABLE;
-    if (hasFinished(entry.object)) return NOT_APPLICABLE;
-    const top = inventory.topController(entry);
-    if (top !== entry && top.object.kind === 'Deployment') return NOT_APPLICABLE;
-    const siblings = inventory
+    const pods = inventory
       .inNamespace('Pod', 'kube-system')
       .filter(
         (p) =>
           isCoreDnsLabels(p.object.metadata.labels) &&
           !hasFinished(p.object) &&
           inventory.topController(p).object.kind !== 'Deployment',
-      );
-    if (siblings.some((p) => p.ref.name < entry.ref.name)) return NOT_APPLICABLE;
-    const { size, sizeText, recommended } = sized();
-    if (size.nodes > 0 && siblings.length < recommended)
-      ctx.report({
-        messageId: 'tooFewReplicas',
-        ...(siblings.length <= 1 ? { severity: 'high' as const } : {}),
-        data: { replicas: siblings.length, size: sizeText, recommended },
-      });
-    // Only say "no PDB" when the snapshot holds PDBs at all: a pods-only dump proves nothing.
-    if (inventory.hasKind('PodDisruptionBudget') && pdbsFor(inventory, entry).length === 0)
-      ctx.report({ messageId: 'noPdb', path: ['metadata'] });
-    const spread = spreadsReplicas(asRecord(entry.object.spec));
-    if (!reportShared(siblings, spread, ['spec', 'nodeName']) && !spread && siblings.length >= 2)
-      ctx.report({ messageId: 'noSpread', path: ['spec'] });
+      )
+      .sort((a, b) => compareText(a.ref.name, b.ref.name));
+    const [first] = pods;
+    if (first) {
+      ctx.judged(first);
+      judgeCoreDns(first, pods, inventory, (r) => ctx.report(first, r));
+    }
   },
 });

@@ -6,7 +6,7 @@ import { containersAt, isPerNodePod, podSpecAt } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { readTaints, type Taint } from '../../scheduling/node-pool.ts';
 import { nodeConstraintsOf, untoleratedTaint } from '../../scheduling/placement.ts';
-import { defineRule, NOT_APPLICABLE } from '../define-rule.ts';
+import { defineInventoryRule } from '../define-rule.ts';
 
 const FARGATE_LABEL = 'eks.amazonaws.com/compute-type';
 
@@ -117,72 +117,84 @@ function coverageOf(inventory: Inventory): NodeCoverage {
   });
 }
 
+interface RunningPod {
+  pod: InventoryEntry;
+  node: string;
+}
+
 /**
- * The namespace's running pods and their nodes, by name; a pod with a log shipper of its own
- * (a Fluent Bit sidecar) is logged wherever it runs.
+ * Running pods and their nodes, by namespace and sorted by name; a pod with a log shipper of its
+ * own (a Fluent Bit sidecar) is logged wherever it runs, so it is left out.
  */
-function runningPods(inventory: Inventory, namespace: string): { pod: InventoryEntry; node: string }[] {
-  // Once per namespace: without Namespace objects every pod of it asks (see check).
-  return inventory.derived(`namespace-not-logged/running/${namespace}`, () =>
-    inventory
-      .inNamespace('Pod', namespace)
-      .flatMap((pod) => {
-        const node = inputText(asRecord(pod.object.spec)?.nodeName);
-        const phase = asRecord(pod.object.status)?.phase;
-        if (phase !== 'Running' || !node) return [];
-        if (containersAt(pod.object).some(({ container }) => logCollectorOf(container.image))) return [];
-        return [{ pod, node }];
-      })
-      .sort((a, b) => compareText(a.pod.ref.name, b.pod.ref.name)),
-  );
+function runningPodsByNamespace(inventory: Inventory): Map<string, RunningPod[]> {
+  const out = new Map<string, RunningPod[]>();
+  for (const pod of inventory.ofKind('Pod')) {
+    const node = inputText(asRecord(pod.object.spec)?.nodeName);
+    if (asRecord(pod.object.status)?.phase !== 'Running' || !node) continue;
+    if (containersAt(pod.object).some(({ container }) => logCollectorOf(container.image))) continue;
+    const namespace = pod.ref.namespace ?? '';
+    let pods = out.get(namespace);
+    if (!pods) {
+      pods = [];
+      out.set(namespace, pods);
+    }
+    pods.push({ pod, node });
+  }
+  for (const pods of out.values()) pods.sort((a, b) => compareText(a.pod.ref.name, b.pod.ref.name));
+  return out;
 }
 
 function runningCount(n: number): string {
   return n === 1 ? '1 running pod' : `${n} running pods`;
 }
 
-export default defineRule({
+export default defineInventoryRule({
   id: 'namespace-not-logged',
   category: 'observability',
   severity: 'medium',
   lesson: 'observability',
   title: "Every namespace's pod logs are collected off the node",
-  appliesTo: ['Namespace', 'Pod'],
   messages: {
     noCollector:
       'namespace {namespace} has {pods} and no log-collector DaemonSet (Promtail, Grafana Alloy, Fluent Bit, Fluentd, Vector, an OpenTelemetry Collector…) runs in the cluster: their logs stay on the nodes until the kubelet rotates them, and go with the node',
     nodesNotCovered:
       'namespace {namespace} has {pods} on nodes no log collector runs on, so their logs are never shipped: on {node}, {why}',
   },
-  check(entry, ctx) {
+  checkInventory(ctx) {
+    const { inventory } = ctx;
     // Only a live cluster or a snapshot (it lists Nodes) shows where pods run and what runs there.
-    if (!ctx.inventory.hasKind('Node')) return NOT_APPLICABLE;
-    const isPod = entry.object.kind === 'Pod';
-    const namespace = (isPod ? entry.ref.namespace : entry.ref.name) ?? '';
-    // A snapshot without Namespace objects: the namespace's first running pod speaks for it.
-    if (isPod && ctx.inventory.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }))
-      return NOT_APPLICABLE;
-    const pods = runningPods(ctx.inventory, namespace);
-    if (pods.length === 0 || (isPod && pods[0]?.pod !== entry)) return NOT_APPLICABLE;
-    const coverage = coverageOf(ctx.inventory);
-    if (coverage.products.length === 0) {
-      // No DaemonSet and no node agent's pod in the scan: they were not collected, not absent.
-      if (!coverage.agentsVisible) return NOT_APPLICABLE;
-      ctx.report({ messageId: 'noCollector', data: { namespace, pods: runningCount(pods.length) } });
-      return;
+    if (!inventory.hasKind('Node')) return;
+    const byNamespace = runningPodsByNamespace(inventory);
+    if (byNamespace.size === 0) return;
+    const coverage = coverageOf(inventory);
+    // No DaemonSet and no node agent's pod in the scan: they were not collected, not absent.
+    if (coverage.products.length === 0 && !coverage.agentsVisible) return;
+    for (const namespace of [...byNamespace.keys()].sort(compareText)) {
+      const pods = byNamespace.get(namespace) ?? [];
+      // The Namespace object, or in a snapshot without it, the namespace's first running pod.
+      const subject = inventory.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }) ?? pods[0]?.pod;
+      if (!subject) continue;
+      ctx.judged(subject);
+      if (coverage.products.length === 0) {
+        ctx.report(subject, {
+          messageId: 'noCollector',
+          data: { namespace, pods: runningCount(pods.length) },
+        });
+        continue;
+      }
+      const stranded = pods.filter((p) => coverage.uncovered.has(p.node));
+      if (stranded.length === 0) continue;
+      const nodes = [...new Set(stranded.map((p) => p.node))].sort();
+      const [node = ''] = nodes;
+      ctx.report(subject, {
+        messageId: 'nodesNotCovered',
+        data: {
+          namespace,
+          pods: runningCount(stranded.length),
+          node: nodes.length > 1 ? `${node} (and ${nodes.length - 1} more nodes)` : node,
+          why: coverage.uncovered.get(node) ?? '',
+        },
+      });
     }
-    const stranded = pods.filter((p) => coverage.uncovered.has(p.node));
-    if (stranded.length === 0) return;
-    const nodes = [...new Set(stranded.map((p) => p.node))].sort();
-    const [node = ''] = nodes;
-    ctx.report({
-      messageId: 'nodesNotCovered',
-      data: {
-        namespace,
-        pods: runningCount(stranded.length),
-        node: nodes.length > 1 ? `${node} (and ${nodes.length - 1} more nodes)` : node,
-        why: coverage.uncovered.get(node) ?? '',
-      },
-    });
   },
 });
