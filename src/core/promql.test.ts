@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alertShape, evaluatesEmpty, promqlReads } from './promql.ts';
+import { alertShape, evaluatesEmpty, outputKeepsLabel, promqlReads } from './promql.ts';
 
 test('the metrics an expression selects, by name or __name__, and those read only for their absence', () => {
   assert.deepEqual(
@@ -68,4 +68,94 @@ test('alertShape: the series read at one instant, the longest window, time() and
     ['node_md_disks'],
   );
   assert.match(alertShape('sum(rate(x[5m]) > ').error ?? '', /does not parse/);
+});
+
+test('outputKeepsLabel: whether every series an expression outputs carries a label, as PromQL passes labels on', () => {
+  const cases: [string, boolean][] = [
+    // a selector's series are taken to carry it, unless it selects those without it
+    ['up == 0', true],
+    ['x{namespace=""}', false],
+    // aggregations keep the labels of by (…), all but those of without (…), none otherwise
+    ['sum by (namespace, pod) (x)', true],
+    ['sum(x) by (namespace)', true],
+    ['sum by ("namespace") (x)', true],
+    ['max by (node) (x)', false],
+    ['sum without (namespace) (x)', false],
+    ['sum without (pod) (x)', true],
+    ['count(x) > 0', false],
+    ['group(x)', false],
+    ['quantile by (namespace) (0.9, x)', true],
+    // by (…) keeps what the series it groups have
+    ['sum by (namespace) (sum by (pod) (x))', false],
+    // topk, bottomk, limitk pick series, labels whole, whatever they group by
+    ['topk(3, x)', true],
+    ['bottomk by (node) (3, x)', true],
+    ['limitk(2, sum(x))', false],
+    // count_values writes the values into the label it names
+    ['count_values("namespace", x)', true],
+    ['count_values("value", x)', false],
+    // functions keep their argument's labels, the metric name aside
+    ['sort(x)', true],
+    ['rate(x[5m])', true],
+    ['max_over_time(x[1h])', true],
+    ['-(x offset 5m)', true],
+    ['x @ 1700000000', true],
+    ['max_over_time((sum by (namespace) (x))[30m:1m])', true],
+    ['max_over_time(sum(x)[30m:1m])', false],
+    ['histogram_quantile(0.9, sum by (le) (rate(x[5m])))', false],
+    ['histogram_quantile(0.9, sum by (le, namespace) (rate(x[5m])))', true],
+    ['minute(x)', true],
+    // scalars and vector() have no labels; neither do the time functions without an argument
+    ['vector(1)', false],
+    ['scalar(x) > 1', false],
+    ['minute() > 30', false],
+    ['time() - x > 3600', true],
+    // absent() carries its selector's equality matchers only, a label matched twice not
+    ['absent(up{namespace="a"})', true],
+    ['absent(up{job="a", namespace=~"a|b"})', false],
+    ['absent(up{namespace="a", namespace="b"})', false],
+    ['absent((up{namespace="a"}))', true],
+    ['absent(sum(up{namespace="a"}))', false],
+    ['absent_over_time(up{namespace="a"}[5m])', true],
+    ['absent_over_time(up{namespace="a"}[5m:1m])', false],
+    // label_replace sets the label to the expansion, removes it when empty, passes series the regex misses
+    ['label_replace(sum(x), "namespace", "shop", "", "")', true],
+    ['label_replace(sum by (job) (x), "namespace", "$1", "job", "(.*)")', true],
+    // sum(x) has no job: $1 is empty
+    ['label_replace(sum(x), "namespace", "$1", "job", "(.*)")', false],
+    ['label_replace(x, "namespace", "", "namespace", ".*")', false],
+    ['label_replace(x, "namespace", "$1", "pod", "(.*)-[a-z0-9]+")', false],
+    ['label_replace(sum(x), "pod", "p", "", "")', false],
+    ['label_join(sum(x), "namespace", "-", "a", "b")', true],
+    ['label_join(sum(x), "namespace", "", "a")', false],
+    // one-to-one: the left's labels, only those of on (…), all but those of ignoring (…)
+    ['x / on(instance) y', false],
+    ['x / on(instance, namespace) y', true],
+    ['x / ignoring(instance) y', true],
+    ['x / ignoring(namespace) y', false],
+    ['x > bool 1', true],
+    // paired series share the label's value: one side carrying it is enough, one without it is not
+    ['sum(x) / on(namespace) sum by (namespace) (y)', false],
+    ['sum by (namespace) (x) / on(namespace) y', true],
+    ['sum(x) / sum(y)', false],
+    // group_left / group_right: the "many" side's labels, plus those listed taken from the "one" side
+    ['sum by (pod) (x) * on(pod) group_left(namespace) kube_pod_info', true],
+    ['sum by (pod) (x) * on(pod) group_left kube_pod_info', false],
+    ['x * on(pod) group_left(namespace) sum by (pod) (y)', false],
+    ['kube_pod_info * on(pod) group_right sum by (pod) (x)', false],
+    ['sum by (pod) (x) * on(pod) group_right kube_pod_info', true],
+    // and, unless: the left's series; or: either side's
+    ['sum(a) and on(pod) b', false],
+    ['a unless sum(b)', true],
+    ['sum by (namespace) (a) or b', true],
+    ['sum by (namespace) (a) or sum(b)', false],
+    [
+      '(rate(x[5m]) > 1) * on (namespace) group_left (label_team) max by (namespace, label_team) (kube_namespace_labels) or (rate(x[5m]) > 1) unless on (namespace) kube_namespace_labels',
+      true,
+    ],
+  ];
+  for (const [expr, expected] of cases) assert.equal(outputKeepsLabel(expr, 'namespace'), expected, expr);
+  assert.equal(outputKeepsLabel('histogram_quantile(0.9, rate(x[5m]))', 'le'), false);
+  assert.equal(outputKeepsLabel('sum(rate(x[5m])', 'namespace'), undefined);
+  assert.equal(outputKeepsLabel('rate(x[5m])', '__name__'), undefined);
 });

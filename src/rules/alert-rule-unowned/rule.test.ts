@@ -13,8 +13,20 @@ test('alert-rule-unowned: does the namespace reach Alertmanager', () => {
     // aggregated away
     ['sum(rate(x[5m])) > 1', false],
     ['max by (node) (y) > 1', false],
-    // a namespace selector names the owner
-    ['sum(rate(x{namespace="shop"}[5m])) > 1', true],
+    // a namespace selector does not survive the sum
+    ['sum(rate(x{namespace="shop"}[5m])) > 1', false],
+    // the word is there, the label is not
+    ['sum without (namespace) (rate(x[5m])) > 1', false],
+    // aggregated, and the namespace kept
+    ['sum without (pod) (rate(x[5m])) > 1', true],
+    ['topk(3, rate(x[5m])) > 1', true],
+    // no aggregation, and the namespace lost
+    ['absent(up{job="orders"})', false],
+    ['x / on (instance) y > 1', false],
+    // an expression the grammar cannot read falls back to the text
+    ['sum(rate(x[5m]) > 1', false],
+    ['sum by (namespace) (rate(x[5m]) > 1', true],
+    ['rate(x[5m] > 1', true],
   ];
   for (const [expr, expected] of cases) assert.equal(keepsNamespace(expr), expected, expr);
 });

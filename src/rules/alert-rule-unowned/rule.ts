@@ -1,4 +1,5 @@
 import { alertingRulesOf } from '../../core/alerting-rules.ts';
+import { outputKeepsLabel } from '../../core/promql.ts';
 import { defineRule, NOT_APPLICABLE, ruleOptions } from '../define-rule.ts';
 
 const Options = ruleOptions(
@@ -12,12 +13,18 @@ const Options = ruleOptions(
   }),
 );
 
+/** The fallback's aggregations, read from the text. */
 const AGGREGATION =
   /\b(sum|min|max|avg|group|stddev|stdvar|count|count_values|bottomk|topk|quantile)\b\s*(by|without|\()/;
 
-/** The alert keeps a `namespace` label Alertmanager can route on, as far as the text shows. */
+/**
+ * Every series the alert can fire with keeps a `namespace` label Alertmanager can route on, as
+ * PromQL's aggregations, functions and operators pass it along (`outputKeepsLabel`).
+ */
 export function keepsNamespace(expr: string): boolean {
-  return /\bnamespace\b/.test(expr) || !AGGREGATION.test(expr);
+  // An expression the grammar cannot read falls back to its text, erring towards silence: it
+  // keeps the namespace if it mentions the word, or aggregates nothing.
+  return outputKeepsLabel(expr, 'namespace') ?? (/\bnamespace\b/.test(expr) || !AGGREGATION.test(expr));
 }
 
 export default defineRule({
