@@ -122,26 +122,30 @@ interface RunningPod {
   node: string;
 }
 
+/** Namespaces that hold pods, sorted (one cheap pass: any pod change asks again). */
+function podNamespaces(inventory: Inventory): string[] {
+  return inventory.derived('namespace-not-logged/namespaces', () =>
+    [...new Set(inventory.ofKind('Pod').map((p) => p.ref.namespace ?? ''))].sort(compareText),
+  );
+}
+
 /**
- * Running pods and their nodes, by namespace and sorted by name; a pod with a log shipper of its
- * own (a Fluent Bit sidecar) is logged wherever it runs, so it is left out.
+ * A namespace's running pods and their nodes, sorted by name; a pod with a log shipper of its own
+ * (a Fluent Bit sidecar) is logged wherever it runs, so it is left out. Kept per namespace, so a
+ * pod change under `serve` recomputes only its own namespace's list.
  */
-function runningPodsByNamespace(inventory: Inventory): Map<string, RunningPod[]> {
-  const out = new Map<string, RunningPod[]>();
-  for (const pod of inventory.ofKind('Pod')) {
-    const node = inputText(asRecord(pod.object.spec)?.nodeName);
-    if (asRecord(pod.object.status)?.phase !== 'Running' || !node) continue;
-    if (containersAt(pod.object).some(({ container }) => logCollectorOf(container.image))) continue;
-    const namespace = pod.ref.namespace ?? '';
-    let pods = out.get(namespace);
-    if (!pods) {
-      pods = [];
-      out.set(namespace, pods);
-    }
-    pods.push({ pod, node });
-  }
-  for (const pods of out.values()) pods.sort((a, b) => compareText(a.pod.ref.name, b.pod.ref.name));
-  return out;
+function runningPods(inventory: Inventory, namespace: string): RunningPod[] {
+  return inventory.derived(`namespace-not-logged/running/${namespace}`, () =>
+    inventory
+      .inNamespace('Pod', namespace)
+      .flatMap((pod) => {
+        const node = inputText(asRecord(pod.object.spec)?.nodeName);
+        if (asRecord(pod.object.status)?.phase !== 'Running' || !node) return [];
+        if (containersAt(pod.object).some(({ container }) => logCollectorOf(container.image))) return [];
+        return [{ pod, node }];
+      })
+      .sort((a, b) => compareText(a.pod.ref.name, b.pod.ref.name)),
+  );
 }
 
 function runningCount(n: number): string {
@@ -164,13 +168,12 @@ export default defineInventoryRule({
     const { inventory } = ctx;
     // Only a live cluster or a snapshot (it lists Nodes) shows where pods run and what runs there.
     if (!inventory.hasKind('Node')) return;
-    const byNamespace = runningPodsByNamespace(inventory);
-    if (byNamespace.size === 0) return;
     const coverage = coverageOf(inventory);
     // No DaemonSet and no node agent's pod in the scan: they were not collected, not absent.
     if (coverage.products.length === 0 && !coverage.agentsVisible) return;
-    for (const namespace of [...byNamespace.keys()].sort(compareText)) {
-      const pods = byNamespace.get(namespace) ?? [];
+    for (const namespace of podNamespaces(inventory)) {
+      const pods = runningPods(inventory, namespace);
+      if (pods.length === 0) continue;
       // The Namespace object, or in a snapshot without it, the namespace's first running pod.
       const subject = inventory.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }) ?? pods[0]?.pod;
       if (!subject) continue;

@@ -8,6 +8,7 @@ import {
   policyEffectsOn,
 } from '../../core/network-isolation.ts';
 
+import type { KubeObject } from '../../core/resource.ts';
 import { POD_CARRYING_KINDS } from '../../core/workload.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { defineInventoryRule, ignoreNamespacesOption } from '../define-rule.ts';
@@ -18,19 +19,55 @@ const options = ignoreNamespacesOption(
 
 /**
  * The namespaces without a Namespace object in the input, each with the workload its findings are
- * reported on: its first top-level workload by kind and name.
+ * reported on: its first top-level workload by kind, then name.
  */
 function workloadOnlyNamespaces(inventory: Inventory): Map<string, InventoryEntry> {
   const first = new Map<string, InventoryEntry>();
+  const declared = new Map<string, boolean>();
   for (const kind of [...POD_CARRYING_KINDS].sort()) {
-    const entries = [...inventory.ofKind(kind)].sort((a, b) => compareText(a.ref.name, b.ref.name));
-    for (const e of entries) {
+    const found = new Set<string>();
+    for (const e of inventory.ofKind(kind)) {
       const ns = e.ref.namespace;
-      if (!ns || first.has(ns) || inventory.controllerOf(e)) continue;
-      if (!inventory.get({ apiVersion: 'v1', kind: 'Namespace', name: ns })) first.set(ns, e);
+      if (!ns) continue;
+      let has = declared.get(ns);
+      if (has === undefined) {
+        has = inventory.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }) !== undefined;
+        declared.set(ns, has);
+      }
+      if (has || (first.has(ns) && !found.has(ns)) || inventory.controllerOf(e)) continue;
+      const best = first.get(ns);
+      if (!best || compareText(e.ref.name, best.ref.name) < 0) first.set(ns, e);
+      found.add(ns);
     }
   }
   return first;
+}
+
+/** Every network policy of the input, of every policy API hindsight reads. */
+function policiesOf(inventory: Inventory): KubeObject[] {
+  return inventory.derived('namespace-without-default-deny/policies', () =>
+    [...new Set(NETWORK_POLICY_KINDS.map((k) => k.kind))]
+      .flatMap((kind) => inventory.ofKind(kind))
+      .map((e) => e.object)
+      .filter(isNetworkPolicyObject),
+  );
+}
+
+/**
+ * How the cluster's policies isolate one namespace, kept per namespace: it reads every policy
+ * and the namespace's own labels, so a pod or workload change under `serve` reuses it.
+ */
+function isolationOf(inventory: Inventory, name: string, declared: boolean) {
+  const key = `namespace-without-default-deny/${declared ? 'declared' : 'undeclared'}/${name}`;
+  return inventory.derived(key, () => {
+    const object = declared
+      ? inventory.get({ apiVersion: 'v1', kind: 'Namespace', name })?.object
+      : undefined;
+    const ns: NamespaceFacts = object
+      ? { name, labels: stringRecord(object.metadata.labels), labelsKnown: true }
+      : { name, labels: {}, labelsKnown: false };
+    return namespaceIsolation(policiesOf(inventory).flatMap((p) => policyEffectsOn(p, ns)));
+  });
 }
 
 function stringRecord(value: unknown): Record<string, string> {
@@ -63,30 +100,25 @@ export default defineInventoryRule({
   },
   checkInventory(ctx) {
     const { inventory } = ctx;
-    const policies = [...new Set(NETWORK_POLICY_KINDS.map((k) => k.kind))]
-      .flatMap((kind) => inventory.ofKind(kind))
-      .map((e) => e.object)
-      .filter(isNetworkPolicyObject);
-    const subjects: { subject: InventoryEntry; ns: NamespaceFacts }[] = [];
+    const policies = policiesOf(inventory);
+    const subjects: { subject: InventoryEntry; name: string; declared: boolean }[] = [];
     for (const entry of inventory.ofKind('Namespace')) {
       const status = entry.object.status as { phase?: unknown } | undefined;
-      if (status?.phase === 'Terminating') continue;
-      const labels = stringRecord(entry.object.metadata.labels);
-      subjects.push({ subject: entry, ns: { name: entry.ref.name, labels, labelsKnown: true } });
+      if (status?.phase !== 'Terminating')
+        subjects.push({ subject: entry, name: entry.ref.name, declared: true });
     }
     // A namespace the input has no Namespace object for is judged only when the input holds
     // network policies (so they were collected, not left in another repository), on its first workload.
     if (policies.length > 0)
       for (const [name, subject] of workloadOnlyNamespaces(inventory))
-        subjects.push({ subject, ns: { name, labels: {}, labelsKnown: false } });
-    for (const { subject, ns } of subjects) {
-      if (ctx.options.ignoreNamespaces.includes(ns.name)) continue;
+        subjects.push({ subject, name, declared: false });
+    for (const { subject, name, declared } of subjects) {
+      if (ctx.options.ignoreNamespaces.includes(name)) continue;
       ctx.judged(subject);
       const report = (r: Parameters<typeof ctx.report>[1]) => ctx.report(subject, r);
-      const isolation = namespaceIsolation(policies.flatMap((p) => policyEffectsOn(p, ns)));
-      const { ingress, egress } = isolation;
+      const { ingress, egress } = isolationOf(inventory, name, declared);
       if (ingress.state === 'open' && egress.state === 'open') {
-        report({ messageId: 'noDefaultDeny', data: { namespace: ns.name } });
+        report({ messageId: 'noDefaultDeny', data: { namespace: name } });
         continue;
       }
       for (const [direction, state] of [
@@ -96,13 +128,13 @@ export default defineInventoryRule({
         if (state.state === 'undone')
           report({
             messageId: 'allowAll',
-            data: { namespace: ns.name, direction, policy: state.by, allowedBy: state.allowedBy },
+            data: { namespace: name, direction, policy: state.by, allowedBy: state.allowedBy },
           });
       }
       if (egress.state === 'open')
-        report({ messageId: 'ingressOnly', data: { namespace: ns.name, policy: policyOf(ingress) } });
+        report({ messageId: 'ingressOnly', data: { namespace: name, policy: policyOf(ingress) } });
       if (ingress.state === 'open')
-        report({ messageId: 'egressOnly', data: { namespace: ns.name, policy: policyOf(egress) } });
+        report({ messageId: 'egressOnly', data: { namespace: name, policy: policyOf(egress) } });
     }
   },
 });
