@@ -69,18 +69,55 @@ export interface AlertmanagerView {
 
 const DEFAULT_REPEAT_INTERVAL = '4h';
 
-/** `severity = "critical"`, `severity=~warning|info`: Alertmanager's matcher syntax. */
-export function parseMatcher(text: string): Matcher | undefined {
-  const m = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(text);
+/**
+ * One matcher string of a route's `matchers` list, as Alertmanager reads it: one matcher or
+ * several separated by commas, optionally in braces (`{severity="critical", team=~"a|b"}`,
+ * `severity=critical,team=c`); values quoted (escapes as in JSON strings, commas allowed) or
+ * bare. Undefined when the text is not valid matcher syntax (Alertmanager refuses the file).
+ */
+export function parseMatchers(text: string): Matcher[] | undefined {
+  // Each brace is dropped on its own, as Alertmanager's classic parser does.
+  let body = text.trim();
+  if (body.startsWith('{')) body = body.slice(1);
+  if (body.endsWith('}')) body = body.slice(0, -1);
+  const pieces: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (quoted && c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) {
+      pieces.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (quoted) return undefined;
+  pieces.push(body.slice(start));
+  const out: Matcher[] = [];
+  for (const [i, piece] of pieces.entries()) {
+    // A trailing comma is allowed; an empty matcher elsewhere is not.
+    if (piece.trim() === '' && i === pieces.length - 1 && i > 0) continue;
+    const m = parseMatcher(piece);
+    if (!m) return undefined;
+    out.push(m);
+  }
+  return out;
+}
+
+/** One matcher: `severity = "critical"`, `severity=~warning|info`. */
+function parseMatcher(text: string): Matcher | undefined {
+  const m = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s.exec(text);
   if (!m) return undefined;
   let value = m[3] as string;
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+  if (value.startsWith('"')) {
+    if (value.length < 2 || !value.endsWith('"')) return undefined;
     try {
       value = JSON.parse(value) as string;
     } catch {
-      value = value.slice(1, -1);
+      return undefined;
     }
-  }
+  } else if (value.includes('"')) return undefined;
   return { name: m[1] as string, op: m[2] as MatchOp, value };
 }
 
@@ -114,8 +151,8 @@ function fileMatchers(route: Record<string, unknown>): Matcher[] {
   const out: Matcher[] = [];
   if (Array.isArray(route.matchers))
     for (const text of route.matchers) {
-      const m = typeof text === 'string' ? parseMatcher(text) : undefined;
-      if (m) out.push(m);
+      const parsed = typeof text === 'string' ? parseMatchers(text) : undefined;
+      if (parsed) out.push(...parsed);
     }
   for (const [key, op] of [
     ['match', '='],
