@@ -11,7 +11,7 @@ import { type TestContext, test } from 'node:test';
 import type { Panel } from '@grafana/schema';
 import { requirePlatform } from '../../../testenv/harness.ts';
 import { generateDashboards } from './generate.ts';
-import { metricNames } from './model.ts';
+import { MATCH_ALL, metricNames, substituteVariables } from './model.ts';
 
 /** The fixture namespace with OOM kills, throttled containers and Deployments. */
 const NAMESPACE = 'checkout';
@@ -27,13 +27,7 @@ const NOT_IN_FIXTURE = new Set([
 
 /** Grafana's variables as the test platform can answer them. */
 function substitute(expr: string): string {
-  return expr
-    .replaceAll('$__rate_interval', '5m')
-    .replaceAll('$__interval', '1m')
-    .replaceAll('$__range', '1h')
-    .replaceAll('$cluster', '.*')
-    .replaceAll('$namespace', NAMESPACE)
-    .replaceAll('$team', '.*');
+  return substituteVariables(expr, { ...MATCH_ALL, namespace: NAMESPACE });
 }
 
 interface Answer {

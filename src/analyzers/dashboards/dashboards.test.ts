@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import type { Panel } from '@grafana/schema';
 import { REPO_ROOT } from '../../../testenv/paths.ts';
 import { dashboardConfigMaps, generateDashboards } from './generate.ts';
-import { DATASOURCE, metricNames } from './model.ts';
+import { DATASOURCE, metricNames, substituteVariables } from './model.ts';
 
 const dashboards = generateDashboards({ teamLabel: 'team' });
 
@@ -102,4 +102,39 @@ test('--configmaps: one ConfigMap per dashboard, labelled for the sidecar, holdi
     const data = map.data as Record<string, string>;
     assert.deepEqual(JSON.parse(data[file] as string), JSON.parse(JSON.stringify(dashboard)));
   }
+});
+
+test('every panel query is PromQL once its variables are substituted, and reads some metric', () => {
+  let queries = 0;
+  for (const { dashboard } of dashboards)
+    for (const p of (dashboard.panels ?? []) as Panel[])
+      for (const q of p.targets ?? []) {
+        const names = metricNames(String(q.expr)); // throws on a parse error or an unknown variable
+        assert.ok(names.length > 0, `${dashboard.title}/${p.title}: reads no metric`);
+        queries++;
+      }
+  assert.ok(queries >= 40, `${queries} queries`);
+});
+
+test("Grafana's variable forms are substituted; an undefined one is an error, a capture group is left", () => {
+  const values = { cluster: 'eks-1', namespace: 'a|b' };
+  assert.equal(
+    substituteVariables(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a template.
+      'rate(x{cluster="$cluster", namespace=~"${namespace:regex}"}[$__rate_interval])',
+      values,
+    ),
+    'rate(x{cluster="eks-1", namespace=~"a|b"}[5m])',
+  );
+  assert.equal(substituteVariables('x{cluster="[[cluster]]"}', values), 'x{cluster="eks-1"}');
+  assert.equal(
+    substituteVariables('label_replace(x, "a", "$1", "b", "(.+)")', values),
+    'label_replace(x, "a", "$1", "b", "(.+)")',
+  );
+  assert.throws(() => substituteVariables('x{team="$team"}', values), /\$team has no value/);
+  assert.throws(() => metricNames('sum(x{a="b"}'), /does not parse/);
+  assert.deepEqual(
+    metricNames('sum by (namespace) (rate(a_total{namespace=~"$namespace"}[$__rate_interval])) / on() b'),
+    ['a_total', 'b'],
+  );
 });

@@ -10,6 +10,7 @@
  * teams). Panels filter on `cluster` and `namespace`; `team` narrows the namespaces offered.
  */
 import type { Dashboard, Panel, ThresholdsConfig, ThresholdsMode, VariableModel } from '@grafana/schema';
+import { promqlReads } from '../../core/promql.ts';
 import { namespaceLabelSeries } from '../alerts/prometheus-rules.ts';
 
 /** The schema version the dashboards are written for (Grafana 10.4 and later read it as is). */
@@ -45,9 +46,44 @@ export interface DashboardOptions {
   teamLabel: string;
 }
 
-/** The metric names a query reads: every series in these dashboards is written with a selector. */
+/** Grafana's built-in interval variables, with values any Prometheus accepts. */
+const BUILT_IN: Readonly<Record<string, string>> = {
+  __rate_interval: '5m',
+  __interval: '1m',
+  __range: '1h',
+};
+
+/**
+ * A panel's query with Grafana's variables replaced as Grafana does before sending it: `$name`,
+ * `${name}`, `${name:format}` and `[[name]]`, by `values` or the built-in intervals. A variable
+ * with no value is an error (a dashboard that names one it does not define is broken), except
+ * `$1` and the like, capture groups that Grafana leaves alone as well.
+ */
+export function substituteVariables(expr: string, values: Readonly<Record<string, string>>): string {
+  return expr.replace(
+    /\$\{([A-Za-z0-9_]+)(?::[A-Za-z0-9_]+)?\}|\[\[([A-Za-z0-9_]+)\]\]|\$([A-Za-z0-9_]+)/g,
+    (whole, braced?: string, bracketed?: string, bare?: string) => {
+      const name = (braced ?? bracketed ?? bare) as string;
+      const value = values[name] ?? BUILT_IN[name];
+      // `$1` is a label_replace() capture group: Grafana leaves names it does not define as they are.
+      if (value === undefined && /^[0-9]+$/.test(name)) return whole;
+      if (value === undefined) throw new Error(`variable ${whole} has no value in: ${expr}`);
+      return value;
+    },
+  );
+}
+
+/** Values for the dashboards' own variables that make every query valid PromQL. */
+export const MATCH_ALL = { cluster: '.*', namespace: '.*', team: '.*' } as const;
+
+/**
+ * The metric names a query reads, from Prometheus' own grammar after substituting the variables;
+ * an error when the query does not parse.
+ */
 export function metricNames(expr: string): string[] {
-  return [...new Set([...expr.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)].map((m) => m[1] as string))];
+  const reads = promqlReads(substituteVariables(expr, MATCH_ALL));
+  if (reads.error) throw new Error(`${reads.error}: ${expr}`);
+  return reads.metrics;
 }
 
 /** The selector every kube series gets: this cluster, these namespaces. */
