@@ -4,7 +4,7 @@
  * on the same Prometheus — each in a child process: wall time, peak RSS, queries and the samples
  * Prometheus had to touch (its own `totalQueryableSamples`).
  *
- *   node bench/cost.ts [--name bench] [--runs 1] [--krr-step 75]
+ *   node bench/cost.ts [--name bench] [--runs 1] [--krr-step 75] [--concurrency 2,6]
  *
  * Needs a platform started with history, e.g.
  * `node bench/platform.ts --scale 400x10000 --prometheus --step 300 --keep`.
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     'krr-child': { type: 'boolean', default: false },
     /** KRR's --timeframe_duration; raise it to twice the scrape interval of a coarse history. */
     'krr-step': { type: 'string', default: '75' },
+    /** hindsight's --prometheus-concurrency, one run each (KRR's replay runs 6 queries at once). */
+    concurrency: { type: 'string', default: '2,6' },
   },
 });
 const state = readPlatformState(values.name);
@@ -49,6 +51,7 @@ if (values['krr-child']) {
     })),
   );
   const client = createPrometheusClient({ url: state.prometheus.url, concurrency: 6 });
+  const tRead = performance.now();
   const results = await runKrrQueryPlan(client, {
     start,
     end,
@@ -62,6 +65,9 @@ if (values['krr-child']) {
       queries: client.stats.queries,
       samplesTouched: client.stats.samplesTouched,
       seconds: (performance.now() - t0) / 1000,
+      readSeconds: (performance.now() - tRead) / 1000,
+      serverSeconds: client.stats.serverSeconds,
+      bytesReceived: client.stats.bytesReceived,
     }),
   );
   process.exit(0);
@@ -83,24 +89,35 @@ function timed(args: string[]): { seconds: number; rssMiB: number; stdout: strin
 
 const rows: string[] = [];
 for (let i = 0; i < Number(values.runs); i++) {
-  const hs = timed([
-    join(REPO_ROOT, 'dist', 'cli', 'bin.js'),
-    'cost',
-    '-o',
-    'json',
-    '--no-plan',
-    '--prometheus',
-    state.prometheus.url,
-    '--end',
-    end.toISOString(),
-  ]);
-  const report = JSON.parse(hs.stdout) as {
-    prometheus: { queries: number; samplesTouched: number };
-    rightsizing?: { containers: unknown[] };
-  };
-  rows.push(
-    `| hindsight cost (recommend + backtest) | ${report.rightsizing?.containers.length ?? 0} | ${report.prometheus.queries} | ${report.prometheus.samplesTouched.toLocaleString('en-US')} | ${hs.seconds.toFixed(1)} | ${hs.rssMiB.toFixed(0)} |`,
-  );
+  for (const concurrency of values.concurrency.split(',')) {
+    const hs = timed([
+      join(REPO_ROOT, 'dist', 'cli', 'bin.js'),
+      'cost',
+      '-o',
+      'json',
+      '--no-plan',
+      '--prometheus',
+      state.prometheus.url,
+      '--prometheus-concurrency',
+      concurrency,
+      '--end',
+      end.toISOString(),
+    ]);
+    const report = JSON.parse(hs.stdout) as {
+      prometheus: {
+        queries: number;
+        samplesTouched: number;
+        seconds: number;
+        serverSeconds: number;
+        bytesReceived: number;
+      };
+      rightsizing?: { containers: unknown[] };
+    };
+    const p = report.prometheus;
+    rows.push(
+      `| hindsight cost (recommend + backtest), ${concurrency} queries at once | ${report.rightsizing?.containers.length ?? 0} | ${p.queries} | ${p.samplesTouched.toLocaleString('en-US')} | ${hs.seconds.toFixed(1)} | ${p.seconds.toFixed(1)} | ${p.serverSeconds.toFixed(1)} | ${(p.bytesReceived / 1e6).toFixed(0)} | ${hs.rssMiB.toFixed(0)} |`,
+    );
+  }
   const krr = timed([
     join(REPO_ROOT, 'bench', 'cost.ts'),
     '--name',
@@ -109,17 +126,24 @@ for (let i = 0; i < Number(values.runs); i++) {
     '--krr-step',
     values['krr-step'],
   ]);
-  const k = JSON.parse(krr.stdout) as { containers: number; queries: number; samplesTouched: number };
+  const k = JSON.parse(krr.stdout) as {
+    containers: number;
+    queries: number;
+    samplesTouched: number;
+    readSeconds: number;
+    serverSeconds: number;
+    bytesReceived: number;
+  };
   rows.push(
-    `| KRR simple query plan, ${values['krr-step']} s timeframe (queries only) | ${k.containers} | ${k.queries} | ${k.samplesTouched.toLocaleString('en-US')} | ${krr.seconds.toFixed(1)} | ${krr.rssMiB.toFixed(0)} |`,
+    `| KRR simple query plan, ${values['krr-step']} s timeframe (queries only) | ${k.containers} | ${k.queries} | ${k.samplesTouched.toLocaleString('en-US')} | ${krr.seconds.toFixed(1)} | ${k.readSeconds.toFixed(1)} | ${k.serverSeconds.toFixed(1)} | ${(k.bytesReceived / 1e6).toFixed(0)} | ${krr.rssMiB.toFixed(0)} |`,
   );
 }
 process.stdout.write(
   [
     `### right-sizing reads of 14 days (platform ${values.name}: fixture ${state.fixture?.scale ?? '?'}, history ${state.prometheus.historyStart} → ${state.prometheus.historyEnd})`,
     '',
-    '| plan | containers | queries | samples touched | wall s | peak RSS MiB |',
-    '|---|---|---|---|---|---|',
+    '| plan | containers | queries | samples touched | process s | Prometheus phase s | Prometheus exec s | MB received | peak RSS MiB |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n'),

@@ -33,6 +33,7 @@ test('every live command documents the connection flags and their defaults', asy
   }
   const cost = (await runCli(['cost', '--help'])).stdout.replace(/\s+/g, ' ');
   assert.match(cost, /--prometheus-max-response-size <size> .* \(default: "128Mi"\)/);
+  assert.match(cost, /--prometheus-concurrency <n> .* \(default: "2"\)/);
 });
 
 test('a malformed timeout or size is a usage error (exit 2) naming the flag', async () => {
@@ -43,6 +44,10 @@ test('a malformed timeout or size is a usage error (exit 2) naming the flag', as
     [
       ['cost', '--prometheus-max-response-size', 'lots'],
       /--prometheus-max-response-size lots: expected a size/,
+    ],
+    [
+      ['cost', '--prometheus-concurrency', '0'],
+      /--prometheus-concurrency 0: expected a whole number from 1 to 64/,
     ],
   ] as const) {
     const run = await runCli([...argv], { env: { HOME: '/nonexistent-home' } });

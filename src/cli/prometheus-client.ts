@@ -12,7 +12,7 @@ export function prometheusClientFor(
   url: string,
   opts: PrometheusFlagValues,
   io: CliIo,
-  limits: { timeoutMs: number; maxResponseBytes: number },
+  limits: { timeoutMs: number; maxResponseBytes: number; concurrency: number },
 ): PrometheusClient {
   const token = opts.prometheusToken ?? io.env.HINDSIGHT_PROMETHEUS_TOKEN;
   return createPrometheusClient({
@@ -20,6 +20,7 @@ export function prometheusClientFor(
     timeoutMs: limits.timeoutMs,
     totalTimeoutMs: limits.timeoutMs,
     maxResponseBytes: limits.maxResponseBytes,
+    concurrency: limits.concurrency,
     ...(token ? { bearerToken: token } : {}),
     ...(opts.prometheusTokenFile ? { bearerTokenFile: resolve(io.cwd, opts.prometheusTokenFile) } : {}),
     ...(opts.prometheusCa ? { caFile: resolve(io.cwd, opts.prometheusCa) } : {}),

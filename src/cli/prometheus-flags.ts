@@ -19,6 +19,7 @@ export interface PrometheusFlagValues {
   prometheusInsecure?: boolean;
   prometheusTimeout: string;
   prometheusMaxResponseSize: string;
+  prometheusConcurrency: string;
 }
 
 /** Adds the Prometheus flags; `purpose` says what the command reads from it. */
@@ -43,13 +44,19 @@ export function addPrometheusOptions(command: Command, purpose: string): Command
       '--prometheus-max-response-size <size>',
       'largest Prometheus answer read, decompressed (e.g. 256Mi, 1Gi); past it the query fails',
       `${DEFAULT_PROMETHEUS_MAX_RESPONSE_BYTES / 2 ** 20}Mi`,
+    )
+    .option(
+      '--prometheus-concurrency <n>',
+      'queries in flight at once (lower it for a busy Prometheus, raise it for one with cores to spare)',
+      '2',
     );
 }
 
-/** --prometheus-timeout and --prometheus-max-response-size, checked. */
+/** --prometheus-timeout, --prometheus-max-response-size and --prometheus-concurrency, checked. */
 export function prometheusLimits(opts: PrometheusFlagValues): {
   timeoutMs: number;
   maxResponseBytes: number;
+  concurrency: number;
 } {
   const timeoutMs = parseDuration(opts.prometheusTimeout);
   if (!timeoutMs)
@@ -59,7 +66,12 @@ export function prometheusLimits(opts: PrometheusFlagValues): {
     throw new UsageError(
       `--prometheus-max-response-size ${opts.prometheusMaxResponseSize}: expected a size such as 128Mi or 1Gi`,
     );
-  return { timeoutMs, maxResponseBytes };
+  const concurrency = Number(opts.prometheusConcurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new UsageError(
+      `--prometheus-concurrency ${opts.prometheusConcurrency}: expected a whole number from 1 to 64`,
+    );
+  return { timeoutMs, maxResponseBytes, concurrency };
 }
 
 /** The Prometheus URL given, by flag or environment. */

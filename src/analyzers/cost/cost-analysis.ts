@@ -211,6 +211,8 @@ async function rightsizeFromPrometheus(
     queries: client.stats.queries,
     samplesTouched: client.stats.samplesTouched,
     seconds: rightsizing?.seconds ?? 0,
+    serverSeconds: client.stats.serverSeconds,
+    bytesReceived: client.stats.bytesReceived,
   };
   return { rightsizing, prometheusInfo };
 }

@@ -104,7 +104,12 @@ export interface CostReport {
     window: { start: string; end: string; stepSeconds: number };
     queries: number;
     samplesTouched: number;
+    /** Wall seconds of the right-sizing read, computing included. */
     seconds: number;
+    /** Of which Prometheus' own query execution, summed over concurrent queries. */
+    serverSeconds: number;
+    /** Bytes received (compressed). */
+    bytesReceived: number;
   };
   now: {
     monthly: number;

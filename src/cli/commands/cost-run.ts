@@ -30,7 +30,7 @@ function renderAs(format: CostFormat, report: CostReport): string {
 }
 
 /** The history window and the bounds of one Prometheus query, from their flags. */
-function historyLimits(opts: CostOptions): { windowMs: number; timeoutMs: number; maxResponseBytes: number } {
+function historyLimits(opts: CostOptions): ReturnType<typeof prometheusLimits> & { windowMs: number } {
   const windowMs = parseDuration(opts.window);
   if (!windowMs || windowMs < 3600_000)
     throw new UsageError(`--window ${opts.window}: expected a duration of at least 1h, like 14d`);
@@ -70,7 +70,7 @@ export async function runCost(paths: string[], opts: CostOptions, io: CliIo): Pr
       '--context and --namespace apply to live clusters; give either paths or a context, not both',
     );
   const reports = parseReportSpecs(opts.report, COST_FORMATS);
-  const { windowMs, timeoutMs, maxResponseBytes } = historyLimits(opts);
+  const { windowMs, ...limits } = historyLimits(opts);
   const connection = clusterConnection(opts);
   const now = runClock(io.env);
   const end = opts.end ? new Date(opts.end) : now;
@@ -89,9 +89,7 @@ export async function runCost(paths: string[], opts: CostOptions, io: CliIo): Pr
     : await loadManifests(paths, { stdin: io.stdin });
   for (const error of loaded.errors) io.stderr(`error: ${describeError(error)}\n`);
   const promUrl = prometheusUrl(opts, io);
-  const client = promUrl
-    ? prometheusClientFor(promUrl, opts, io, { timeoutMs, maxResponseBytes })
-    : undefined;
+  const client = promUrl ? prometheusClientFor(promUrl, opts, io, limits) : undefined;
   let analysis: CostAnalysis;
   try {
     analysis = await analyzeCost({

@@ -111,6 +111,7 @@ test('right-sizing from the real Prometheus covers every container of the ground
   const namespaces = new Set(recs.map((r) => r.namespace)).size;
   assert.ok((report.prometheus?.queries ?? 0) <= 1 + 5 * namespaces, `${report.prometheus?.queries} queries`);
   assert.ok((report.prometheus?.samplesTouched ?? 0) > 0);
+  assert.ok((report.prometheus?.serverSeconds ?? 0) > 0 && (report.prometheus?.bytesReceived ?? 0) > 0);
 });
 
 test('costs add up: namespaces plus idle make the nodes, the waterfall chains, the plan is above its bound', async (t) => {

@@ -153,6 +153,7 @@ describe('Prometheus client on the real Prometheus', () => {
       assert.equal(client.stats.queries, 4);
       assert.ok(client.stats.samplesTouched > 0, 'stats=all samples are added up');
       assert.ok(client.stats.bytesReceived > 0);
+      assert.ok(client.stats.serverSeconds > 0, 'stats=all execution times are added up');
       assert.deepEqual(client.warnings, []);
     } finally {
       client.close();

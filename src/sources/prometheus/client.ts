@@ -78,6 +78,11 @@ export interface PrometheusStats {
   bytesReceived: number;
   /** Wall-clock seconds spent in requests (overlapping requests each count). */
   seconds: number;
+  /**
+   * Σ `data.stats.timings.execTotalTime`: seconds Prometheus spent queueing and evaluating the
+   * queries (the rest of `seconds` is encoding, transfer and decoding).
+   */
+  serverSeconds: number;
 }
 
 export type Labels = Readonly<Record<string, string>>;
@@ -180,6 +185,7 @@ class HttpPrometheusClient implements PrometheusClient {
     samplesTouched: 0,
     bytesReceived: 0,
     seconds: 0,
+    serverSeconds: 0,
   };
   readonly warnings: string[] = [];
   private readonly seenWarnings = new Set<string>();
@@ -591,9 +597,20 @@ class HttpPrometheusClient implements PrometheusClient {
       this.warnings.push(w);
     }
     if (status >= 200 && status < 300 && env.status === 'success') {
-      const samples = (env.data as { stats?: { samples?: { totalQueryableSamples?: unknown } } } | undefined)
-        ?.stats?.samples?.totalQueryableSamples;
+      const stats = (
+        env.data as
+          | {
+              stats?: {
+                samples?: { totalQueryableSamples?: unknown };
+                timings?: { execTotalTime?: unknown };
+              };
+            }
+          | undefined
+      )?.stats;
+      const samples = stats?.samples?.totalQueryableSamples;
       if (typeof samples === 'number') this.stats.samplesTouched += samples;
+      const exec = stats?.timings?.execTotalTime;
+      if (typeof exec === 'number') this.stats.serverSeconds += exec;
       return { body: env.data, warnings };
     }
     const errorText =
@@ -622,7 +639,7 @@ class HttpPrometheusClient implements PrometheusClient {
 function httpAdvice(status: number | undefined): string {
   if (status === 400 || status === 422) return '; the query is shown in the error for running it by hand';
   if (status === 401 || status === 403)
-    return '; check --prometheus-bearer-token(-file) and --prometheus-header';
+    return '; check --prometheus-token or --prometheus-token-file';
   if (status === 404)
     return '; is --prometheus the base URL of the Prometheus HTTP API (with its path prefix, if any)?';
   if (status === 429 || status === 503)

@@ -180,6 +180,21 @@ describe('readUsageHistory on the dev platform', () => {
     );
   });
 
+  test('reading namespaces ahead changes neither the batches nor their order', async (t) => {
+    const state = requirePlatform(t, { prometheus: true });
+    if (!state) return;
+    const prom = prometheusOf(state);
+    const end = new Date(prom.historyEnd);
+    const start = new Date(end.getTime() - DAY);
+    const one = await collect(prom.url, { start, end, readAhead: 0 });
+    const three = await collect(prom.url, { start, end, readAhead: 3 });
+    const namespaces = one.batches.map((b) => b.namespace);
+    assert.ok(namespaces.length > 3, 'more namespaces than are read ahead');
+    assert.deepEqual(namespaces, [...namespaces].sort(), 'batches come in namespace order');
+    assert.deepEqual(three.batches, one.batches);
+    assert.equal(three.stats.queries, one.stats.queries);
+  });
+
   test('one day is read at 60 s, with more points per day than 14 days at 300 s', async (t) => {
     const state = requirePlatform(t, { prometheus: true });
     if (!state) return;

@@ -63,6 +63,11 @@ export interface UsageHistoryOptions {
    * default 2,000,000 (about 60 MB of JSON).
    */
   maxPointsPerQuery?: number;
+  /**
+   * Namespaces read ahead while the caller works on the current one; default 1. Memory holds
+   * this many namespaces more.
+   */
+  readAhead?: number;
 }
 
 /** One namespace's history: every container of every workload, and what could not be read. */
@@ -75,6 +80,7 @@ export interface NamespaceHistory {
 
 const CONTAINER_FILTER = 'container!="", container!="POD"';
 const DEFAULT_MAX_POINTS_PER_QUERY = 2_000_000;
+const DEFAULT_READ_AHEAD = 1;
 /** A crash-looping container can restart many times a step; a few kills per step say enough. */
 const MAX_KILLS_PER_STEP = 10;
 
@@ -103,25 +109,45 @@ export async function* readUsageHistory(
     );
     answered = true;
   }
-  for (const namespace of [...new Set(namespaces)].sort()) {
+  // Read ahead: the next namespaces are fetched while the caller computes on this one (fetching is
+  // mostly Prometheus' and the network's time, computing the caller's).
+  const order = [...new Set(namespaces)].sort();
+  const ahead = Math.max(0, options.readAhead ?? DEFAULT_READ_AHEAD);
+  const pending: Promise<{ batch: NamespaceHistory } | { error: unknown }>[] = [];
+  const startRead = (i: number): void => {
+    const namespace = order[i];
+    if (namespace === undefined || pending[i] !== undefined) return;
+    pending[i] = readNamespace(client, namespace, grid, window, options).then(
+      (batch) => ({ batch }),
+      (error: unknown) => ({ error }),
+    );
+  };
+  for (let i = 0; i < order.length; i++) {
+    for (let j = i; j <= i + ahead; j++) startRead(j);
+    const outcome = await (pending[i] as Promise<{ batch: NamespaceHistory } | { error: unknown }>);
+    pending[i] = DONE;
     let batch: NamespaceHistory;
-    try {
-      batch = await readNamespace(client, namespace, grid, window, options);
+    if ('batch' in outcome) {
+      batch = outcome.batch;
       answered = true;
-    } catch (error) {
+    } else {
+      const { error } = outcome;
       if (!(error instanceof PrometheusQueryError)) throw error;
       // Unreachable before anything answered: the whole run is moot, not one namespace.
       if (!answered && error.status === undefined) throw error;
       batch = {
-        namespace,
+        namespace: order[i] ?? '',
         grid,
         containers: [],
-        gaps: [{ scope: namespace, message: describeError(error) }],
+        gaps: [{ scope: order[i] ?? '', message: describeError(error) }],
       };
     }
     yield batch;
   }
 }
+
+/** A read already handed out (its batch is no longer held). */
+const DONE = Promise.resolve({ error: undefined });
 
 /** Per pod and container: what the queries returned, on the grid. */
 interface PodContainer {
