@@ -122,9 +122,13 @@ const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
 const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
 const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
 child.kill('SIGTERM');
+const inOrder = [...latencies];
 latencies.sort((a, b) => a - b);
 const pct = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+// Slow evaluations the server reported, to explain the tail.
+for (const line of stderr.split('\n')) if (line.includes('evaluation took')) console.log(line);
+console.log(`latencies in order of the changes, ms: ${inOrder.join(' ')}`);
 console.log(
   `objects ${objects}; initial sync ${syncSeconds.toFixed(1)} s; change to metric over ${latencies.length} changes (debounce ${values.debounce}): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)} ms; RSS now ${rss.toFixed(0)} MiB, peak ${hwm.toFixed(0)} MiB; CPU ${cpuSeconds.toFixed(1)} s in all`,
 );

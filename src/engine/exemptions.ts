@@ -65,8 +65,9 @@ export function exemptionAnnotations(object: KubeObject): ParsedAnnotation[] {
   return out;
 }
 
-function isExpired(expires: string | undefined, now: Date): boolean {
-  return expires !== undefined && Date.parse(expires) < now.getTime();
+/** `now` is read only for an exemption that expires (incremental evaluation tracks clock reads). */
+function isExpired(expires: string | undefined, now: Date | (() => Date)): boolean {
+  return expires !== undefined && Date.parse(expires) < (typeof now === 'function' ? now() : now).getTime();
 }
 
 function containerMatches(scope: string[] | undefined, container: string | undefined): boolean {
@@ -78,7 +79,7 @@ export function findExemption(
   finding: Finding,
   object: KubeObject,
   configExemptions: readonly ConfigExemption[],
-  now: Date,
+  now: Date | (() => Date),
 ): Exemption | undefined {
   for (const a of exemptionAnnotations(object)) {
     if (a.rule !== finding.ruleId || a.problem || isExpired(a.expires, now)) continue;

@@ -201,3 +201,57 @@ test('a pod re-checks the EBS attach count of its own node only, and the count s
   assert.deepEqual(digest(after.findings), digest(fresh.findings));
   assert.equal(after.findings.length, 0, 'fewer volumes: no longer near the limit');
 });
+
+test('when the clock moves, re-running the checks that read it gives what a full run gives at that instant', () => {
+  const objects = structuredClone(generateCluster({ seed: 3, scale: 'small' }).objects);
+  // What reads the clock: OOM kills that go stale after 7 days, an exemption that expires, and
+  // the fixture's own ages (crash loops, Pending claims, running Jobs).
+  const first = runRules(
+    buildInventory(objects.map((object) => ({ object, origin: { source: 'cluster' } }))),
+    { rules: ALL_RULES, now: NOW },
+  );
+  const onDeployment = first.findings.find((f) => f.ref.kind === 'Deployment');
+  assert.ok(onDeployment, 'a finding on a Deployment to exempt');
+  let killed = 0;
+  for (const o of objects) {
+    if (o.kind === 'Pod' && killed < 5) {
+      const statuses = (o.status as { containerStatuses?: Record<string, unknown>[] } | undefined)
+        ?.containerStatuses;
+      if (!statuses?.[0]) continue;
+      statuses[0].restartCount = 3;
+      statuses[0].lastState = {
+        terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-11-06T10:00:00Z' },
+      };
+      killed++;
+    }
+    if (refKey(refOf(o)) === refKey(onDeployment.ref))
+      o.metadata.annotations = {
+        ...(o.metadata.annotations ?? {}),
+        [`exempt.hindsight.dev/${onDeployment.ruleId}`]: 'accepted for the migration; expires=2026-11-14',
+      };
+  }
+  const inventory = buildInventory(objects.map((object) => ({ object, origin: { source: 'cluster' } })));
+  const engine = new IncrementalRules({ rules: ALL_RULES });
+  const stale = new IncrementalRules({ rules: ALL_RULES });
+  const start = engine.evaluate(inventory, NOW, 'all');
+  stale.evaluate(inventory, NOW, 'all');
+  let differed = 0;
+  for (const hours of [1, 30, 72, 24 * 8, 24 * 400]) {
+    const at = new Date(NOW.getTime() + hours * 3600_000);
+    inventory.forget(new Set(['clock']));
+    const moved = engine.evaluate(inventory, at, new Set(['clock']));
+    const full = runRules(
+      buildInventory(objects.map((object) => ({ object, origin: { source: 'cluster' } }))),
+      { rules: ALL_RULES, now: at },
+    );
+    assert.deepEqual(digest(moved.findings), digest(full.findings), `+${hours} h: findings`);
+    assert.equal(moved.score, full.score, `+${hours} h: score`);
+    assert.deepEqual([...moved.stats], [...full.stats], `+${hours} h: stats`);
+    // Only the checks that read the clock ran again.
+    assert.ok(moved.checked < start.checked / 20, `+${hours} h: ${moved.checked} of ${start.checked} checks`);
+    // And the fixture is one the clock changes: not telling the engine leaves it behind.
+    const unmoved = stale.evaluate(inventory, at, new Set());
+    if (JSON.stringify(digest(unmoved.findings)) !== JSON.stringify(digest(full.findings))) differed++;
+  }
+  assert.ok(differed >= 2, `the clock changed the findings at ${differed} of 5 instants`);
+});

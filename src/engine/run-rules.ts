@@ -155,6 +155,20 @@ interface CheckContext {
   targetVersion?: string | undefined;
 }
 
+/**
+ * The inventory part a check reads when it reads the clock (ages, staleness, expiring
+ * exemptions): an incremental evaluation re-runs those checks when it is told the clock moved.
+ */
+export const CLOCK_PART = 'clock';
+
+/** `now`, recorded as a read of the clock. */
+function clockOf(inventory: Inventory, now: Date): () => Date {
+  return () => {
+    inventory.depend(CLOCK_PART);
+    return now;
+  };
+}
+
 /** Adds one report on `entry` to `result`: the finding, exempted or not. */
 function record(
   prepared: PreparedRule,
@@ -162,6 +176,7 @@ function record(
   r: Report,
   result: EntryResult,
   options: CheckContext,
+  clock: () => Date,
 ): void {
   const { rule, severityOverride } = prepared;
   const template = rule.messages[r.messageId];
@@ -179,7 +194,7 @@ function record(
     ...(r.fix ? { fix: r.fix } : {}),
     ...(r.manual && !r.fix ? { manual: r.manual } : {}),
   };
-  const exemption = findExemption(finding, entry.object, options.config.exemptions, options.now);
+  const exemption = findExemption(finding, entry.object, options.config.exemptions, clock);
   if (exemption) {
     result.exempted.push({ ...finding, exemption });
   } else {
@@ -198,13 +213,16 @@ export function checkEntry(
   const { rule } = prepared;
   const result: EntryResult = { findings: [], exempted: [], applicable: true, failed: false };
   if (!rule.check) throw new Error(`rule ${rule.id} judges the whole inventory, not one object`);
+  const clock = clockOf(inventory, options.now);
   try {
     const outcome = rule.check(entry, {
       inventory,
       options: prepared.options,
-      now: options.now,
+      get now() {
+        return clock();
+      },
       ...(options.targetVersion ? { targetVersion: options.targetVersion } : {}),
-      report: (r) => record(prepared, entry, r, result, options),
+      report: (r) => record(prepared, entry, r, result, options, clock),
     });
     result.applicable = outcome !== NOT_APPLICABLE || result.failed;
   } catch (error) {
@@ -243,18 +261,21 @@ export function checkInventory(
     }
     return result;
   };
+  const clock = clockOf(inventory, options.now);
   try {
     rule.checkInventory({
       inventory,
       options: prepared.options,
-      now: options.now,
+      get now() {
+        return clock();
+      },
       ...(options.targetVersion ? { targetVersion: options.targetVersion } : {}),
       judged: (subject) => {
         resultOf(subject);
       },
       report: (subject, r) => {
         const result = resultOf(subject);
-        if (result) record(prepared, subject, r, result, options);
+        if (result) record(prepared, subject, r, result, options, clock);
       },
     });
   } catch (error) {

@@ -105,8 +105,12 @@ export interface SpotVerdict {
 }
 
 export interface SpotVerdictOptions {
-  /** The analysis clock, to tell how long a running Job has been running. */
-  now?: Date;
+  /**
+   * The analysis clock, to tell how long a running Job has been running; a function is called
+   * only for a workload that is running (a rule passes `() => ctx.now`, so only those verdicts
+   * read the clock).
+   */
+  now?: Date | (() => Date);
   /** A Job that may run longer than this without checkpointing is not spot-safe. Default 3600. */
   longJobSeconds?: number;
   /** An emptyDir this large is worth a note (rebuilt after every reclaim). Default 10Gi. */
@@ -330,8 +334,8 @@ function ignoresDisruptions(jobSpec: Record<string, unknown>): boolean {
   });
 }
 
-function runningSeconds(object: KubeObject, now: Date | undefined): number | undefined {
-  if (!now) return undefined;
+function runningSeconds(object: KubeObject, clock: Date | (() => Date) | undefined): number | undefined {
+  if (!clock) return undefined;
   const status = asRecord(object.status);
   if (!status || typeof status.startTime !== 'string') return undefined;
   if (object.kind === 'Pod' && status.phase !== 'Running') return undefined;
@@ -342,6 +346,7 @@ function runningSeconds(object: KubeObject, now: Date | undefined): number | und
     return undefined;
   const start = Date.parse(status.startTime);
   if (!Number.isFinite(start)) return undefined;
+  const now = typeof clock === 'function' ? clock() : clock;
   const seconds = (now.getTime() - start) / 1000;
   return seconds > 0 ? seconds : undefined;
 }
@@ -366,10 +371,11 @@ export function spotVerdict(
   entry: InventoryEntry,
   options: SpotVerdictOptions = {},
 ): SpotVerdict {
-  // Several rules ask for the same verdicts: compute each once per inventory and options.
-  return inventory.derivedFor(entry, `spot-verdict/${JSON.stringify(options)}`, () =>
-    computeSpotVerdict(inventory, entry, options),
-  );
+  // Several rules ask for the same verdicts: compute each once per inventory and options. The
+  // clock is not a part of the key (a key per instant keeps earlier verdicts in a kept inventory): a
+  // verdict that read it recorded the read, and is dropped when the clock moves (CLOCK_PART).
+  const key = `spot-verdict/${options.longJobSeconds ?? ''}/${options.largeEmptyDirBytes ?? ''}/${options.now ? 'clock' : ''}`;
+  return inventory.derivedFor(entry, key, () => computeSpotVerdict(inventory, entry, options));
 }
 
 /** What each group of reasons reads: the workload, what kind it is, and where reasons go. */

@@ -9,8 +9,10 @@
  * (IncrementalRules: the object, its owners, what selects it, its namespace, as far as the
  * checks read them) and reuses every other result; the results equal a full scan of the same
  * objects. Updates that change nothing a rule reads (resourceVersion, heartbeat times) are not
- * changes. Every `fullEvaluationMs` everything is checked again, for what the clock changes
- * (expiring exemptions, ages). Its cost at scale is measured in docs/BENCHMARKS.md.
+ * changes. What reads the clock (ages, stale OOM kills, a Job's running time, expiring
+ * exemptions) is re-checked every `clockRefreshMs`, changes or not (the clock is a part checks
+ * read, CLOCK_PART); every `fullEvaluationMs` the inventory is rebuilt from the watch and every
+ * check runs again, a safety net. Its cost at scale is measured in docs/BENCHMARKS.md.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +25,7 @@ import { LESSONS } from '../core/lesson.ts';
 import { asRecord } from '../core/records.ts';
 import { type KubeObject, type ResourceRef, refKey, refOf } from '../core/resource.ts';
 import { IncrementalRules } from '../engine/incremental.ts';
+import { CLOCK_PART } from '../engine/run-rules.ts';
 import { buildInventory, changedParts, type Inventory } from '../inventory/inventory.ts';
 import { type DashboardCertificate, type DashboardState, renderDashboard } from '../reporters/dashboard.ts';
 import { buildPolicyReports, POLICY_REPORT_NAME } from '../reporters/policy-report.ts';
@@ -37,8 +40,10 @@ export interface ServeOptions {
   port: number;
   /** Quiet time after a change before evaluating (default 500 ms). */
   debounceMs?: number;
-  /** Every rule on every object again this often, changes or not (default 10 min). */
+  /** Every rule on every object again this often, changes or not (default 1 h). */
   fullEvaluationMs?: number;
+  /** The checks that read the clock again this often, changes or not (default 1 min). */
+  clockRefreshMs?: number;
   /** The `cluster` label on every series, for federation and Thanos across clusters. */
   cluster?: string;
   /** Label keys naming a team, tried on the object, then its namespace. */
@@ -170,6 +175,14 @@ export class HindsightServer {
   private pendingObjects = new Map<string, { ref: ResourceRef; object: KubeObject | null }>();
   private readonly engine = new IncrementalRules({ rules: ALL_RULES });
   private lastFullEvaluation = 0;
+  /** When the checks that read the clock last ran with it (see CLOCK_PART). */
+  private lastClock = 0;
+  private get fullEvaluationMs(): number {
+    return this.options.fullEvaluationMs ?? 3_600_000;
+  }
+  private get clockRefreshMs(): number {
+    return this.options.clockRefreshMs ?? 60_000;
+  }
   private fullTimer: NodeJS.Timeout | undefined;
   private evaluating: Promise<void> | undefined;
   private ready = false;
@@ -374,11 +387,18 @@ export class HindsightServer {
         async () => {
           this.synced = true;
           await Promise.all([this.evaluate([]), this.readCertificates()]);
-          const every = this.options.fullEvaluationMs ?? 600_000;
+          // Each tick evaluates: the clock's checks when their refresh is due, everything when
+          // the full evaluation is; nothing else when neither is (evaluate decides).
+          const tick = Math.min(this.clockRefreshMs, this.fullEvaluationMs);
           this.fullTimer = setInterval(() => {
-            if (Date.now() - this.lastFullEvaluation < every / 2) return;
+            const now = Date.now();
+            if (
+              now - this.lastClock < this.clockRefreshMs &&
+              now - this.lastFullEvaluation < this.fullEvaluationMs
+            )
+              return;
             this.evaluating = (this.evaluating ?? Promise.resolve()).then(() => this.evaluate([]));
-          }, every);
+          }, tick);
           this.fullTimer.unref();
           if (this.options.prometheus) void this.runCost();
           this.ready = true;
@@ -626,11 +646,15 @@ export class HindsightServer {
 
   private async evaluate(covered: number[]): Promise<void> {
     const started = performance.now();
-    const full = Date.now() - this.lastFullEvaluation >= (this.options.fullEvaluationMs ?? 600_000);
+    const full = Date.now() - this.lastFullEvaluation >= this.fullEvaluationMs;
     if (full) this.lastFullEvaluation = Date.now();
     // What changed up to the objects just taken (both read in this same synchronous step).
     const parts = this.pendingParts;
     this.pendingParts = new Set();
+    if (full || Date.now() - this.lastClock >= this.clockRefreshMs) {
+      this.lastClock = Date.now();
+      parts.add(CLOCK_PART);
+    }
     const inventory = this.currentInventory(full, parts);
     const now = this.options.now?.() ?? new Date();
     const result = this.engine.evaluate(inventory, now, full ? 'all' : parts);
@@ -642,7 +666,13 @@ export class HindsightServer {
     this.export(inventory, result.findings, result.score);
     this.queueReports();
     this.evaluations.inc();
-    this.evaluationSeconds.observe((performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    this.evaluationSeconds.observe(seconds);
+    // A slow evaluation holds every change behind it: say so, with what it did.
+    if (seconds >= 5)
+      this.log(
+        `note: ${full ? 'full' : 'incremental'} evaluation took ${seconds.toFixed(1)} s (${result.checked} checks run, ${result.reused} reused, ${covered.length} changes)`,
+      );
     this.lastEvaluation = now;
     this.trend.add(now, result.score, [...result.findings, ...this.certFindings]);
     this.lastEvaluationGauge.set(Date.now() / 1000);

@@ -24,7 +24,7 @@ export default defineRule({
   check(entry, ctx) {
     if (!speaksForWorkload(ctx.inventory, entry)) return;
     const verdict = spotVerdict(ctx.inventory, entry, {
-      now: ctx.now,
+      now: () => ctx.now,
       longJobSeconds: ctx.options.longJobSeconds,
     });
     const placement = verdict.placement;
