@@ -26,6 +26,8 @@ import {
 } from './run-rules.ts';
 
 interface Kept {
+  /** The rule's index among the prepared rules. */
+  rule: number;
   result: EntryResult;
   /**
    * Ids of the inventory parts the check read (see Reads) besides its own object, sorted; equal
@@ -43,12 +45,50 @@ interface KeptWhole {
   generation: number;
 }
 
-/** What is kept about one object: per rule (by its index), the last result. */
+/**
+ * What is kept about one object: the last result of each rule that judged it, in the order of
+ * the rules' indexes. A dense list searched by rule, not an array indexed by it: an object meets
+ * a few of the rules, and holey arrays as long as the rule list cost 36 MiB more over the 1k
+ * cluster's 76k objects.
+ */
 interface Slot {
   generation: number;
   /** The id of the object's own part (`obj:<key>`): every check reads its object. */
   self: number;
-  kept: (Kept | undefined)[];
+  kept: Kept[];
+  /** Where the last look-up in `kept` ended. */
+  at: number;
+}
+
+/**
+ * The kept result of rule `rule` on the slot's object. An evaluation asks in rule order, so the
+ * search starts where the last one ended (`slot.at`) and the walk over a slot is linear.
+ */
+function keptOf(slot: Slot, rule: number): Kept | undefined {
+  const kept = slot.kept;
+  let i = slot.at < kept.length && (kept[slot.at] as Kept).rule <= rule ? slot.at : 0;
+  for (; i < kept.length; i++) {
+    const k = kept[i] as Kept;
+    if (k.rule < rule) continue;
+    slot.at = i;
+    return k.rule === rule ? k : undefined;
+  }
+  slot.at = i;
+  return undefined;
+}
+
+/**
+ * Keeps `value` as the slot's result of its rule, in rule order; results older than the last
+ * evaluation (of rules the object has left) go, as they can never be reused.
+ */
+function keep(slot: Slot, value: Kept): void {
+  if (slot.kept.some((k) => k.generation < value.generation - 1))
+    slot.kept = slot.kept.filter((k) => k.generation >= value.generation - 1);
+  const kept = slot.kept;
+  let i = kept.length;
+  while (i > 0 && (kept[i - 1] as Kept).rule >= value.rule) i--;
+  if (kept[i]?.rule === value.rule) kept[i] = value;
+  else kept.splice(i, 0, value);
 }
 
 /** Results without findings, shared: most checks pass or do not apply. */
@@ -133,7 +173,7 @@ export class IncrementalRules {
         }
         slot = this.slots.get(key);
         if (!slot) {
-          slot = { generation, self: this.idOf(`obj:${object}`), kept: [] };
+          slot = { generation, self: this.idOf(`obj:${object}`), kept: [], at: 0 };
           this.slots.set(key, slot);
         }
         slot.generation = generation;
@@ -233,7 +273,7 @@ export class IncrementalRules {
         const entry = entries[i] as InventoryEntry;
         if (isExcluded(entry, this.excluded)) continue;
         const slot = slots[i] as Slot;
-        let kept = slot.kept[index];
+        let kept = keptOf(slot, index);
         // Reused only if it was current in the last evaluation (the object may have left and
         // come back to this rule's selection since).
         if (kept && kept.generation === previous && !isDirty(kept, slot)) {
@@ -242,11 +282,12 @@ export class IncrementalRules {
         } else {
           const { value, reads } = inventory.readsOf(() => checkEntry(prepared, entry, inventory, context));
           kept = {
+            rule: index,
             result: shared(value),
             reads: this.readListOf(reads, `obj:${refKey(entry.ref)}`),
             generation,
           };
-          slot.kept[index] = kept;
+          keep(slot, kept);
           counted(rule.id);
         }
         tally.add(prepared, stats, kept.result);
