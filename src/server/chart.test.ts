@@ -54,6 +54,27 @@ test('hindsight scan of its own chart, every option on: no finding (exemptions w
   );
 });
 
+test("the container's NODE_OPTIONS are flags this Node.js takes, sizing the heap from the memory limit", async (t) => {
+  const bin = requireBinaries(t, ['helm']);
+  if (!bin) return;
+  const env = { PATH: bin, HOME: mkdtempSync(join(tmpdir(), 'hindsight-chart-')) };
+  const { stdout } = await run(join(bin, 'helm'), ['template', 'hindsight', chart], { env });
+  const options = /- name: NODE_OPTIONS\n\s+value: (.+)\n/.exec(stdout)?.[1];
+  assert.ok(options, 'the Deployment sets NODE_OPTIONS');
+  const limitOf = async (flags: string[]) =>
+    Number(
+      (
+        await run(process.execPath, [
+          ...flags,
+          '-e',
+          'process.stdout.write(String(require("v8").getHeapStatistics().heap_size_limit))',
+        ])
+      ).stdout,
+    );
+  // Here the "limit" is the machine's memory: 75% of it is far above V8's own default.
+  assert.ok((await limitOf(options.split(' '))) > (await limitOf([])), options);
+});
+
 test('the shipped alerts: promtool checks them, and its unit tests see each fire and stay quiet', async () => {
   const { promtool } = findPrometheus();
   await run(promtool, ['check', 'rules', join(chart, 'files', 'hindsight.rules.yaml')]);
