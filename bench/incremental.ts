@@ -4,14 +4,14 @@
  * the time, and how many of the checks ran again, by rule. No API server: this measures the
  * engine, `bench/serve.ts` measures the service end to end.
  *
- *   node bench/incremental.ts [--scale 1k] [--seed 1] [--live]
+ *   node --expose-gc bench/incremental.ts [--scale 1k] [--seed 1] [--live]
  *
  * Each measured time includes getting the inventory: built afresh from every object, or with
  * `--live` the one inventory changed in place (`upsert`, `forget`), as `hindsight serve` does.
  */
 import { parseArgs } from 'node:util';
 import { IncrementalRules } from '../src/engine/incremental.ts';
-import { runRules } from '../src/engine/run-rules.ts';
+import { CLOCK_PART, runRules } from '../src/engine/run-rules.ts';
 import { buildInventory, changedParts } from '../src/inventory/inventory.ts';
 import { ALL_RULES } from '../src/rules/registry.ts';
 import { generateCluster, type ScaleName } from '../testenv/fixtures/generate.ts';
@@ -64,6 +64,23 @@ for (const kind of ['Pod', 'Deployment', 'Service', 'Event', 'Namespace', 'PodDi
 t = performance.now();
 engine.evaluate(values.live ? live : inventoryOf(), now, []);
 rows.push(`| nothing changed | ${ms(t)} | | |`);
+t = performance.now();
+live.forget(new Set([CLOCK_PART]));
+const clock = engine.evaluate(values.live ? live : inventoryOf(), new Date(now.getTime() + 60_000), [
+  CLOCK_PART,
+]);
+rows.push(`| the clock moved a minute | ${ms(t)} | ${clock.checked} checks run | |`);
+// Live heap: what the engine, the inventory and the objects hold once garbage is gone (run
+// with --expose-gc; several collections, as one leaves some).
+const gc = (globalThis as { gc?: () => void }).gc;
+let heap = '';
+if (gc) {
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  heap = `, live heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB (objects, inventory, engine)`;
+}
 process.stdout.write(
   [
     `### incremental evaluation, ${values.scale} generated cluster (${objects.length} objects, seed ${values.seed}), inventory ${values.live ? 'changed in place' : 'rebuilt'}`,
@@ -72,7 +89,7 @@ process.stdout.write(
     '|---|---|---|---|',
     ...rows,
     '',
-    `RSS at the end: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`,
+    `RSS at the end: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB${heap}`,
     '',
   ].join('\n'),
 );
