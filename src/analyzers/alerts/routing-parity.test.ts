@@ -16,26 +16,17 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { type TestContext, test } from 'node:test';
+import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { dump, load } from 'js-yaml';
 import { allRoutes, matchRoutes, readAlertmanagerView } from '../../core/alertmanager-config.ts';
 import { configurationFromFile } from '../../sources/manifests/alertmanager-configuration.ts';
+import { amtool } from '../../testing/amtool.ts';
 import { alertmanagerYaml } from './alert-routing.ts';
 
 const run = promisify(execFile);
 const RULES = join(import.meta.dirname, '..', '..', 'rules');
 const dir = mkdtempSync(join(tmpdir(), 'hindsight-routing-'));
-
-function amtool(t: TestContext): string | undefined {
-  const path = process.env.HINDSIGHT_AMTOOL ?? '/usr/bin/amtool';
-  if (existsSync(path)) return path;
-  if (process.env.HINDSIGHT_TESTENV === 'off') {
-    t.skip('no amtool and HINDSIGHT_TESTENV=off');
-    return undefined;
-  }
-  assert.fail(`amtool not found at ${path}: run testenv/ensure.sh or set HINDSIGHT_AMTOOL`);
-}
 
 /** The matcher syntax's corners, in one route tree. */
 const CORNERS = `

@@ -7,12 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestContext, test } from 'node:test';
+import { test } from 'node:test';
 import { loadAll } from 'js-yaml';
 import { CHANNELS, PAGERS } from '../../analyzers/alerts/alert-routing.ts';
+import { amtool } from '../../testing/amtool.ts';
 import { runCli } from '../../testing/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hindsight-alerts-'));
@@ -31,19 +32,6 @@ writeFileSync(
     )
     .join('---\n'),
 );
-
-/** amtool, or undefined when the test is to be skipped; fails when it is missing and wanted. */
-function amtool(t: TestContext): string | undefined {
-  const path = process.env.HINDSIGHT_AMTOOL ?? '/usr/bin/amtool';
-  if (existsSync(path)) return path;
-  if (process.env.HINDSIGHT_TESTENV === 'off') {
-    t.skip('no amtool and HINDSIGHT_TESTENV=off');
-    return undefined;
-  }
-  assert.fail(
-    `amtool not found at ${path}: run testenv/ensure.sh (installs Debian's prometheus-alertmanager) or set HINDSIGHT_AMTOOL`,
-  );
-}
 
 function run(tool: string, args: string[]): { code: number | null; out: string } {
   const r = spawnSync(tool, args, { encoding: 'utf8', timeout: 30_000 });
