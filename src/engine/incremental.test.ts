@@ -57,6 +57,15 @@ function mutate(object: KubeObject, pick: () => number): KubeObject | undefined 
     const containers = template?.containers ?? (spec?.containers as Record<string, unknown>[] | undefined);
     if (Array.isArray(containers) && containers[0]) delete containers[0].resources;
     else o.metadata.annotations = { ...(o.metadata.annotations ?? {}), touched: 'yes' };
+  } else if (choice === 5 && pick() < 0.5) {
+    // Scraping by annotation switched on or off: whether the cluster scrapes that way at all.
+    const template = (spec?.template as { metadata?: { annotations?: Record<string, string> } } | undefined)
+      ?.metadata;
+    const annotations = (template ?? o.metadata).annotations ?? {};
+    if ('prometheus.io/scrape' in annotations) delete annotations['prometheus.io/scrape'];
+    else annotations['prometheus.io/scrape'] = 'true';
+    if (template) template.annotations = annotations;
+    else o.metadata.annotations = annotations;
   } else {
     o.metadata.annotations = { ...(o.metadata.annotations ?? {}), touched: String(pick()) };
   }
@@ -254,4 +263,86 @@ test('when the clock moves, re-running the checks that read it gives what a full
     if (JSON.stringify(digest(unmoved.findings)) !== JSON.stringify(digest(full.findings))) differed++;
   }
   assert.ok(differed >= 2, `the clock changed the findings at ${differed} of 5 instants`);
+});
+
+test('scraping by annotation switched on elsewhere re-checks every workload, and a plain Service change does not', () => {
+  const deployment = (name: string, namespace = 'shop'): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [
+            {
+              name,
+              image: `registry.example.com/${name}:1.0.0`,
+              ports: [{ name: 'http', containerPort: 8080 }],
+            },
+          ],
+        },
+      },
+    },
+  });
+  const service = (name: string, annotations?: Record<string, string>, namespace = 'shop'): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace, ...(annotations ? { annotations } : {}) },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+  });
+  const objects = [
+    deployment('api'),
+    service('api'),
+    deployment('web'),
+    service('web'),
+    deployment('db', 'data'),
+    service('db', undefined, 'data'),
+    // Enough others that reads of every Service compact to the kind, as in a real cluster.
+    ...Array.from({ length: 20 }, (_, i) => [
+      deployment(`w${i}`, `team${i}`),
+      service(`w${i}`, undefined, `team${i}`),
+    ]).flat(),
+  ];
+  const inventory = buildInventory(objects.map((object) => ({ object, origin: { source: 'cluster' } })));
+  const engine = new IncrementalRules({ rules: ALL_RULES });
+  const notScraped = (findings: readonly Finding[]) =>
+    findings.filter((f) => f.ruleId === 'workload-not-scraped').map((f) => f.ref.name);
+  assert.deepEqual(
+    notScraped(engine.evaluate(inventory, NOW, 'all').findings),
+    [],
+    'no sign of scraping yet',
+  );
+
+  const step = (changed: KubeObject, before: KubeObject) => {
+    const parts = new Set([...changedParts(before), ...changedParts(changed)]);
+    inventory.upsert(changed, { source: 'cluster' });
+    inventory.forget(parts);
+    return engine.evaluate(inventory, NOW, parts);
+  };
+  // Nothing scrapes by annotation yet: a change to one Service that touches no annotation
+  // re-checks the workloads of its namespace (which Services front them), not every workload.
+  const quiet = step(service('db', { note: 'x' }, 'data'), service('db', undefined, 'data'));
+  objects[5] = service('db', { note: 'x' }, 'data');
+  const quietRerun = quiet.checkedByRule.get('workload-not-scraped') ?? 0;
+  assert.ok(quietRerun <= 1, `${quietRerun} workloads re-checked`);
+  // web's Service is scraped by annotation: the cluster scrapes that way; api and db are not scraped.
+  const on = step(service('web', { 'prometheus.io/scrape': 'true' }), service('web'));
+  const fresh = () =>
+    runRules(buildInventory(objects.map((object) => ({ object, origin: { source: 'cluster' } }))), {
+      rules: ALL_RULES,
+      now: NOW,
+    });
+  objects[3] = service('web', { 'prometheus.io/scrape': 'true' });
+  assert.deepEqual(notScraped(on.findings), notScraped(fresh().findings));
+  assert.equal(notScraped(on.findings).length, 22);
+  // A change to api's Service that touches no annotation re-checks its namespace's workloads
+  // (which Services front them), not every workload of the cluster.
+  const plain = step(service('api', { note: 'x' }), service('api'));
+  objects[1] = service('api', { note: 'x' });
+  assert.deepEqual(notScraped(plain.findings), notScraped(fresh().findings));
+  const rerun = plain.checkedByRule.get('workload-not-scraped') ?? 0;
+  assert.ok(rerun <= 2, `${rerun} workloads re-checked`);
 });

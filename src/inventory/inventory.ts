@@ -6,6 +6,7 @@
 import type { Origin } from '../core/origin.ts';
 import { pushTo } from '../core/records.ts';
 import { type KubeObject, type OwnerReference, type ResourceRef, refKey, refOf } from '../core/resource.ts';
+import { podAnnotations } from '../core/workload.ts';
 
 export interface InventoryEntry {
   object: KubeObject;
@@ -45,9 +46,16 @@ export function proximity(a: Origin, b: Origin): number {
  * - `ns:<namespace>`: every object in one namespace but its Events (indexes whose answer for a
  *   namespace depends only on its pods and their owners declare this; see `derived`);
  * - `node:<name>`: the pods bound to one node (indexes whose answer for a node depends only on
- *   its pods declare this).
+ *   its pods declare this);
+ * - `annotated:<key>`: the objects carrying one of a few annotations (own or pod template) whose
+ *   mere presence somewhere decides an answer for every workload (`prometheus.io/scrape`: whether
+ *   the cluster scrapes by annotation at all), so that such an answer is not read as every
+ *   object of its kinds.
  */
 export type Reads = Set<string>;
+
+/** Annotations whose presence anywhere is a part of its own (`annotated:<key>`). */
+export const WATCHED_ANNOTATIONS: readonly string[] = ['prometheus.io/scrape'];
 
 /** The parts of the inventory a change to this object touches (see Reads). */
 export function changedParts(object: KubeObject): string[] {
@@ -59,6 +67,10 @@ export function changedParts(object: KubeObject): string[] {
   const node =
     object.kind === 'Pod' ? (object.spec as { nodeName?: unknown } | undefined)?.nodeName : undefined;
   if (typeof node === 'string' && node !== '') parts.push(`node:${node}`);
+  const own = object.metadata.annotations;
+  const template = podAnnotations(object);
+  for (const key of WATCHED_ANNOTATIONS)
+    if ((own && key in own) || (template && key in template)) parts.push(`annotated:${key}`);
   return parts;
 }
 

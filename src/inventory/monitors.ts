@@ -154,13 +154,16 @@ const ANNOTATED_KINDS: readonly string[] = WORKLOAD_KINDS.filter((kind) => kind 
  */
 export function scrapingIsVisible(inventory: Inventory): boolean {
   if (OPERATOR_KINDS.some((kind) => inventory.hasKind(kind))) return true;
+  // Built from every Service and workload, but its answer changes only with an object carrying
+  // the annotation (the `annotated:` part): a check reading it re-runs on that, not on every
+  // Service or Deployment change.
   return inventory.derived('monitors/scrape-annotations-used', () => {
     if (inventory.ofKind('Service').some((s) => hasScrapeAnnotation(s.object.metadata.annotations)))
       return true;
     return ANNOTATED_KINDS.some((kind) =>
       inventory.ofKind(kind).some((e) => hasScrapeAnnotation(podAnnotations(e.object))),
     );
-  });
+  }, [`annotated:${SCRAPE_ANNOTATION}`]);
 }
 
 /** Istio kinds whose presence says workloads of the scan may run in the mesh. */
