@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { IncrementalRules } from '../src/engine/incremental.ts';
 import { CLOCK_PART, runRules } from '../src/engine/run-rules.ts';
-import { buildInventory, changedParts } from '../src/inventory/inventory.ts';
+import { buildInventory, partsOfChange } from '../src/inventory/inventory.ts';
 import { ALL_RULES } from '../src/rules/registry.ts';
 import { generateCluster, type ScaleName } from '../testenv/fixtures/generate.ts';
 
@@ -44,11 +44,12 @@ const rows = [
 for (const kind of ['Pod', 'Deployment', 'Service', 'Event', 'Namespace', 'PodDisruptionBudget', 'Node']) {
   const i = objects.findIndex((o) => o.kind === kind);
   if (i < 0) continue;
-  const changed = structuredClone(objects[i]) as (typeof objects)[number];
+  const before = objects[i] as (typeof objects)[number];
+  const changed = structuredClone(before);
   changed.metadata.annotations = { ...(changed.metadata.annotations ?? {}), 'bench/changed': 'yes' };
   objects[i] = changed;
   t = performance.now();
-  const parts = new Set(changedParts(changed));
+  const parts = partsOfChange(before, changed);
   if (values.live) {
     live.upsert(changed, { source: 'cluster' });
     live.forget(parts);

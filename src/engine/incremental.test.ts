@@ -4,7 +4,7 @@ import { generateCluster } from '../../testenv/fixtures/generate.ts';
 import { Rng } from '../../testenv/fixtures/random.ts';
 import type { Finding } from '../core/finding.ts';
 import { type KubeObject, refKey, refOf } from '../core/resource.ts';
-import { buildInventory, changedParts } from '../inventory/inventory.ts';
+import { buildInventory, changedParts, partsOfChange } from '../inventory/inventory.ts';
 import { ALL_RULES } from '../rules/registry.ts';
 import { IncrementalRules } from './incremental.ts';
 import { runRules } from './run-rules.ts';
@@ -317,7 +317,7 @@ test('scraping by annotation switched on elsewhere re-checks every workload, and
   );
 
   const step = (changed: KubeObject, before: KubeObject) => {
-    const parts = new Set([...changedParts(before), ...changedParts(changed)]);
+    const parts = partsOfChange(before, changed);
     inventory.upsert(changed, { source: 'cluster' });
     inventory.forget(parts);
     return engine.evaluate(inventory, NOW, parts);
@@ -345,4 +345,13 @@ test('scraping by annotation switched on elsewhere re-checks every workload, and
   assert.deepEqual(notScraped(plain.findings), notScraped(fresh().findings));
   const rerun = plain.checkedByRule.get('workload-not-scraped') ?? 0;
   assert.ok(rerun <= 2, `${rerun} workloads re-checked`);
+  // The scraped Service changing, its annotation kept: still not every workload.
+  const kept = step(
+    service('web', { 'prometheus.io/scrape': 'true', note: 'y' }),
+    service('web', { 'prometheus.io/scrape': 'true' }),
+  );
+  objects[3] = service('web', { 'prometheus.io/scrape': 'true', note: 'y' });
+  assert.deepEqual(notScraped(kept.findings), notScraped(fresh().findings));
+  const keptRerun = kept.checkedByRule.get('workload-not-scraped') ?? 0;
+  assert.ok(keptRerun <= 2, `${keptRerun} workloads re-checked`);
 });

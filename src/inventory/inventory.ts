@@ -74,6 +74,24 @@ export function changedParts(object: KubeObject): string[] {
   return parts;
 }
 
+/**
+ * The parts a change from `before` to `after` touches (`before` absent: added; `after` absent:
+ * deleted): both sides' parts, except an `annotated:` part when the annotation is there on both
+ * sides with the same value (a scraped Pod's status changing does not switch scraping on).
+ */
+export function partsOfChange(before: KubeObject | undefined, after: KubeObject | undefined): Set<string> {
+  const parts = new Set<string>();
+  for (const object of [before, after]) if (object) for (const p of changedParts(object)) parts.add(p);
+  if (before && after)
+    for (const key of WATCHED_ANNOTATIONS) {
+      const same =
+        before.metadata.annotations?.[key] === after.metadata.annotations?.[key] &&
+        podAnnotations(before)?.[key] === podAnnotations(after)?.[key];
+      if (same) parts.delete(`annotated:${key}`);
+    }
+  return parts;
+}
+
 /** Objects of one kind read one by one, past which the whole kind stands for them. */
 const OBJECTS_PER_KIND = 16;
 

@@ -26,7 +26,7 @@ import { asRecord } from '../core/records.ts';
 import { type KubeObject, type ResourceRef, refKey, refOf } from '../core/resource.ts';
 import { IncrementalRules } from '../engine/incremental.ts';
 import { CLOCK_PART } from '../engine/run-rules.ts';
-import { buildInventory, changedParts, type Inventory } from '../inventory/inventory.ts';
+import { buildInventory, type Inventory, partsOfChange } from '../inventory/inventory.ts';
 import { type DashboardCertificate, type DashboardState, renderDashboard } from '../reporters/dashboard.ts';
 import { buildPolicyReports, POLICY_REPORT_NAME } from '../reporters/policy-report.ts';
 import { ALL_RULES } from '../rules/registry.ts';
@@ -303,8 +303,9 @@ export class HindsightServer {
         const ref = refOf(object);
         this.pendingObjects.set(refKey(ref), { ref, object: type === 'DELETED' ? null : object });
         if (type === 'MODIFIED' && before && onlyBookkeeping(before, object)) return;
-        for (const part of changedParts(object)) this.pendingParts.add(part);
-        if (before) for (const part of changedParts(before)) this.pendingParts.add(part);
+        const after = type === 'DELETED' ? undefined : object;
+        for (const part of partsOfChange(type === 'DELETED' ? object : before, after))
+          this.pendingParts.add(part);
         this.changed(at);
         if (CERT_HOLDERS.has(object.kind)) this.certsChanged();
       },

@@ -638,8 +638,7 @@ class HttpPrometheusClient implements PrometheusClient {
 /** What to do about an HTTP failure, by status. */
 function httpAdvice(status: number | undefined): string {
   if (status === 400 || status === 422) return '; the query is shown in the error for running it by hand';
-  if (status === 401 || status === 403)
-    return '; check --prometheus-token or --prometheus-token-file';
+  if (status === 401 || status === 403) return '; check --prometheus-token or --prometheus-token-file';
   if (status === 404)
     return '; is --prometheus the base URL of the Prometheus HTTP API (with its path prefix, if any)?';
   if (status === 429 || status === 503)
