@@ -4,7 +4,7 @@
  * the time, and how many of the checks ran again, by rule. No API server: this measures the
  * engine, `bench/serve.ts` measures the service end to end.
  *
- *   node --expose-gc bench/incremental.ts [--scale 1k] [--seed 1] [--live]
+ *   node --expose-gc bench/incremental.ts [--scale 1k] [--seed 1] [--live] [--from-json]
  *
  * Each measured time includes getting the inventory: built afresh from every object, or with
  * `--live` the one inventory changed in place (`upsert`, `forget`), as `hindsight serve` does.
@@ -21,10 +21,14 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1k' },
     seed: { type: 'string', default: '1' },
     live: { type: 'boolean', default: false },
+    'from-json': { type: 'boolean', default: false },
   },
 });
 const now = new Date('2026-11-12T10:00:00Z');
-const objects = generateCluster({ seed: Number(values.seed), scale: values.scale as ScaleName }).objects;
+const generated = generateCluster({ seed: Number(values.seed), scale: values.scale as ScaleName }).objects;
+// --from-json: the objects as JSON.parse makes them from the API server's answers (no strings
+// shared with the generator), which is what `serve` holds.
+const objects: typeof generated = values['from-json'] ? JSON.parse(JSON.stringify(generated)) : generated;
 const inventoryOf = () =>
   buildInventory(objects.map((object) => ({ object, origin: { source: 'cluster' } })));
 const ms = (since: number) => Math.round(performance.now() - since);
