@@ -25,10 +25,13 @@ const { values } = parseArgs({
   },
 });
 const now = new Date('2026-11-12T10:00:00Z');
-const generated = generateCluster({ seed: Number(values.seed), scale: values.scale as ScaleName }).objects;
+const generate = () =>
+  generateCluster({ seed: Number(values.seed), scale: values.scale as ScaleName }).objects;
 // --from-json: the objects as JSON.parse makes them from the API server's answers (no strings
-// shared with the generator), which is what `serve` holds.
-const objects: typeof generated = values['from-json'] ? JSON.parse(JSON.stringify(generated)) : generated;
+// shared with the generator), which is what `serve` holds; the generator's own are let go.
+const objects: ReturnType<typeof generate> = values['from-json']
+  ? JSON.parse(JSON.stringify(generate()))
+  : generate();
 const inventoryOf = () =>
   buildInventory(objects.map((object) => ({ object, origin: { source: 'cluster' } })));
 const ms = (since: number) => Math.round(performance.now() - since);
