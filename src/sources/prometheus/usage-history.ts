@@ -113,19 +113,21 @@ export async function* readUsageHistory(
   // mostly Prometheus' and the network's time, computing the caller's).
   const order = [...new Set(namespaces)].sort();
   const ahead = Math.max(0, options.readAhead ?? DEFAULT_READ_AHEAD);
-  const pending: Promise<{ batch: NamespaceHistory } | { error: unknown }>[] = [];
-  const startRead = (i: number): void => {
-    const namespace = order[i];
-    if (namespace === undefined || pending[i] !== undefined) return;
-    pending[i] = readNamespace(client, namespace, grid, window, options).then(
-      (batch) => ({ batch }),
-      (error: unknown) => ({ error }),
-    );
-  };
+  type Outcome = { batch: NamespaceHistory } | { error: unknown };
+  const pending = new Map<number, Promise<Outcome>>();
+  let started = 0;
   for (let i = 0; i < order.length; i++) {
-    for (let j = i; j <= i + ahead; j++) startRead(j);
-    const outcome = await (pending[i] as Promise<{ batch: NamespaceHistory } | { error: unknown }>);
-    pending[i] = DONE;
+    for (; started < order.length && started <= i + ahead; started++)
+      pending.set(
+        started,
+        readNamespace(client, order[started] as string, grid, window, options).then(
+          (batch) => ({ batch }),
+          (error: unknown) => ({ error }),
+        ),
+      );
+    const outcome = await (pending.get(i) as Promise<Outcome>);
+    pending.delete(i);
+    const namespace = order[i] as string;
     let batch: NamespaceHistory;
     if ('batch' in outcome) {
       batch = outcome.batch;
@@ -136,18 +138,15 @@ export async function* readUsageHistory(
       // Unreachable before anything answered: the whole run is moot, not one namespace.
       if (!answered && error.status === undefined) throw error;
       batch = {
-        namespace: order[i] ?? '',
+        namespace,
         grid,
         containers: [],
-        gaps: [{ scope: order[i] ?? '', message: describeError(error) }],
+        gaps: [{ scope: namespace, message: describeError(error) }],
       };
     }
     yield batch;
   }
 }
-
-/** A read already handed out (its batch is no longer held). */
-const DONE = Promise.resolve({ error: undefined });
 
 /** Per pod and container: what the queries returned, on the grid. */
 interface PodContainer {
