@@ -196,6 +196,7 @@ export class HindsightServer {
   private certMetrics = '';
   private certificates: DashboardCertificate[] = [];
   private costTimer: NodeJS.Timeout | undefined;
+  private costPublished = false;
   private costRunning: Promise<void> | undefined;
   private costReport: CostReport | undefined;
   private certificatesReadAt: Date | undefined;
@@ -284,7 +285,8 @@ export class HindsightServer {
       help: 'Errors of the last certificate read (a kind not allowed, an unreadable Secret): 0 when complete',
       registers,
     });
-    this.cost = costGauges(registers);
+    // Registered by the first cost run: before it, a zero would read as nodes costing $0.
+    this.cost = costGauges([]);
     this.reportWrites = new Counter({
       name: 'hindsight_policy_report_writes_total',
       help: 'PolicyReports written (--policy-reports), by result',
@@ -472,17 +474,31 @@ export class HindsightServer {
           onMessage: (line) => this.log(`cost: ${line}`),
         });
         this.costReport = analysis.report;
+        this.publishCost();
         this.exportCost(analysis.report);
       } catch (error) {
+        this.publishCost();
         this.cost.partial.set(1);
         this.log(`error: cost: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         client.close();
         this.costRunning = undefined;
-        this.costTimer = setTimeout(() => void this.runCost(), this.options.costIntervalMs ?? 6 * 3_600_000);
+        // A run that outlives stop() must not schedule another: its timer would hold the process.
+        if (!this.stopped)
+          this.costTimer = setTimeout(
+            () => void this.runCost(),
+            this.options.costIntervalMs ?? 6 * 3_600_000,
+          );
       }
     })();
     return this.costRunning;
+  }
+
+  /** Puts the cost gauges on /metrics, once. */
+  private publishCost(): void {
+    if (this.costPublished) return;
+    this.costPublished = true;
+    for (const gauge of Object.values(this.cost)) this.registry.registerMetric(gauge);
   }
 
   private exportCost(report: CostReport): void {
@@ -581,10 +597,11 @@ export class HindsightServer {
         this.log(`error: certificates: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         this.certsRunning = undefined;
-        this.certTimer = setTimeout(
-          () => void this.readCertificates(),
-          this.options.certsIntervalMs ?? 600_000,
-        );
+        if (!this.stopped)
+          this.certTimer = setTimeout(
+            () => void this.readCertificates(),
+            this.options.certsIntervalMs ?? 600_000,
+          );
       }
     })();
     return this.certsRunning;
@@ -632,8 +649,8 @@ export class HindsightServer {
   }
 
   private changed(at: number): void {
-    // Before the first evaluation, changes are part of it.
-    if (!this.synced) return;
+    // Before the first evaluation, changes are part of it; after stop(), nothing is.
+    if (!this.synced || this.stopped) return;
     this.pendingSince.push(at);
     if (this.timer) return;
     this.timer = setTimeout(() => {

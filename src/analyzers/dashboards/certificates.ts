@@ -26,7 +26,7 @@ export const CERTIFICATES: DashboardSpec = {
       unit: 'short',
       width: 6,
       redFrom: 1,
-      queries: [{ expr: `sum(x509_cert_expired{${SECRETS}})`, instant: true }],
+      queries: [{ expr: `sum(x509_cert_expired{${SECRETS}}) or vector(0)`, instant: true }],
     },
     {
       type: 'stat',
@@ -35,7 +35,9 @@ export const CERTIFICATES: DashboardSpec = {
       unit: 'short',
       width: 6,
       redFrom: 1,
-      queries: [{ expr: `count(x509_cert_expires_in_seconds{${SECRETS}} < 30 * 86400)`, instant: true }],
+      queries: [
+        { expr: `count(x509_cert_expires_in_seconds{${SECRETS}} < 30 * 86400) or vector(0)`, instant: true },
+      ],
     },
     {
       type: 'stat',
@@ -84,15 +86,15 @@ export const CERTIFICATES: DashboardSpec = {
       width: 12,
       queries: [
         {
-          expr: `count(x509_cert_expires_in_seconds{${SECRETS}} < 7 * 86400)`,
+          expr: `count(x509_cert_expires_in_seconds{${SECRETS}} < 7 * 86400) or vector(0)`,
           legend: 'within 7 days',
         },
         {
-          expr: `count(x509_cert_expires_in_seconds{${SECRETS}} < 30 * 86400)`,
+          expr: `count(x509_cert_expires_in_seconds{${SECRETS}} < 30 * 86400) or vector(0)`,
           legend: 'within 30 days',
         },
         {
-          expr: `count(x509_cert_expires_in_seconds{${SECRETS}} < 90 * 86400)`,
+          expr: `count(x509_cert_expires_in_seconds{${SECRETS}} < 90 * 86400) or vector(0)`,
           legend: 'within 90 days',
         },
       ],

@@ -90,17 +90,35 @@ export const COST_AND_WASTE: DashboardSpec = {
     },
     {
       type: 'table',
-      title: 'Right-sizing: requested and recommended',
-      description: "Each container's request now and the one recommended from its usage history.",
-      unit: 'short',
+      title: 'Right-sizing CPU (cores): requested (A) and recommended (B)',
+      description: "Each container's CPU request now (A) and the one recommended from its usage history (B).",
+      unit: 'none',
       width: 12,
       queries: [
         {
-          expr: `sum by (namespace, workload_kind, workload, container, resource) (hindsight_rightsizing_requested{${SCOPED}})`,
+          expr: `sum by (namespace, workload_kind, workload, container) (hindsight_rightsizing_requested{${SCOPED}, resource="cpu"})`,
           instant: true,
         },
         {
-          expr: `sum by (namespace, workload_kind, workload, container, resource) (hindsight_rightsizing_recommended{${SCOPED}})`,
+          expr: `sum by (namespace, workload_kind, workload, container) (hindsight_rightsizing_recommended{${SCOPED}, resource="cpu"})`,
+          instant: true,
+        },
+      ],
+    },
+    {
+      type: 'table',
+      title: 'Right-sizing memory: requested (A) and recommended (B)',
+      description:
+        "Each container's memory request now (A) and the one recommended from its usage history (B).",
+      unit: 'bytes',
+      width: 12,
+      queries: [
+        {
+          expr: `sum by (namespace, workload_kind, workload, container) (hindsight_rightsizing_requested{${SCOPED}, resource="memory"})`,
+          instant: true,
+        },
+        {
+          expr: `sum by (namespace, workload_kind, workload, container) (hindsight_rightsizing_recommended{${SCOPED}, resource="memory"})`,
           instant: true,
         },
       ],

@@ -31,7 +31,9 @@ export const FINDINGS_OVER_TIME: DashboardSpec = {
       unit: 'short',
       width: 6,
       redFrom: 1,
-      queries: [{ expr: `sum(${FINDINGS.replace('}', ', severity="critical"}')})`, instant: true }],
+      queries: [
+        { expr: `sum(${FINDINGS.replace('}', ', severity="critical"}')}) or vector(0)`, instant: true },
+      ],
     },
     {
       type: 'stat',
@@ -39,7 +41,7 @@ export const FINDINGS_OVER_TIME: DashboardSpec = {
       description: 'Findings of every severity in the selected namespaces and teams.',
       unit: 'short',
       width: 6,
-      queries: [{ expr: `sum(${FINDINGS})`, instant: true }],
+      queries: [{ expr: `sum(${FINDINGS}) or vector(0)`, instant: true }],
     },
     {
       type: 'stat',
