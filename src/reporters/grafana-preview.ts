@@ -314,7 +314,7 @@ svg text{font-size:10px;fill:#9fa7b3}
 .stat-name{font-size:11px;color:#9fa7b3;max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 table{border-collapse:collapse;width:100%;font-size:12px}
 th{text-align:left;color:#6e9fff;font-weight:500;border-bottom:1px solid #2c3235;padding:3px 6px}
-td{border-bottom:1px solid #22252b;padding:3px 6px}
+td{border-bottom:1px solid #22252b;padding:3px 6px;white-space:nowrap}
 td.num{text-align:right}
 .bars{display:flex;flex-direction:column;gap:4px}
 .bar{display:grid;grid-template-columns:minmax(80px,35%) 1fr 90px;gap:6px;align-items:center;font-size:11px}

@@ -8,6 +8,8 @@ import type { DashboardSpec } from './model.ts';
 
 const SERVE = 'cluster=~"$cluster"';
 const SECRETS = 'cluster=~"$cluster", secret_namespace=~"$namespace"';
+/** The distinguished-name parts a table leaves out (the CNs stay). */
+const DN_DETAIL = ['C', 'ST', 'L', 'O', 'OU'].flatMap((f) => [`issuer_${f}`, `subject_${f}`]).join(', ');
 const CERT_FINDINGS =
   'cluster=~"$cluster", namespace=~"$namespace", team=~"$team", lesson="certificate-expiry"';
 
@@ -73,7 +75,8 @@ export const CERTIFICATES: DashboardSpec = {
       width: 24,
       queries: [
         {
-          expr: `bottomk(20, x509_cert_expires_in_seconds{${SECRETS}})`,
+          // Where it is kept and its names; not the serial or the other DN parts, which crowd out the value.
+          expr: `bottomk(20, max without (instance, job, serial_number, crl_number, discriminator, ${DN_DETAIL}) (x509_cert_expires_in_seconds{${SECRETS}}))`,
           instant: true,
         },
       ],
