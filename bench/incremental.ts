@@ -4,11 +4,15 @@
  * the time, and how many of the checks ran again, by rule. No API server: this measures the
  * engine, `bench/serve.ts` measures the service end to end.
  *
- *   node --expose-gc bench/incremental.ts [--scale 1k] [--seed 1] [--live] [--from-json]
+ *   node --expose-gc bench/incremental.ts [--scale 1k] [--seed 1] [--live] [--from-json] [--snapshot FILE]
+ *
+ * `--snapshot FILE` evaluates a `hindsight snapshot` of a running cluster instead of a generated
+ * one (e.g. the 1k test platform, whose pods carry the container statuses KWOK writes).
  *
  * Each measured time includes getting the inventory: built afresh from every object, or with
  * `--live` the one inventory changed in place (`upsert`, `forget`), as `hindsight serve` does.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { IncrementalRules } from '../src/engine/incremental.ts';
 import { CLOCK_PART, runRules } from '../src/engine/run-rules.ts';
@@ -22,16 +26,19 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     live: { type: 'boolean', default: false },
     'from-json': { type: 'boolean', default: false },
+    snapshot: { type: 'string' },
   },
 });
-const now = new Date('2026-11-12T10:00:00Z');
+const now = values.snapshot ? new Date() : new Date('2026-11-12T10:00:00Z');
 const generate = () =>
   generateCluster({ seed: Number(values.seed), scale: values.scale as ScaleName }).objects;
 // --from-json: the objects as JSON.parse makes them from the API server's answers (no strings
 // shared with the generator), which is what `serve` holds; the generator's own are let go.
-const objects: ReturnType<typeof generate> = values['from-json']
-  ? JSON.parse(JSON.stringify(generate()))
-  : generate();
+const objects: ReturnType<typeof generate> = values.snapshot
+  ? (JSON.parse(readFileSync(values.snapshot, 'utf8')) as { items: ReturnType<typeof generate> }).items
+  : values['from-json']
+    ? JSON.parse(JSON.stringify(generate()))
+    : generate();
 const inventoryOf = () =>
   buildInventory(objects.map((object) => ({ object, origin: { source: 'cluster' } })));
 const ms = (since: number) => Math.round(performance.now() - since);
@@ -69,6 +76,35 @@ for (const kind of ['Pod', 'Deployment', 'Service', 'Event', 'Namespace', 'PodDi
     .join(', ');
   rows.push(`| one ${kind} changed | ${ms(t)} | ${r.checked} checks run, ${r.reused} reused | ${top} |`);
 }
+// A new Event, as a controller writes them all the time (a PVC waiting for its consumer).
+{
+  const pod = objects.find((o) => o.kind === 'Pod') as (typeof objects)[number];
+  const event = {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: 'bench-added.1', namespace: pod.metadata.namespace as string },
+    involvedObject: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace },
+    reason: 'BackOff',
+    type: 'Warning',
+    message: 'Back-off restarting failed container',
+    count: 1,
+    lastTimestamp: now.toISOString(),
+  } as (typeof objects)[number];
+  objects.push(event);
+  t = performance.now();
+  const parts = partsOfChange(undefined, event);
+  if (values.live) {
+    live.upsert(event, { source: 'cluster' });
+    live.forget(parts);
+  }
+  const r = engine.evaluate(values.live ? live : inventoryOf(), now, parts);
+  const top = [...r.checkedByRule]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([rule, n]) => `${rule} ${n}`)
+    .join(', ');
+  rows.push(`| one Event added | ${ms(t)} | ${r.checked} checks run, ${r.reused} reused | ${top} |`);
+}
 t = performance.now();
 engine.evaluate(values.live ? live : inventoryOf(), now, []);
 rows.push(`| nothing changed | ${ms(t)} | | |`);
@@ -91,7 +127,7 @@ if (gc) {
 }
 process.stdout.write(
   [
-    `### incremental evaluation, ${values.scale} generated cluster (${objects.length} objects, seed ${values.seed}), inventory ${values.live ? 'changed in place' : 'rebuilt'}`,
+    `### incremental evaluation, ${values.snapshot ? `snapshot ${values.snapshot}` : `${values.scale} generated cluster`} (${objects.length} objects${values.snapshot ? '' : `, seed ${values.seed}`}), inventory ${values.live ? 'changed in place' : 'rebuilt'}`,
     '',
     '| evaluation | ms | checks | most re-run |',
     '|---|---|---|---|',

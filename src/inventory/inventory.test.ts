@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../core/resource.ts';
-import { buildInventory } from './inventory.ts';
+import { buildInventory, compactReads, partsOfChange } from './inventory.ts';
 
 const obj = (kind: string, name: string, extra: Record<string, unknown> = {}): KubeObject =>
   ({
@@ -78,4 +78,26 @@ test('same-name objects in different files are all kept; relations prefer the ne
     'v1/app.yaml',
   );
   assert.equal(inv.copiesOf(v2.ref).length, 2);
+});
+
+test('compactReads: many objects of one kind in one namespace read as that kind there, not everywhere', () => {
+  const reads = new Set<string>();
+  for (let i = 0; i < 20; i++) reads.add(`obj:apps/ReplicaSet/shop/web-${i}`);
+  reads.add('obj:apps/Deployment/shop/web');
+  const compact = compactReads(reads);
+  assert.deepEqual([...compact].sort(), ['ReplicaSet@shop', 'obj:apps/Deployment/shop/web']);
+  const rs = (namespace: string, name: string): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name, namespace },
+  });
+  const meets = (parts: Set<string>) => [...parts].some((p) => compact.has(p));
+  // Another ReplicaSet of the same namespace, even a new one, meets it; one elsewhere does not.
+  assert.equal(meets(partsOfChange(undefined, rs('shop', 'web-new'))), true);
+  assert.equal(meets(partsOfChange(rs('bank', 'web-1'), rs('bank', 'web-1'))), false);
+  // Few objects stay objects.
+  assert.deepEqual(
+    [...compactReads(new Set(['obj:apps/ReplicaSet/shop/web-1']))],
+    ['obj:apps/ReplicaSet/shop/web-1'],
+  );
 });

@@ -92,13 +92,14 @@ export function partsOfChange(before: KubeObject | undefined, after: KubeObject 
   return parts;
 }
 
-/** Objects of one kind read one by one, past which the whole kind stands for them. */
+/** Objects of one kind in one namespace read one by one, past which that kind there stands for them. */
 const OBJECTS_PER_KIND = 16;
 
 /**
  * The same reads, without parts a broader one already covers (an object of a kind read whole,
- * a kind in a namespace read whole), and with many objects of one kind read as the kind: a
- * shared index built from every pod and its owners reads a few kinds, not 60,000 objects.
+ * a kind in a namespace read whole), and with many objects of one kind in one namespace read as
+ * that kind there: a shared index built from a namespace's pods and their owners reads a few
+ * parts, not thousands of objects.
  * Coarser reads only ever re-run a check more often, never less.
  */
 export function compactReads(reads: Reads): Reads {
@@ -117,7 +118,7 @@ export function compactReads(reads: Reads): Reads {
       // obj:<group>/<kind>/<namespace>/<name>
       const [, kind = '', namespace = ''] = r.slice(4).split('/');
       if (kinds.has(kind) || (namespace !== '' && kind !== 'Event' && namespaces.has(namespace))) continue;
-      pushTo(objects, kind, r);
+      pushTo(objects, `${kind}@${namespace}`, r);
       continue;
     }
     const at = r.indexOf('@');
@@ -125,8 +126,11 @@ export function compactReads(reads: Reads): Reads {
     if (at > 0 && (kinds.has(kindOf) || (kindOf !== 'Event' && namespaces.has(r.slice(at + 1))))) continue;
     out.add(r);
   }
-  for (const [kind, parts] of objects) {
-    if (parts.length > OBJECTS_PER_KIND) out.add(kind);
+  // Many objects of one kind in one namespace stand as that kind there (`Kind@namespace`, a part
+  // every change of such an object carries), not as the kind everywhere: a namespace's owners
+  // read one by one must not make a Deployment changed elsewhere re-run what read them.
+  for (const [kindIn, parts] of objects) {
+    if (parts.length > OBJECTS_PER_KIND) out.add(kindIn);
     else for (const p of parts) out.add(p);
   }
   return out;

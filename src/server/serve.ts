@@ -78,19 +78,37 @@ const CERT_HOLDERS = new Set([
   'Certificate',
 ]);
 
+/** Fields no check reads: the resourceVersion, field managers, the kubelet's heartbeat and probe times. */
+const BOOKKEEPING = new Set(['resourceVersion', 'managedFields', 'lastHeartbeatTime', 'lastProbeTime']);
+
+/** Deep equality of two JSON values, key order ignored, bookkeeping fields skipped. */
+function sameBut(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((v, i) => sameBut(v, other[i]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let counted = 0;
+  for (const key of Object.keys(left)) {
+    if (BOOKKEEPING.has(key) || left[key] === undefined) continue;
+    counted++;
+    if (!sameBut(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (!BOOKKEEPING.has(key) && right[key] !== undefined) counted--;
+  return counted === 0;
+}
+
 /**
  * Whether an update changed nothing but bookkeeping no check reads: the resourceVersion, the
  * field managers, the kubelet's heartbeat and probe times (a Node reports every few minutes).
+ * Key order is ignored: a listed object and the same object from the watch may differ in it.
  */
 export function onlyBookkeeping(before: KubeObject, after: KubeObject): boolean {
-  const skip = (key: string, value: unknown) =>
-    key === 'resourceVersion' ||
-    key === 'managedFields' ||
-    key === 'lastHeartbeatTime' ||
-    key === 'lastProbeTime'
-      ? undefined
-      : value;
-  return JSON.stringify(before, skip) === JSON.stringify(after, skip);
+  return sameBut(before, after);
 }
 
 type CostGauges = Record<
@@ -154,6 +172,17 @@ function costGauges(registers: Registry[]): CostGauges {
       '1 when the last cost run was partial (Prometheus gaps or errors)',
     ),
   };
+}
+
+/** The three rules that ran the most checks, for the slow-evaluation note. */
+function mostRun(byRule: ReadonlyMap<string, number>): string {
+  return (
+    [...byRule]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([rule, n]) => `${rule} ${n}`)
+      .join(', ') || 'none'
+  );
 }
 
 export class HindsightServer {
@@ -673,6 +702,8 @@ export class HindsightServer {
       this.lastClock = Date.now();
       parts.add(CLOCK_PART);
     }
+    const kinds = new Map<string, number>();
+    for (const { ref } of this.pendingObjects.values()) kinds.set(ref.kind, (kinds.get(ref.kind) ?? 0) + 1);
     const inventory = this.currentInventory(full, parts);
     const now = this.options.now?.() ?? new Date();
     const result = this.engine.evaluate(inventory, now, full ? 'all' : parts);
@@ -689,7 +720,7 @@ export class HindsightServer {
     // A slow evaluation holds every change behind it: say so, with what it did.
     if (seconds >= 5)
       this.log(
-        `note: ${full ? 'full' : 'incremental'} evaluation took ${seconds.toFixed(1)} s (${result.checked} checks run, ${result.reused} reused, ${covered.length} changes)`,
+        `note: ${full ? 'full' : 'incremental'} evaluation took ${seconds.toFixed(1)} s (${result.checked} checks run, ${result.reused} reused, ${covered.length} changes${kinds.size ? `: ${[...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ')}` : ''}; most run: ${mostRun(result.checkedByRule)})`,
       );
     this.lastEvaluation = now;
     this.trend.add(now, result.score, [...result.findings, ...this.certFindings]);

@@ -1,6 +1,6 @@
 import { type ContainerStatusAt, containerStatuses } from '../../core/container-status.ts';
 import { formatBytes, parseQuantity } from '../../core/quantity.ts';
-import type { Inventory } from '../../inventory/inventory.ts';
+import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { formatAge } from '../../inventory/object-events.ts';
 import { owningWorkload, type WorkloadIdentity } from '../../inventory/owning-workload.ts';
 import { groupsLedBy, isGroupMember, podGroups } from '../../inventory/pod-groups.ts';
@@ -15,17 +15,20 @@ interface OomHit {
   current: boolean;
 }
 
+function killsOf(inventory: Inventory, pod: InventoryEntry): [string, OomHit][] {
+  const killed = containerStatuses(pod.object).filter(
+    (status) => status.terminated?.reason === 'OOMKilled' || status.lastTerminated?.reason === 'OOMKilled',
+  );
+  if (killed.length === 0) return [];
+  const workload = owningWorkload(inventory, pod);
+  return killed.map((status) => [
+    `${workload.key}/${status.name}`,
+    { workload, status, current: status.terminated?.reason === 'OOMKilled' },
+  ]);
+}
+
 function oomHits(inventory: Inventory) {
-  return podGroups<OomHit>(inventory, 'container-oom-killed', (pod) => {
-    const workload = owningWorkload(inventory, pod);
-    const out: [string, OomHit][] = [];
-    for (const status of containerStatuses(pod.object)) {
-      const current = status.terminated?.reason === 'OOMKilled';
-      if (!current && status.lastTerminated?.reason !== 'OOMKilled') continue;
-      out.push([`${workload.key}/${status.name}`, { workload, status, current }]);
-    }
-    return out;
-  });
+  return podGroups<OomHit>(inventory, 'container-oom-killed', (pod) => killsOf(inventory, pod));
 }
 
 function podsPerWorkload(inventory: Inventory) {
@@ -55,6 +58,9 @@ export default defineRule({
   check(entry, ctx) {
     // No status (a manifest): nothing to judge. Pods another replica speaks for: counted there.
     if (containerStatuses(entry.object).length === 0) return NOT_APPLICABLE;
+    // A pod with no kill of its own neither leads nor joins a group: judged without the
+    // every-pod index, so another pod's change does not check it again.
+    if (killsOf(ctx.inventory, entry).length === 0) return undefined;
     const all = oomHits(ctx.inventory);
     const groups = groupsLedBy(all, entry);
     if (groups.length === 0) return isGroupMember(all, entry) ? NOT_APPLICABLE : undefined;

@@ -1,5 +1,5 @@
 import { type ContainerStatusAt, containerStatuses } from '../../core/container-status.ts';
-import type { Inventory } from '../../inventory/inventory.ts';
+import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { eventsAbout, formatAge } from '../../inventory/object-events.ts';
 import { owningWorkload, type WorkloadIdentity } from '../../inventory/owning-workload.ts';
 import { groupsLedBy, isGroupMember, podGroups } from '../../inventory/pod-groups.ts';
@@ -10,18 +10,18 @@ interface LoopHit {
   status: ContainerStatusAt;
 }
 
+function loopsOf(inventory: Inventory, pod: InventoryEntry): [string, LoopHit][] {
+  const looping = containerStatuses(pod.object).filter(
+    // An OOM kill loop is container-oom-killed's finding, with the memory limit in it.
+    (status) => status.waitingReason === 'CrashLoopBackOff' && status.lastTerminated?.reason !== 'OOMKilled',
+  );
+  if (looping.length === 0) return [];
+  const workload = owningWorkload(inventory, pod);
+  return looping.map((status) => [`${workload.key}/${status.name}`, { workload, status }]);
+}
+
 function crashLoops(inventory: Inventory) {
-  return podGroups<LoopHit>(inventory, 'pod-crash-looping', (pod) => {
-    const workload = owningWorkload(inventory, pod);
-    const out: [string, LoopHit][] = [];
-    for (const status of containerStatuses(pod.object)) {
-      if (status.waitingReason !== 'CrashLoopBackOff') continue;
-      // An OOM kill loop is container-oom-killed's finding, with the memory limit in it.
-      if (status.lastTerminated?.reason === 'OOMKilled') continue;
-      out.push([`${workload.key}/${status.name}`, { workload, status }]);
-    }
-    return out;
-  });
+  return podGroups<LoopHit>(inventory, 'pod-crash-looping', (pod) => loopsOf(inventory, pod));
 }
 
 export default defineRule({
@@ -39,6 +39,9 @@ export default defineRule({
   },
   check(entry, ctx) {
     if (containerStatuses(entry.object).length === 0) return NOT_APPLICABLE;
+    // A pod with no loop of its own neither leads nor joins a group: judged without the
+    // every-pod index, so another pod's change does not check it again.
+    if (loopsOf(ctx.inventory, entry).length === 0) return undefined;
     const all = crashLoops(ctx.inventory);
     const groups = groupsLedBy(all, entry);
     if (groups.length === 0) return isGroupMember(all, entry) ? NOT_APPLICABLE : undefined;

@@ -59,20 +59,22 @@ interface EvictionHit {
 }
 
 function evictions(inventory: Inventory) {
-  return podGroups<EvictionHit>(inventory, 'pod-evicted', (pod) => {
-    const status = asRecord(pod.object.status);
-    if (status?.phase !== 'Failed' || status.reason !== 'Evicted') return [];
-    const nodeName = asRecord(pod.object.spec)?.nodeName;
-    const node = typeof nodeName === 'string' && nodeName !== '' ? nodeName : 'an unknown node';
-    const cause = evictionCause(typeof status.message === 'string' ? status.message : '');
-    const workload = owningWorkload(inventory, pod);
-    return [
-      [
-        `${node}/${cause.kind}/${cause.resource}`,
-        { node, cause, ...(workload.kind === 'Pod' ? {} : { workload: workload.label }) },
-      ],
-    ];
-  });
+  return podGroups<EvictionHit>(inventory, 'pod-evicted', (pod) => evictionOf(inventory, pod));
+}
+
+function evictionOf(inventory: Inventory, pod: InventoryEntry): [string, EvictionHit][] {
+  const status = asRecord(pod.object.status);
+  if (status?.phase !== 'Failed' || status.reason !== 'Evicted') return [];
+  const nodeName = asRecord(pod.object.spec)?.nodeName;
+  const node = typeof nodeName === 'string' && nodeName !== '' ? nodeName : 'an unknown node';
+  const cause = evictionCause(typeof status.message === 'string' ? status.message : '');
+  const workload = owningWorkload(inventory, pod);
+  return [
+    [
+      `${node}/${cause.kind}/${cause.resource}`,
+      { node, cause, ...(workload.kind === 'Pod' ? {} : { workload: workload.label }) },
+    ],
+  ];
 }
 
 function podName(pod: InventoryEntry): string {
@@ -95,6 +97,9 @@ export default defineRule({
   },
   check(entry, ctx) {
     if (!asRecord(entry.object.status)) return NOT_APPLICABLE;
+    // A pod not evicted neither leads nor joins a group: judged without the every-pod index,
+    // so another pod's change does not check it again.
+    if (evictionOf(ctx.inventory, entry).length === 0) return undefined;
     const all = evictions(ctx.inventory);
     const groups = groupsLedBy(all, entry);
     if (groups.length === 0) return isGroupMember(all, entry) ? NOT_APPLICABLE : undefined;
