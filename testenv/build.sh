@@ -17,8 +17,10 @@ STAMP="$OUT/.complete"
 # helm has a stamp of its own, so a cache built before helm was added gets helm alone, and a new
 # HELM_VERSION rebuilds helm only.
 HELM_STAMP="$OUT/.helm-v$HELM_VERSION"
+# So do Flux's controllers (source-controller, kustomize-controller and the HelmRelease CRD).
+FLUX_STAMP="$OUT/.flux-source-v$FLUX_SOURCE_VERSION-kustomize-v$FLUX_KUSTOMIZE_VERSION-helm-api-v$FLUX_HELM_API_VERSION"
 
-if [ -f "$STAMP" ] && [ -f "$HELM_STAMP" ]; then
+if [ -f "$STAMP" ] && [ -f "$HELM_STAMP" ] && [ -f "$FLUX_STAMP" ]; then
   echo "testenv: binaries cached in $BIN"
   exit 0
 fi
@@ -85,6 +87,42 @@ build_helm() {
   log "helm $("$BIN/helm" version --short)"
 }
 
+# --- Flux: source-controller and kustomize-controller, the GitOps controllers `trace` is tested
+# against. Each module's go.mod replaces its api module with ./api, which `go install` refuses:
+# the module is copied out with its api module beside it, then built. Extra arguments are
+# `module=module@version` replaces for dependency versions the module proxy does not serve.
+modDir() { go mod download -json "$1" | python3 -c 'import json,sys;print(json.load(sys.stdin)["Dir"])'; }
+build_flux_controller() {
+  local name=$1 version=$2 d="$OUT/src/flux-$1"
+  shift 2
+  rm -rf "$d" && mkdir -p "$d"
+  cp -r "$(modDir "github.com/fluxcd/$name@v$version")"/. "$d"/
+  rm -rf "$d/api" && mkdir -p "$d/api" && cp -r "$(modDir "github.com/fluxcd/$name/api@v$version")"/. "$d/api"/
+  chmod -R u+w "$d"
+  cd "$d"
+  local r
+  for r in "$@"; do go mod edit -replace="$r"; done
+  GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -ldflags "-s -w" -o "$BIN/$name" .
+  log "$name v$version built"
+}
+# helm-controller itself is not served by the module proxy; its api module is, and controller-gen
+# makes the HelmRelease CRD from it (the objects' statuses are then written as the controller
+# would, through the status subresource).
+build_helmrelease_crd() {
+  local d="$OUT/src/flux-helm-api"
+  rm -rf "$d" && mkdir -p "$d" && cp -r "$(modDir "github.com/fluxcd/helm-controller/api@v$FLUX_HELM_API_VERSION")"/. "$d"/
+  chmod -R u+w "$d"
+  GOBIN="$OUT/src/tools" go install "sigs.k8s.io/controller-tools/cmd/controller-gen@v$CONTROLLER_TOOLS_VERSION"
+  cd "$d"
+  GOFLAGS="$GOFLAGS -mod=mod" "$OUT/src/tools/controller-gen" crd paths=./... output:crd:artifacts:config="$OUT/crds"
+  log "HelmRelease CRD generated: $(ls "$OUT/crds")"
+}
+build_flux() {
+  build_flux_controller source-controller "$FLUX_SOURCE_VERSION" $FLUX_SOURCE_REPLACES
+  build_flux_controller kustomize-controller "$FLUX_KUSTOMIZE_VERSION"
+  build_helmrelease_crd
+}
+
 start=$(date +%s)
 log "building into $OUT (k8s v$K8S_VERSION, etcd v$ETCD_VERSION, kwok v$KWOK_VERSION, helm v$HELM_VERSION)"
 # helm shares nothing with the others but the module cache (which Go locks): it builds in the
@@ -94,6 +132,11 @@ if ! { [ -f "$HELM_STAMP" ] && [ -x "$BIN/helm" ]; }; then
   ( build_helm && date -u +%FT%TZ > "$HELM_STAMP" && log "helm done after $(( $(date +%s) - start ))s" ) &
   helm_pid=$!
 fi
+flux_pid=
+if ! [ -f "$FLUX_STAMP" ]; then
+  ( build_flux && date -u +%FT%TZ > "$FLUX_STAMP" && log "flux done after $(( $(date +%s) - start ))s" ) &
+  flux_pid=$!
+fi
 # Each component is skipped when its binaries are already there, so an interrupted build resumes.
 [ -x "$BIN/etcd" ] || { ( build_etcd ); log "etcd done after $(( $(date +%s) - start ))s"; }
 [ -x "$BIN/kwok" ] && [ -d "$OUT/kwok-kustomize" ] || { ( build_kwok ); log "kwok done after $(( $(date +%s) - start ))s"; }
@@ -101,6 +144,10 @@ fi
   { ( build_kubernetes ); log "kubernetes done after $(( $(date +%s) - start ))s"; }
 if [ -n "$helm_pid" ] && ! wait "$helm_pid"; then
   log "helm build failed"
+  exit 1
+fi
+if [ -n "$flux_pid" ] && ! wait "$flux_pid"; then
+  log "flux build failed"
   exit 1
 fi
 [ -f "$STAMP" ] || date -u +%FT%TZ > "$STAMP"

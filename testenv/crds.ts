@@ -143,7 +143,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Creates the CRDs and waits until each is Established and its group is in discovery. */
 export async function installCrds(client: ApiClient, timeoutMs = 60_000): Promise<number> {
-  const crds = readCrds();
+  return installCrdObjects(client, readCrds(), timeoutMs);
+}
+
+/** Creates these CRDs (an existing one is kept) and waits until each is Established and served. */
+export async function installCrdObjects(
+  client: ApiClient,
+  crds: readonly { metadata: { name: string }; spec: { group: string } }[],
+  timeoutMs = 60_000,
+): Promise<number> {
   const base = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
   for (const crd of crds) {
     const res = await client.send('POST', base, crd);

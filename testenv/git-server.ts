@@ -22,7 +22,8 @@ export function httpBackendPath(env: NodeJS.ProcessEnv = process.env): string | 
 
 /** Serves every bare repository under `root` (read and push, no authentication). */
 export async function startGitServer(root: string, backend = httpBackendPath()): Promise<GitServer> {
-  if (!backend) throw new Error('git http-backend not found (install git, or set HINDSIGHT_GIT_HTTP_BACKEND)');
+  if (!backend)
+    throw new Error('git http-backend not found (install git, or set HINDSIGHT_GIT_HTTP_BACKEND)');
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const cgi = spawn(backend, [], {

@@ -16,6 +16,7 @@ import { registerRules } from './commands/rules.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSnapshot } from './commands/snapshot.ts';
+import { registerTrace } from './commands/trace.ts';
 import { registerUpgrade } from './commands/upgrade.ts';
 import { registerVersion } from './commands/version.ts';
 import { type CliIo, EXIT, type ExitCode } from './io.ts';
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerCost(program, io, setExit);
   registerAlerts(program, io, setExit);
   registerHelm(program, io, setExit);
+  registerTrace(program, io, setExit);
   registerUpgrade(program, io, setExit);
   registerFix(program, io, setExit);
   registerServe(program, io, setExit);

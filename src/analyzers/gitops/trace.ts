@@ -543,7 +543,7 @@ function kustomizationVerdict(
     return {
       state: 'not-live',
       reason: 'suspended',
-      message: `${label(k)} is suspended: it applies nothing until resumed (flux resume kustomization ${k.metadata.name} -n ${k.metadata.namespace}); it last applied ${shortRevision(applied)}`,
+      message: `${label(k)} is suspended: it applies nothing until resumed (flux resume kustomization ${k.metadata.name} -n ${k.metadata.namespace}); ${applied ? `it last applied ${shortRevision(applied)}` : 'it has applied nothing yet'}`,
       at: label(k),
     };
   const dep = blockingDependency(k, index);
@@ -573,6 +573,13 @@ function kustomizationVerdict(
     };
   }
   if (!commit && ready?.status === 'False') return kustomizationFailure(k, ready, commit, git);
+  if (condition(k, 'Reconciling')?.status === 'True')
+    return {
+      state: 'not-live',
+      reason: 'reconciling',
+      message: `${label(k)} is reconciling now${ready?.message ? `: ${ready.message}` : ''}; it last applied ${shortRevision(applied)}`,
+      at: label(k),
+    };
   const every = interval(k);
   const retry = interval(k, 'retryInterval') ?? every;
   const verdict: TraceVerdict = {
@@ -822,6 +829,17 @@ export function traceObject(state: FluxState, object: ObjectChain, options: Trac
   const git = options.git ?? EXACT_ONLY;
   const index = new FluxIndex(state.objects);
   const query = refLabel(object.query);
+  // A Kustomization or HelmRelease traced by name is its own path's end.
+  const self = object.chain[0];
+  if (
+    self &&
+    (self.kind === 'Kustomization' || self.kind === 'HelmRelease') &&
+    self.apiVersion.includes('.fluxcd.io/')
+  ) {
+    const own = index.get(refOf(self)) ?? self;
+    const path = pathFor(own, undefined, index, git, options.now);
+    return { mode: 'object', query, paths: [path], verdict: path.verdict, notes: [] };
+  }
   const manager = managerOf(object.chain, object.query, index);
   const objectHops: TraceHop[] = object.chain.map((o) => ({
     kind: o.kind,
