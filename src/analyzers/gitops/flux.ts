@@ -19,6 +19,7 @@ export const FLUX_KINDS: readonly (readonly [string, string])[] = [
   [SOURCE_GROUP, 'GitRepository'],
   [SOURCE_GROUP, 'OCIRepository'],
   [SOURCE_GROUP, 'Bucket'],
+  [SOURCE_GROUP, 'ExternalArtifact'],
   [SOURCE_GROUP, 'HelmRepository'],
   [SOURCE_GROUP, 'HelmChart'],
   [KUSTOMIZE_GROUP, 'Kustomization'],
@@ -177,6 +178,8 @@ export function dependsOn(o: KubeObject): Ref[] {
 
 export interface HistoryEntry {
   revision?: string;
+  /** The Git revision an OCI or ExternalArtifact revision was made from. */
+  originRevision?: string;
   status?: string;
   firstReconciled?: string;
   lastReconciled?: string;
@@ -193,6 +196,8 @@ export function kustomizationHistory(o: KubeObject): HistoryEntry[] {
     const entry: HistoryEntry = {};
     const revision = str(asRecord(h.metadata)?.revision);
     if (revision) entry.revision = revision;
+    const origin = str(asRecord(h.metadata)?.originRevision);
+    if (origin) entry.originRevision = origin;
     const s = str(h.lastReconciledStatus);
     if (s) entry.status = s;
     const first = str(h.firstReconciled);

@@ -469,6 +469,55 @@ describe('trace <commit>', () => {
   });
 });
 
+describe('trace <commit> through artifacts made from Git (OCIRepository, ExternalArtifact)', () => {
+  const external = (origin: string): KubeObject => ({
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'ExternalArtifact',
+    metadata: { name: 'apps', namespace: 'flux-system' },
+    spec: {
+      sourceRef: {
+        apiVersion: 'source.extensions.fluxcd.io/v1beta1',
+        kind: 'ArtifactGenerator',
+        name: 'flux-system',
+      },
+    },
+    status: {
+      artifact: {
+        revision: `latest@sha256:${'1'.repeat(64)}`,
+        metadata: { 'org.opencontainers.image.revision': origin },
+      },
+      conditions: [ready('True', 'Succeeded', 'ok')],
+    },
+  });
+  const ks = (origin: string): KubeObject => ({
+    ...kustomization('apps', {
+      applied: `latest@sha256:${'1'.repeat(64)}`,
+      attempted: `latest@sha256:${'1'.repeat(64)}`,
+    }),
+    spec: { interval: '1h', path: './staging', sourceRef: { kind: 'ExternalArtifact', name: 'apps' } },
+    status: {
+      lastAppliedRevision: `latest@sha256:${'1'.repeat(64)}`,
+      lastAttemptedRevision: `latest@sha256:${'1'.repeat(64)}`,
+      lastAppliedOriginRevision: origin,
+      conditions: [ready('True', 'ReconciliationSucceeded', 'Applied')],
+    },
+  });
+
+  it('matches the commit against the origin revision the artifact and the Kustomization record', () => {
+    const live = traceCommit({ objects: [external(rev(C)), ks(rev(C))] }, commit(B), { now: NOW, git });
+    assert.equal(live.verdict.reason, 'applied');
+    assert.deepEqual(
+      live.paths[0]?.hops.map((h) => [h.kind, h.hasCommit]),
+      [
+        ['ExternalArtifact', true],
+        ['Kustomization', true],
+      ],
+    );
+    const later = traceCommit({ objects: [external(rev(C)), ks(rev(C))] }, commit(D), { now: NOW, git });
+    assert.equal(later.verdict.reason, 'source-not-fetched');
+  });
+});
+
 describe('trace <object>', () => {
   const deploy = (labels: Record<string, string> = {}): KubeObject => ({
     apiVersion: 'apps/v1',

@@ -264,6 +264,40 @@ function attemptedRevision(o: KubeObject): string | undefined {
   return str(status(o).lastAttemptedRevision);
 }
 
+const ORIGIN_REVISION = 'org.opencontainers.image.revision';
+
+/**
+ * The Git revision a source's artifact was made from: a GitRepository's own revision, a HelmChart's
+ * observed source revision, or — for OCIRepository, Bucket and ExternalArtifact — the origin
+ * revision the artifact carries (`org.opencontainers.image.revision`, set by `flux push artifact`
+ * and by ArtifactGenerator's `originRevision`).
+ */
+function sourceGitRevision(o: KubeObject): string | undefined {
+  if (o.kind === 'GitRepository') return artifact(o).revision;
+  if (o.kind === 'HelmChart') return str(status(o).observedSourceArtifactRevision);
+  return artifact(o).metadata?.[ORIGIN_REVISION];
+}
+
+/** The commit a Kustomization last applied: its origin revision (OCI, ExternalArtifact), else its revision. */
+function appliedCommitOf(k: KubeObject): string | undefined {
+  return (
+    revisionCommit(str(status(k).lastAppliedOriginRevision)) ??
+    revisionCommit(str(status(k).lastAppliedRevision))
+  );
+}
+
+/** The commit of a Kustomization's last attempt: the revision, else the origin its history or source records. */
+function attemptedCommitOf(k: KubeObject, source: KubeObject | undefined): string | undefined {
+  const attempted = attemptedRevision(k);
+  const direct = revisionCommit(attempted);
+  if (direct || !attempted) return direct;
+  const recorded = kustomizationHistory(k).find((h) => h.revision === attempted)?.originRevision;
+  if (recorded) return revisionCommit(recorded);
+  return source && artifact(source).revision === attempted
+    ? revisionCommit(sourceGitRevision(source))
+    : undefined;
+}
+
 function hopOf(o: KubeObject, commit: string | undefined, git: GitFacts): TraceHop {
   const ready = condition(o, 'Ready');
   const hop: TraceHop = {
@@ -278,11 +312,11 @@ function hopOf(o: KubeObject, commit: string | undefined, git: GitFacts): TraceH
   if (attempted && attempted !== revision) hop.attempted = attempted;
   if (commit) {
     const c =
-      o.kind === 'HelmChart'
-        ? revisionCommit(str(status(o).observedSourceArtifactRevision))
+      o.kind === 'Kustomization'
+        ? appliedCommitOf(o)
         : o.kind === 'HelmRelease'
           ? undefined
-          : revisionCommit(revision);
+          : revisionCommit(sourceGitRevision(o));
     if (c) hop.hasCommit = git.isAncestor(commit, c) ?? null;
   }
   if (ready) {
@@ -339,7 +373,7 @@ function sourceVerdict(
   now: Date,
 ): TraceVerdict | undefined {
   const { revision, lastUpdateTime } = artifact(source);
-  const held = source.kind === 'HelmChart' ? str(status(source).observedSourceArtifactRevision) : revision;
+  const held = sourceGitRevision(source) ?? revision;
   const heldCommit = revisionCommit(held);
   const has = heldCommit ? git.isAncestor(commit.sha, heldCommit) : undefined;
   if (has === true) return undefined;
@@ -448,12 +482,14 @@ export function failingObject(message: string): string | undefined {
 }
 
 /** The oldest failing revision in a Kustomization's history since its last success. */
-function firstFailing(k: KubeObject): { revision: string; since?: string } | undefined {
-  let found: { revision: string; since?: string } | undefined;
+function firstFailing(k: KubeObject): { revision: string; commit?: string; since?: string } | undefined {
+  let found: { revision: string; commit?: string; since?: string } | undefined;
   for (const h of kustomizationHistory(k)) {
     if (h.status === 'ReconciliationSucceeded') break;
     if (h.revision) {
       found = { revision: h.revision };
+      const commit = revisionCommit(h.originRevision) ?? revisionCommit(h.revision);
+      if (commit) found.commit = commit;
       if (h.firstReconciled) found.since = h.firstReconciled;
     }
   }
@@ -473,6 +509,7 @@ function kustomizationFailure(
   ready: Condition,
   commit: CommitInfo | undefined,
   git: GitFacts,
+  source: KubeObject | undefined,
 ): TraceVerdict {
   const [reason, words] = KUSTOMIZE_FAILURES[ready.reason ?? ''] ?? ['failed', 'reconciliation failed'];
   const message = ready.message ?? '';
@@ -487,12 +524,12 @@ function kustomizationFailure(
   const object = failingObject(message);
   if (object) verdict.failingObject = object;
   if (ready.lastTransitionTime) verdict.since = ready.lastTransitionTime;
-  const attemptedCommit = revisionCommit(attempted);
-  const appliedCommit = revisionCommit(applied);
+  const attemptedCommit = attemptedCommitOf(k, source);
+  const appliedCommit = appliedCommitOf(k);
   const range = appliedCommit && attemptedCommit ? git.between?.(appliedCommit, attemptedCommit) : undefined;
   if (range && range.length > 0) verdict.commits = range;
   const first = firstFailing(k);
-  const firstCommit = revisionCommit(first?.revision);
+  const firstCommit = first?.commit;
   const earlierBroke = first && firstCommit && attemptedCommit && !sameCommit(firstCommit, attemptedCommit);
   const commitIsAttempt = commit && attemptedCommit && sameCommit(commit.sha, attemptedCommit);
   if (earlierBroke && first) {
@@ -519,7 +556,7 @@ function kustomizationVerdict(
   const ready = condition(k, 'Ready');
   const source = index.upstream(k)[0];
   const sourceRevision = source ? artifact(source).revision : undefined;
-  const appliedCommit = revisionCommit(applied);
+  const appliedCommit = appliedCommitOf(k);
   const isApplied = commit
     ? appliedCommit
       ? git.isAncestor(commit.sha, appliedCommit)
@@ -557,14 +594,14 @@ function kustomizationVerdict(
     if (dep.since) verdict.since = dep.since;
     return verdict;
   }
-  const attemptedCommit = revisionCommit(attempted);
+  const attemptedCommit = attemptedCommitOf(k, source);
   const tried = commit
     ? attemptedCommit
       ? git.isAncestor(commit.sha, attemptedCommit)
       : false
     : attempted !== undefined && attempted === sourceRevision;
   if (tried === true) {
-    if (ready?.status === 'False') return kustomizationFailure(k, ready, commit, git);
+    if (ready?.status === 'False') return kustomizationFailure(k, ready, commit, git, source);
     return {
       state: 'not-live',
       reason: 'reconciling',
@@ -572,7 +609,7 @@ function kustomizationVerdict(
       at: label(k),
     };
   }
-  if (!commit && ready?.status === 'False') return kustomizationFailure(k, ready, commit, git);
+  if (!commit && ready?.status === 'False') return kustomizationFailure(k, ready, commit, git, source);
   if (condition(k, 'Reconciling')?.status === 'True')
     return {
       state: 'not-live',
@@ -749,7 +786,7 @@ export function traceCommit(
   const wanted = options.sources?.map(refKey);
   const gitSources = index.sources.filter(
     (s) =>
-      (s.kind === 'GitRepository' || s.kind === 'OCIRepository' || s.kind === 'Bucket') &&
+      ['GitRepository', 'OCIRepository', 'Bucket', 'ExternalArtifact'].includes(s.kind) &&
       (!wanted || wanted.includes(refKey(refOf(s)))),
   );
   if (options.sources && gitSources.length === 0)

@@ -135,7 +135,9 @@ function sourceFilter(
   repo: LocalHistory | undefined,
   objects: KubeObject[],
 ): { refs: { kind: string; namespace: string; name: string }[]; note?: string } | undefined {
-  const gitLike = objects.filter((o) => ['GitRepository', 'OCIRepository', 'Bucket'].includes(o.kind));
+  const gitLike = objects.filter((o) =>
+    ['GitRepository', 'OCIRepository', 'Bucket', 'ExternalArtifact'].includes(o.kind),
+  );
   if (flag) {
     const [namespace, name] = flag.includes('/') ? flag.split('/', 2) : ['flux-system', flag];
     const found = gitLike.filter((o) => o.metadata.namespace === namespace && o.metadata.name === name);
@@ -159,8 +161,10 @@ function sourceFilter(
       })),
       note: `no GitRepository's URL is a remote of ${repo.dir}: every source traced (narrow with --source)`,
     };
+  // Artifacts made from Git elsewhere (OCI, ExternalArtifact) carry their origin revision: kept.
+  const derived = gitLike.filter((o) => o.kind !== 'GitRepository' && !matching.includes(o));
   return {
-    refs: matching.map((o) => ({
+    refs: [...matching, ...derived].map((o) => ({
       kind: o.kind,
       namespace: o.metadata.namespace ?? '',
       name: o.metadata.name ?? '',
