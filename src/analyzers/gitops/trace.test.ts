@@ -469,6 +469,86 @@ describe('trace <commit>', () => {
   });
 });
 
+describe('a chain that ends in a HelmRelease whose chart repository cannot be reached (flux2-kustomize-helm-example without internet)', () => {
+  it('walks apps ← configs ← controllers, then what controllers waits on and why', () => {
+    const helmRepo: KubeObject = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { name: 'cert-manager', namespace: 'cert-manager' },
+      spec: { url: 'https://charts.jetstack.io', interval: '24h' },
+      status: {
+        conditions: [
+          ready(
+            'False',
+            'FailedFetch',
+            'failed to fetch Helm repository index: Get "https://charts.jetstack.io/index.yaml": dial tcp: lookup charts.jetstack.io: no such host',
+          ),
+        ],
+      },
+    };
+    const release: KubeObject = {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'cert-manager', namespace: 'cert-manager' },
+      spec: {
+        interval: '12h',
+        chart: {
+          spec: { chart: 'cert-manager', sourceRef: { kind: 'HelmRepository', name: 'cert-manager' } },
+        },
+      },
+    };
+    const controllers = kustomization('infra-controllers', {
+      attempted: rev(C),
+      ready: {
+        type: 'Ready',
+        status: 'Unknown',
+        reason: 'Progressing',
+        message: 'Reconciliation in progress',
+      },
+    });
+    (controllers.status as { inventory: unknown }).inventory = {
+      entries: [{ id: 'cert-manager_cert-manager_helm.toolkit.fluxcd.io_HelmRelease', v: 'v2' }],
+    };
+    const report = traceCommit(
+      {
+        objects: [
+          gitRepo(rev(C)),
+          helmRepo,
+          release,
+          controllers,
+          kustomization(
+            'infra-configs',
+            { ready: ready('False', 'DependencyNotReady', 'x') },
+            { dependsOn: [{ name: 'infra-controllers' }] },
+          ),
+          kustomization(
+            'apps',
+            { ready: ready('False', 'DependencyNotReady', 'x') },
+            { dependsOn: [{ name: 'infra-configs' }] },
+          ),
+        ],
+      },
+      commit(C),
+      { now: NOW, git },
+    );
+    const apps = report.paths.find((p) => p.target === 'Kustomization/flux-system/apps');
+    assert.equal(apps?.verdict.reason, 'dependency-not-ready');
+    assert.match(
+      apps?.verdict.message ?? '',
+      /infra-configs ← Kustomization\/flux-system\/infra-controllers: Progressing: Reconciliation in progress; waiting for HelmRepository\/cert-manager\/cert-manager: it cannot reach the repository host/,
+    );
+    const all = traceAll({ objects: [helmRepo, release] }, { now: NOW, git });
+    assert.equal(
+      all.paths.find((p) => p.target === 'HelmRelease/cert-manager/cert-manager')?.verdict.reason,
+      'source-failing',
+    );
+    assert.deepEqual(
+      all.paths.find((p) => p.target === 'HelmRelease/cert-manager/cert-manager')?.hops.map((h) => h.kind),
+      ['HelmRepository', 'HelmRelease'],
+    );
+  });
+});
+
 describe('trace <commit> through artifacts made from Git (OCIRepository, ExternalArtifact)', () => {
   const external = (origin: string): KubeObject => ({
     apiVersion: 'source.toolkit.fluxcd.io/v1',

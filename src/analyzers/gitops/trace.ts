@@ -223,7 +223,18 @@ class FluxIndex {
       return source ? [source] : [];
     }
     const chart = this.chartOf(o);
-    if (!chart) return [];
+    if (!chart) {
+      // helm-controller makes the HelmChart; before it has, the template names the source.
+      const template = asRecord(asRecord(spec(o).chart)?.spec);
+      const ref = asRecord(template?.sourceRef);
+      const kind = str(ref?.kind);
+      const name = str(ref?.name);
+      const source =
+        kind && name
+          ? this.get({ kind, name, namespace: str(ref?.namespace) ?? o.metadata.namespace ?? '' })
+          : undefined;
+      return source ? [source] : [];
+    }
     if (chart.kind !== 'HelmChart') return [chart];
     const ref = sourceRef(chart);
     const source = ref ? this.get(ref) : undefined;
@@ -352,9 +363,13 @@ function sourceFailure(o: KubeObject, ready: Condition): TraceVerdict {
       ? 'it cannot authenticate to the repository'
       : /rate limit|\b429\b|too many requests/.test(lower)
         ? 'the repository host is rate-limiting it'
-        : /not found|\b404\b|couldn't find remote ref|no such host/.test(lower)
-          ? 'the repository, branch or tag it points at was not found'
-          : 'it fails to fetch';
+        : /no such host|dial tcp|i\/o timeout|connection refused|tls handshake|network is unreachable/.test(
+              lower,
+            )
+          ? 'it cannot reach the repository host'
+          : /not found|\b404\b|couldn't find remote ref/.test(lower)
+            ? 'the repository, branch or tag it points at was not found'
+            : 'it fails to fetch';
   const verdict: TraceVerdict = {
     state: 'not-live',
     reason: 'source-failing',
@@ -437,6 +452,39 @@ function sourceVerdict(
   };
 }
 
+/**
+ * What a Kustomization that waits (`wait: true`, health checks) is waiting on among the Flux
+ * objects it applied — a HelmRelease or Kustomization not ready — and why, one level down.
+ */
+function waitingOn(k: KubeObject, index: FluxIndex, seen: Set<string>): string | undefined {
+  if (k.kind !== 'Kustomization') return undefined;
+  for (const id of inventoryIds(k)) {
+    const [namespace = '', name = '', , kind = ''] = id.split('_');
+    if (kind !== 'HelmRelease' && kind !== 'Kustomization') continue;
+    const child = index.get({ kind, namespace, name });
+    if (!child || seen.has(refKey(refOf(child)))) continue;
+    if (condition(child, 'Ready')?.status === 'True') continue;
+    seen.add(refKey(refOf(child)));
+    const verdict =
+      child.kind === 'HelmRelease'
+        ? helmReleaseVerdict(child, index)
+        : kustomizationVerdict(child, undefined, index, EXACT_ONLY);
+    return `waiting for ${verdict.message}`;
+  }
+  return undefined;
+}
+
+/** A failed health check of Flux objects (a HelmRelease not ready): why that one is not. */
+function withWaiting(verdict: TraceVerdict, k: KubeObject, index: FluxIndex): TraceVerdict {
+  if (verdict.reason !== 'health-check-failed') return verdict;
+  verdict.message += suffix(waitingOn(k, index, new Set([refKey(refOf(k))])));
+  return verdict;
+}
+
+function suffix(text: string | undefined): string {
+  return text ? `; ${text}` : '';
+}
+
 /** The first not-ready dependency, walked to the root of the chain. */
 function blockingDependency(
   o: KubeObject,
@@ -453,13 +501,15 @@ function blockingDependency(
     if (ready?.status === 'True' && !suspended(dep)) continue;
     const inner = blockingDependency(dep, index, seen);
     if (inner) return { ...inner, chain: [refLabel(ref), ...inner.chain] };
+    const waiting = suspended(dep) ? undefined : waitingOn(dep, index, seen);
     const out: { chain: string[]; message: string; since?: string } = {
       chain: [refLabel(ref)],
-      message: suspended(dep)
-        ? 'it is suspended'
-        : ready
-          ? `${ready.reason ?? 'not ready'}: ${ready.message ?? ''}`.replace(/: $/, '')
-          : 'it has not been reconciled yet',
+      message:
+        (suspended(dep)
+          ? 'it is suspended'
+          : ready
+            ? `${ready.reason ?? 'not ready'}: ${ready.message ?? ''}`.replace(/: $/, '')
+            : 'it has not been reconciled yet') + (waiting ? `; ${waiting}` : ''),
     };
     if (ready?.lastTransitionTime) out.since = ready.lastTransitionTime;
     return out;
@@ -601,15 +651,17 @@ function kustomizationVerdict(
       : false
     : attempted !== undefined && attempted === sourceRevision;
   if (tried === true) {
-    if (ready?.status === 'False') return kustomizationFailure(k, ready, commit, git, source);
+    if (ready?.status === 'False')
+      return withWaiting(kustomizationFailure(k, ready, commit, git, source), k, index);
     return {
       state: 'not-live',
       reason: 'reconciling',
-      message: `${label(k)} is applying ${shortRevision(attempted)}${ready?.message ? `: ${ready.message}` : ''}`,
+      message: `${label(k)} is applying ${shortRevision(attempted)}${ready?.message ? `: ${ready.message}` : ''}${suffix(waitingOn(k, index, new Set([refKey(refOf(k))])))}`,
       at: label(k),
     };
   }
-  if (!commit && ready?.status === 'False') return kustomizationFailure(k, ready, commit, git, source);
+  if (!commit && ready?.status === 'False')
+    return withWaiting(kustomizationFailure(k, ready, commit, git, source), k, index);
   if (condition(k, 'Reconciling')?.status === 'True')
     return {
       state: 'not-live',
@@ -723,10 +775,20 @@ function helmReleaseVerdict(hr: KubeObject, index: FluxIndex): TraceVerdict {
     if (failed.lastTransitionTime) verdict.since = failed.lastTransitionTime;
     return verdict;
   }
+  const failingSource = index.upstream(hr).find((u) => condition(u, 'Ready')?.status === 'False');
+  const failingReady = failingSource ? condition(failingSource, 'Ready') : undefined;
+  if (failingSource && failingReady) return sourceFailure(failingSource, failingReady);
+  if (!ready)
+    return {
+      state: 'not-live',
+      reason: 'not-reconciled-yet',
+      message: `${label(hr)} has no status: helm-controller has not reconciled it (is helm-controller running?)`,
+      at: label(hr),
+    };
   return {
     state: 'not-live',
     reason: 'not-reconciled-yet',
-    message: `${label(hr)} has not released chart ${chartVersion ?? '?'} yet${ready?.message ? `: ${ready.message}` : ''}`,
+    message: `${label(hr)} has not released chart ${chartVersion ?? '?'} yet${ready.message ? `: ${ready.message}` : ''}`,
     at: label(hr),
   };
 }
