@@ -199,7 +199,11 @@ function stat(
  * Rows by label set; one value column per query (`Value #A`, as Grafana names them when frames
  * are merged), so a table of requested and used shows both side by side.
  */
-function table(targets: readonly PreviewTarget[], unit: string): string {
+function table(
+  targets: readonly PreviewTarget[],
+  unit: string,
+  sortBy: { displayName?: string; desc?: boolean } | undefined,
+): string {
   const answered = targets.filter((t) => t.series.length > 0);
   const rows = new Map<string, { labels: Record<string, string>; values: Map<string, number> }>();
   for (const target of answered)
@@ -211,12 +215,32 @@ function table(targets: readonly PreviewTarget[], unit: string): string {
       const v = lastValue(series);
       if (v !== undefined) row.values.set(target.refId, v);
     }
-  const keys = [...new Set([...rows.values()].flatMap((r) => Object.keys(r.labels)))].sort();
+  const all = [...rows.values()];
+  const valueRef = new Map(
+    answered.map((t) => [answered.length === 1 ? 'Value' : `Value #${t.refId}`, t.refId]),
+  );
+  if (sortBy?.displayName) {
+    const by = sortBy.displayName;
+    const ref = valueRef.get(by);
+    const sign = sortBy.desc ? -1 : 1;
+    // Grafana's order: numbers by value, labels as text; rows without the column last.
+    all.sort((a, b) => {
+      if (ref !== undefined) {
+        const x = a.values.get(ref);
+        const y = b.values.get(ref);
+        if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+        return sign * (x - y);
+      }
+      return sign * (a.labels[by] ?? '').localeCompare(b.labels[by] ?? '');
+    });
+  }
+  const shown = all.slice(0, MAX_ROWS);
+  // Columns only the rows not shown have (a label set on a few series) would be empty here and
+  // push the values out of the panel.
+  const keys = [...new Set(shown.flatMap((r) => Object.keys(r.labels)))].sort();
   const valueHeads = answered.map((t) => (answered.length === 1 ? 'Value' : `Value #${t.refId}`));
   const head = `<tr>${keys.map((k) => `<th>${esc(k)}</th>`).join('')}${valueHeads.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
-  const all = [...rows.values()];
-  const body = all
-    .slice(0, MAX_ROWS)
+  const body = shown
     .map((r) => {
       const cells = answered.map((t) => {
         const v = r.values.get(t.refId);
@@ -264,7 +288,11 @@ function panelBody(
     case 'stat':
       return stat(targets, unit, thresholds);
     case 'table':
-      return table(targets, unit);
+      return table(
+        targets,
+        unit,
+        (panel.options as { sortBy?: { displayName?: string; desc?: boolean }[] } | undefined)?.sortBy?.[0],
+      );
     case 'bargauge':
       return bargauge(targets, unit, thresholds);
     default:
@@ -315,6 +343,7 @@ svg text{font-size:10px;fill:#9fa7b3}
 table{border-collapse:collapse;width:100%;font-size:12px}
 th{text-align:left;color:#6e9fff;font-weight:500;border-bottom:1px solid #2c3235;padding:3px 6px}
 td{border-bottom:1px solid #22252b;padding:3px 6px;white-space:nowrap}
+tr>:last-child{position:sticky;right:0;background:#181b1f}
 td.num{text-align:right}
 .bars{display:flex;flex-direction:column;gap:4px}
 .bar{display:grid;grid-template-columns:minmax(80px,35%) 1fr 90px;gap:6px;align-items:center;font-size:11px}

@@ -73,6 +73,7 @@ export const CERTIFICATES: DashboardSpec = {
       description: 'The 20 certificates that expire first, with where they are kept.',
       unit: 's',
       width: 24,
+      sortBy: { column: 'Value', desc: false },
       queries: [
         {
           // Where it is kept and its names; not the serial or the other DN parts, which crowd out the value.

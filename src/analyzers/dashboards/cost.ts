@@ -94,6 +94,7 @@ export const COST_AND_WASTE: DashboardSpec = {
       description: "Each container's CPU request now (A) and the one recommended from its usage history (B).",
       unit: 'none',
       width: 12,
+      sortBy: { column: 'Value #A', desc: true },
       queries: [
         {
           expr: `sum by (namespace, workload_kind, workload, container) (hindsight_rightsizing_requested{${SCOPED}, resource="cpu"})`,
@@ -112,6 +113,7 @@ export const COST_AND_WASTE: DashboardSpec = {
         "Each container's memory request now (A) and the one recommended from its usage history (B).",
       unit: 'bytes',
       width: 12,
+      sortBy: { column: 'Value #A', desc: true },
       queries: [
         {
           expr: `sum by (namespace, workload_kind, workload, container) (hindsight_rightsizing_requested{${SCOPED}, resource="memory"})`,

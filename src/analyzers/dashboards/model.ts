@@ -38,6 +38,8 @@ export interface PanelSpec {
   width: number;
   /** Value from which the panel turns red (amber from half of it), for stats and gauges. */
   redFrom?: number;
+  /** A table's row order: a column's display name (`Value`, `Value #A`, a label) and direction. */
+  sortBy?: { column: string; desc: boolean };
 }
 
 /** What every generated dashboard needs from the command. */
@@ -114,7 +116,13 @@ function panel(spec: PanelSpec, id: number, x: number, y: number): Panel {
     datasource: DATASOURCE,
     gridPos: { x, y, w: spec.width, h: HEIGHT[spec.type] },
     fieldConfig: { defaults: { unit: spec.unit, thresholds: thresholds(spec.redFrom) }, overrides: [] },
-    options: spec.type === 'table' ? { showHeader: true } : {},
+    options:
+      spec.type === 'table'
+        ? {
+            showHeader: true,
+            ...(spec.sortBy ? { sortBy: [{ displayName: spec.sortBy.column, desc: spec.sortBy.desc }] } : {}),
+          }
+        : {},
     targets: spec.queries.map((q, i) => ({
       refId: refIds[i] ?? `Q${i}`,
       datasource: DATASOURCE,

@@ -535,7 +535,7 @@ describe('a chain that ends in a HelmRelease whose chart repository cannot be re
     assert.equal(apps?.verdict.reason, 'dependency-not-ready');
     assert.match(
       apps?.verdict.message ?? '',
-      /infra-configs ← Kustomization\/flux-system\/infra-controllers: Progressing: Reconciliation in progress; waiting for HelmRepository\/cert-manager\/cert-manager: it cannot reach the repository host/,
+      /infra-configs ← Kustomization\/flux-system\/infra-controllers: Progressing: Reconciliation in progress; waiting for HelmRelease\/cert-manager\/cert-manager ← HelmRepository\/cert-manager\/cert-manager: it cannot reach the repository host/,
     );
     const all = traceAll({ objects: [helmRepo, release] }, { now: NOW, git });
     assert.equal(

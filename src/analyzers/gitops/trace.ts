@@ -469,7 +469,8 @@ function waitingOn(k: KubeObject, index: FluxIndex, seen: Set<string>): string |
       child.kind === 'HelmRelease'
         ? helmReleaseVerdict(child, index)
         : kustomizationVerdict(child, undefined, index, EXACT_ONLY);
-    return `waiting for ${verdict.message}`;
+    const own = label(child);
+    return `waiting for ${verdict.message.startsWith(own) ? verdict.message : `${own} ← ${verdict.message}`}`;
   }
   return undefined;
 }
