@@ -13,6 +13,7 @@ import {
 } from '../../analyzers/gitops/trace.ts';
 import { describeError, UsageError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/resource.ts';
+import { loadKubeconfig } from '../../sources/cluster/kubeconfig.ts';
 import { loadCluster } from '../../sources/cluster/load-cluster.ts';
 import { readObjectChain, readObjects } from '../../sources/cluster/object-chain.ts';
 import {
@@ -85,7 +86,7 @@ export async function runTrace(args: string[], opts: TraceOptions, io: CliIo): P
     report = traceCommit({ objects }, commit, { now, git, ...(sources ? { sources: sources.refs } : {}) });
     if (sources?.note) report.notes.push(sources.note);
   } else {
-    const ns = namespace ?? 'default';
+    const ns = namespace ?? contextNamespace(opts, io.env);
     const read = await readObjectChain(
       { env: io.env, ...everywhere, onWarning },
       target.type,
@@ -118,15 +119,29 @@ export async function runTrace(args: string[], opts: TraceOptions, io: CliIo): P
     attachUnready(report, targets, read.objects);
   }
   for (const e of errors) io.stderr(`error: ${e}\n`);
-  if (flux.objects.length === 0 && errors.length === 0)
-    report.notes.push(
-      'no Flux objects in the cluster (are the Flux CRDs installed, and may this user list them?)',
-    );
+  if (flux.objects.length === 0) {
+    // Nothing read is never an answer: no verdict, exit 3.
+    if (errors.length === 0)
+      io.stderr(
+        'error: no Flux objects in the cluster (are the Flux CRDs installed, and may this user list them?)\n',
+      );
+    return EXIT.partial;
+  }
   io.stdout(opts.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
-  if (errors.length > 0 && !flux.objects.length) return EXIT.partial;
   if (report.verdict.state === 'live') return errors.length > 0 ? EXIT.partial : EXIT.ok;
   if (report.verdict.state === 'not-live') return EXIT.findings;
   return EXIT.partial;
+}
+
+/** As kubectl: without -n, the namespace the kubeconfig context names, else `default`. */
+function contextNamespace(opts: TraceOptions, env: NodeJS.ProcessEnv): string {
+  try {
+    const kc = loadKubeconfig({ kubeconfig: opts.kubeconfig, context: opts.context, env });
+    return kc.getContextObject(opts.context ?? kc.getCurrentContext())?.namespace || 'default';
+  } catch {
+    // The read that follows reports a kubeconfig problem with the usual message.
+    return 'default';
+  }
 }
 
 /** `--source ns/name`, else the sources whose URL is one of the clone's remotes. */

@@ -37,7 +37,7 @@ export function registerTrace(program: Command, io: CliIo, setExit: (code: ExitC
     );
   addClusterOptions(command, {
     context: 'kubeconfig context',
-    namespace: 'the namespace of the object to trace (default: default)',
+    namespace: 'the namespace of the object to trace (default: the kubeconfig context’s, else default)',
   });
   command
     .addHelpText(
