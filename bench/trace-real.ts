@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, promisify } from 'node:util';
 import { runCli } from '../src/testing/run-cli.ts';
-import { platformClient } from '../testenv/apply.ts';
+import { createKwokNode, platformClient } from '../testenv/apply.ts';
 import { fluxMissing, installFluxCrds, startFlux } from '../testenv/flux.ts';
 import { startGitServer } from '../testenv/git-server.ts';
 import { startPlatform, stopPlatform } from '../testenv/platform.ts';
@@ -49,19 +49,8 @@ const api = platformClient(state);
 const git = await startGitServer(root);
 let flux: Awaited<ReturnType<typeof startFlux>> | undefined;
 try {
-  await api.json('POST', '/api/v1/nodes', {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: 'kwok-node-0',
-      annotations: { 'kwok.x-k8s.io/node': 'fake' },
-      labels: { 'kubernetes.io/os': 'linux' },
-    },
-    status: {
-      allocatable: { cpu: '8', memory: '32Gi', pods: '110' },
-      capacity: { cpu: '8', memory: '32Gi', pods: '110' },
-    },
-  });
+  await createKwokNode(api);
+
   await installFluxCrds(api);
   await api.json('POST', '/api/v1/namespaces', {
     apiVersion: 'v1',

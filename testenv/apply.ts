@@ -304,3 +304,23 @@ function withOwnerUids(object: KubeObject, uids: Map<string, string>): KubeObjec
   }
   return { ...object, metadata: { ...object.metadata, ownerReferences: filled } };
 }
+
+/**
+ * A KWOK node with room for 110 pods, so that on a platform running every controller the pods
+ * of a Deployment are scheduled and reach Running (or, unschedulable, stay Pending).
+ */
+export async function createKwokNode(client: ApiClient, name = 'kwok-node-0'): Promise<void> {
+  await client.json('POST', '/api/v1/nodes', {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      annotations: { 'kwok.x-k8s.io/node': 'fake' },
+      labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
+    },
+    status: {
+      allocatable: { cpu: '8', memory: '32Gi', pods: '110' },
+      capacity: { cpu: '8', memory: '32Gi', pods: '110' },
+    },
+  });
+}

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { platformClient } from '../../testenv/apply.ts';
+import { createKwokNode, platformClient } from '../../testenv/apply.ts';
 import { requireBinaries } from '../../testenv/binaries.ts';
 import { REPO_ROOT } from '../../testenv/paths.ts';
 import { startPlatform, stopPlatform } from '../../testenv/platform.ts';
@@ -128,19 +128,8 @@ test('helm install on a platform running every controller: its pod Running, read
     api.close();
     await stopPlatform(state);
   });
-  await api.json('POST', '/api/v1/nodes', {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: 'kwok-node-0',
-      annotations: { 'kwok.x-k8s.io/node': 'fake' },
-      labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
-    },
-    status: {
-      allocatable: { cpu: '8', memory: '32Gi', pods: '110' },
-      capacity: { cpu: '8', memory: '32Gi', pods: '110' },
-    },
-  });
+  await createKwokNode(api);
+
   t.diagnostic(`platform chart up in ${((performance.now() - up) / 1000).toFixed(1)} s`);
   const helm = join(bin, 'helm');
   const env = {

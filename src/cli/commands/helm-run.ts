@@ -11,6 +11,7 @@ import { loadHelmStorage } from '../../sources/cluster/helm-storage.ts';
 import { decodeHelmStorage } from '../../sources/helm-releases/storage.ts';
 import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
+import { padColumns } from '../columns.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import type { HelmOptions } from './helm.ts';
 
@@ -63,18 +64,6 @@ function age(iso: string | undefined): string {
   return iso ? iso.slice(0, 16).replace('T', ' ') : '?';
 }
 
-function pad(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 function fluxColumn(r: HelmReleaseSummary): string {
   if (!r.owner) return '-';
   const state = r.owner.suspended
@@ -102,7 +91,7 @@ function renderTable(report: HelmInventoryReport, versionKnown: boolean): string
       fluxColumn(r),
     ]),
   ];
-  const lines = [pad(rows), ''];
+  const lines = [padColumns(rows), ''];
   for (const r of report.releases) {
     const notes = [
       ...r.problems.map((p) => `  ${p.severity.padEnd(8)} ${p.id}: ${p.message}`),

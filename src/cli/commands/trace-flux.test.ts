@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { platformClient } from '../../../testenv/apply.ts';
+import { createKwokNode, platformClient } from '../../../testenv/apply.ts';
 import { fluxMissing, installFluxCrds, startFlux } from '../../../testenv/flux.ts';
 import { startGitServer } from '../../../testenv/git-server.ts';
 import { startPlatform, stopPlatform } from '../../../testenv/platform.ts';
@@ -81,19 +81,8 @@ test('trace on real Flux: applied, not fetched, a broken commit blocking a good 
     await stopPlatform(state);
     rmSync(root, { recursive: true, force: true });
   });
-  await api.json('POST', '/api/v1/nodes', {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: 'kwok-node-0',
-      annotations: { 'kwok.x-k8s.io/node': 'fake' },
-      labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
-    },
-    status: {
-      allocatable: { cpu: '8', memory: '32Gi', pods: '110' },
-      capacity: { cpu: '8', memory: '32Gi', pods: '110' },
-    },
-  });
+  await createKwokNode(api);
+
   const crds = await installFluxCrds(api);
   t.diagnostic(`Flux CRDs: ${crds.join(', ')}`);
   for (const ns of ['flux-system', 'apps'])

@@ -24,6 +24,7 @@ import {
 } from '../../sources/git/local-history.ts';
 import { runClock } from '../clock.ts';
 import { clusterConnection } from '../cluster-flags.ts';
+import { padColumns } from '../columns.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import type { TraceOptions } from './trace.ts';
 
@@ -187,18 +188,6 @@ function sourceFilter(
   };
 }
 
-function pad(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 function when(iso: string | undefined): string {
   return iso ? iso.slice(0, 16).replace('T', ' ') : '';
 }
@@ -241,7 +230,7 @@ function renderReport(report: TraceReport): string {
     const header = ['  HOP', 'REVISION'];
     if (commitMode) header.push('HAS COMMIT');
     header.push('READY', 'SINCE (UTC)');
-    lines.push(pad([header, ...path.hops.map((h) => hopRow(h, commitMode))]));
+    lines.push(padColumns([header, ...path.hops.map((h) => hopRow(h, commitMode))]));
     if (report.mode === 'all' || report.paths.length > 1 || path.verdict !== report.verdict)
       lines.push(`  → ${path.verdict.message}`);
     if (path.verdict.failingObject) lines.push(`  failing object: ${path.verdict.failingObject}`);
