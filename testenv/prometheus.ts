@@ -60,6 +60,8 @@ export async function startPrometheus(
     scrape?: { job: string; targets: string[] };
     /** Raw `scrape_configs` entries (YAML, indented as list items), e.g. a federation job. */
     scrapeConfigs?: string;
+    /** `global.external_labels`: what a Thanos Sidecar requires to tell Prometheus servers apart. */
+    externalLabels?: Record<string, string>;
   } = {},
 ): Promise<RunningPrometheus> {
   mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -67,12 +69,17 @@ export async function startPrometheus(
   const config = join(dir, 'prometheus.yml');
   // No scrape jobs for the platform: the history is all there is, so every query answer is
   // known in advance. A test of an exporter asks for one job, scraped every second.
+  const external = options.externalLabels
+    ? `  external_labels: {${Object.entries(options.externalLabels)
+        .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+        .join(', ')}}\n`
+    : '';
   writeFileSync(
     config,
     options.scrapeConfigs
-      ? `global:\n  scrape_interval: 1s\nscrape_configs:\n${options.scrapeConfigs}`
+      ? `global:\n  scrape_interval: 1s\n${external}scrape_configs:\n${options.scrapeConfigs}`
       : options.scrape
-        ? `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: ${options.scrape.job}\n    static_configs:\n      - targets: [${options.scrape.targets.map((t) => JSON.stringify(t)).join(', ')}]\n`
+        ? `global:\n  scrape_interval: 1s\n${external}scrape_configs:\n  - job_name: ${options.scrape.job}\n    static_configs:\n      - targets: [${options.scrape.targets.map((t) => JSON.stringify(t)).join(', ')}]\n`
         : 'global:\n  scrape_interval: 60s\nscrape_configs: []\n',
   );
   const process = startProcess(

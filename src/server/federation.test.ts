@@ -2,7 +2,8 @@
  * Many clusters on the engines teams already run: two `serve` instances (clusters east and west)
  * each scraped by its own Prometheus, and a global Prometheus federating both (`/federate`,
  * `honor_labels`), as docs/metrics.md describes. The global one holds both clusters apart by the
- * `cluster` label, and its per-cluster sums equal each server's own.
+ * `cluster` label, and its per-cluster sums equal each server's own. Then the other way teams
+ * run: a Thanos Sidecar beside each cluster's Prometheus and one Thanos Query over both.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,13 @@ import { test } from 'node:test';
 import { requirePlatform } from '../../testenv/harness.ts';
 import { stopProcess } from '../../testenv/processes.ts';
 import { findPrometheus, type RunningPrometheus, startPrometheus } from '../../testenv/prometheus.ts';
+import {
+  type RunningThanos,
+  startThanosQuery,
+  startThanosSidecar,
+  thanosBinary,
+} from '../../testenv/thanos.ts';
+import { runCli } from '../testing/run-cli.ts';
 import { until } from '../testing/until.ts';
 import { HindsightServer } from './serve.ts';
 
@@ -33,8 +41,10 @@ test('two clusters federated into one Prometheus stay apart by their cluster lab
   const work = mkdtempSync(join(tmpdir(), 'hindsight-federation-'));
   const servers: HindsightServer[] = [];
   const prometheuses: RunningPrometheus[] = [];
+  const thanos: RunningThanos[] = [];
   t.after(async () => {
     for (const s of servers) await s.stop();
+    for (const q of thanos.reverse()) await stopProcess(q.process.pid);
     for (const p of prometheuses) await stopProcess(p.process.pid);
     rmSync(work, { recursive: true, force: true });
   });
@@ -56,6 +66,8 @@ test('two clusters federated into one Prometheus stay apart by their cluster lab
     const dir = join(work, cluster);
     const leaf = await startPrometheus(bins, dir, join(dir, 'tsdb'), {
       scrape: { job: 'hindsight', targets: [new URL(url).host] },
+      // What a Thanos Sidecar needs to tell the two apart.
+      externalLabels: { prometheus: `${cluster}-0` },
     });
     prometheuses.push(leaf);
     leaves.push(new URL(leaf.url).host);
@@ -90,4 +102,60 @@ test('two clusters federated into one Prometheus stay apart by their cluster lab
   // A cluster selector works on federated data, as dashboards and alerts use it.
   const east = await query(global.url, 'count(hindsight_build_info{cluster="east"})');
   assert.equal(east[0]?.value[1], '1');
+
+  await t.test(
+    'Thanos Query over a Sidecar beside each cluster’s Prometheus: the same per-cluster sums',
+    async (st) => {
+      const bin = thanosBinary();
+      if (!bin) {
+        if (process.env.HINDSIGHT_TESTENV === 'off') {
+          st.skip('needs thanos from testenv’s build; skipped because HINDSIGHT_TESTENV=off');
+          return;
+        }
+        throw new Error('thanos not built: run `bash testenv/build.sh`, or set HINDSIGHT_TESTENV=off');
+      }
+      for (const [i, cluster] of ['east', 'west'].entries()) {
+        const dir = join(work, cluster);
+        thanos.push(await startThanosSidecar(bin, dir, prometheuses[i]?.url as string, join(dir, 'tsdb')));
+      }
+      const querier = await startThanosQuery(
+        bin,
+        join(work, 'thanos-query'),
+        thanos.map((x) => x.grpc),
+      );
+      thanos.push(querier);
+      const viaThanos = await until('both clusters through Thanos Query', 60_000, async () => {
+        const result = await query(querier.url, 'sum by (cluster) (hindsight_findings)');
+        return result.length === 2 ? result : undefined;
+      });
+      const thanosSums = new Map(viaThanos.map((r) => [r.metric.cluster, Number(r.value[1])]));
+      assert.deepEqual([...thanosSums.keys()].sort(), ['east', 'west']);
+      for (const cluster of ['east', 'west']) assert.equal(thanosSums.get(cluster), sums.get(cluster));
+      // The Sidecars' external labels tell the Prometheus servers apart; the cluster selector still works.
+      const west = await query(querier.url, 'count by (prometheus) (hindsight_build_info{cluster="west"})');
+      assert.deepEqual(
+        west.map((r) => [r.metric.prometheus, r.value[1]]),
+        [['west-0', '1']],
+      );
+      // The generated dashboards, with one cluster selected, drawn from Thanos Query's answers.
+      const out = join(work, 'preview');
+      const preview = await runCli(
+        [
+          'dashboards',
+          'preview',
+          '--prometheus',
+          querier.url,
+          '--var',
+          'cluster=west',
+          '--range',
+          '2m',
+          '-o',
+          out,
+        ],
+        { env: { HOME: work } },
+      );
+      assert.equal(preview.code, 0, preview.stderr);
+      assert.match(preview.stderr, /Findings[^\n]*: [1-9]\d* panels with data, \d+ without, 0 failed/);
+    },
+  );
 });
