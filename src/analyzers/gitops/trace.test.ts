@@ -549,6 +549,29 @@ describe('a chain that ends in a HelmRelease whose chart repository cannot be re
   });
 });
 
+it('a HelmRelease of a Git chart before helm-controller made its HelmChart: traced from the template, and why it waits', () => {
+  const release: KubeObject = {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name: 'web', namespace: 'apps' },
+    spec: {
+      chart: {
+        spec: {
+          chart: './charts/web',
+          sourceRef: { kind: 'GitRepository', name: 'app', namespace: 'flux-system' },
+        },
+      },
+    },
+  };
+  const report = traceCommit({ objects: [gitRepo(rev(C)), release] }, commit(C), { now: NOW, git });
+  assert.equal(report.paths.length, 1);
+  assert.equal(report.paths[0]?.verdict.reason, 'not-reconciled-yet');
+  assert.match(
+    report.paths[0]?.verdict.message ?? '',
+    /has no status: helm-controller has not reconciled it/,
+  );
+});
+
 describe('trace <commit> through artifacts made from Git (OCIRepository, ExternalArtifact)', () => {
   const external = (origin: string): KubeObject => ({
     apiVersion: 'source.toolkit.fluxcd.io/v1',

@@ -203,15 +203,10 @@ class FluxIndex {
       const ref = sourceRef(k);
       if (ref && refKey(ref) === key) out.push(k);
     }
-    for (const hr of this.helmReleases) {
-      const chart = this.chartOf(hr);
-      if (!chart) continue;
-      if (refKey(refOf(chart)) === key) out.push(hr);
-      else if (chart.kind === 'HelmChart') {
-        const ref = sourceRef(chart);
-        if (ref && refKey(ref) === key) out.push(hr);
-      }
-    }
+    // A HelmRelease's furthest hop up is its source (through its HelmChart, or the chart
+    // template's sourceRef before helm-controller has made the HelmChart).
+    for (const hr of this.helmReleases)
+      if (this.upstream(hr).some((u) => refKey(refOf(u)) === key)) out.push(hr);
     return out;
   }
 
