@@ -194,4 +194,8 @@ test('installed: snapshot, a live scan, the Helm releases and upgrade readiness 
   const upgrade = run(['upgrade', '--to', '1.36'], { KUBECONFIG: state.kubeconfig });
   assert.ok(upgrade.code === 0 || upgrade.code === 1, upgrade.stderr);
   assert.match(upgrade.stdout, /^Upgrade 1\.35 → 1\.36: /m);
+  // The shared platform runs no Flux: trace reads, finds nothing to trace, says so (exit 3).
+  const trace = run(['trace', '--all'], { KUBECONFIG: state.kubeconfig });
+  assert.equal(trace.code, 3, trace.stderr);
+  assert.match(trace.stderr, /no Flux objects in the cluster/);
 });
