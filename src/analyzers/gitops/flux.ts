@@ -180,9 +180,21 @@ export interface HistoryEntry {
   revision?: string;
   /** The Git revision an OCI or ExternalArtifact revision was made from. */
   originRevision?: string;
-  status?: string;
+  lastReconciledStatus?: string;
   firstReconciled?: string;
-  lastReconciled?: string;
+}
+
+/** The listed fields of `record` that hold non-empty strings. */
+export function stringFields<K extends string>(
+  record: Record<string, unknown>,
+  keys: readonly K[],
+): { [P in K]?: string } {
+  const out: { [P in K]?: string } = {};
+  for (const key of keys) {
+    const value = str(record[key]);
+    if (value) out[key] = value;
+  }
+  return out;
 }
 
 /** A Kustomization's `status.history`, newest first, as kustomize-controller keeps it. */
@@ -193,18 +205,10 @@ export function kustomizationHistory(o: KubeObject): HistoryEntry[] {
   for (const item of list) {
     const h = asRecord(item);
     if (!h) continue;
-    const entry: HistoryEntry = {};
-    const revision = str(asRecord(h.metadata)?.revision);
-    if (revision) entry.revision = revision;
-    const origin = str(asRecord(h.metadata)?.originRevision);
-    if (origin) entry.originRevision = origin;
-    const s = str(h.lastReconciledStatus);
-    if (s) entry.status = s;
-    const first = str(h.firstReconciled);
-    if (first) entry.firstReconciled = first;
-    const last = str(h.lastReconciled);
-    if (last) entry.lastReconciled = last;
-    out.push(entry);
+    out.push({
+      ...stringFields(asRecord(h.metadata) ?? {}, ['revision', 'originRevision'] as const),
+      ...stringFields(h, ['lastReconciledStatus', 'firstReconciled'] as const),
+    });
   }
   return out;
 }

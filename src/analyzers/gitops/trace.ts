@@ -33,6 +33,7 @@ import {
   spec,
   status,
   str,
+  stringFields,
   suspended,
 } from './flux.ts';
 
@@ -531,7 +532,7 @@ export function failingObject(message: string): string | undefined {
 function firstFailing(k: KubeObject): { revision: string; commit?: string; since?: string } | undefined {
   let found: { revision: string; commit?: string; since?: string } | undefined;
   for (const h of kustomizationHistory(k)) {
-    if (h.status === 'ReconciliationSucceeded') break;
+    if (h.lastReconciledStatus === 'ReconciliationSucceeded') break;
     if (h.revision) {
       found = { revision: h.revision };
       const commit = revisionCommit(h.originRevision) ?? revisionCommit(h.revision);
@@ -545,7 +546,7 @@ function firstFailing(k: KubeObject): { revision: string; commit?: string; since
 /** When a Kustomization first applied a revision: its history, else the Ready transition. */
 function appliedAt(k: KubeObject, revision: string): string | undefined {
   const entry = kustomizationHistory(k).find(
-    (h) => h.revision === revision && h.status === 'ReconciliationSucceeded',
+    (h) => h.revision === revision && h.lastReconciledStatus === 'ReconciliationSucceeded',
   );
   return entry?.firstReconciled ?? condition(k, 'Ready')?.lastTransitionTime;
 }
@@ -692,15 +693,10 @@ function helmHistory(hr: KubeObject): HelmSnapshot[] {
   if (!Array.isArray(list)) return [];
   return list.map((item) => {
     const h = asRecord(item) ?? {};
-    const out: HelmSnapshot = {};
-    if (typeof h.version === 'number') out.version = h.version;
-    const s = str(h.status);
-    if (s) out.status = s;
-    const chartVersion = str(h.chartVersion);
-    if (chartVersion) out.chartVersion = chartVersion;
-    const lastDeployed = str(h.lastDeployed);
-    if (lastDeployed) out.lastDeployed = lastDeployed;
-    return out;
+    return {
+      ...(typeof h.version === 'number' ? { version: h.version } : {}),
+      ...stringFields(h, ['status', 'chartVersion', 'lastDeployed'] as const),
+    };
   });
 }
 
