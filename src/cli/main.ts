@@ -12,6 +12,7 @@ import { registerDashboards } from './commands/dashboards.ts';
 import { registerFix } from './commands/fix.ts';
 import { registerHelm } from './commands/helm.ts';
 import { registerK9s } from './commands/k9s.ts';
+import { registerMigrate } from './commands/migrate.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerServe } from './commands/serve.ts';
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   registerHelm(program, io, setExit);
   registerTrace(program, io, setExit);
   registerUpgrade(program, io, setExit);
+  registerMigrate(program, io, setExit);
   registerFix(program, io, setExit);
   registerServe(program, io, setExit);
   registerK9s(program, io, setExit);

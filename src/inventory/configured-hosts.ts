@@ -18,12 +18,22 @@ function configMapData(
   return asRecord(cm?.object.data) ?? {};
 }
 
-/** Every host mentioned, once, with the first place it was found. */
-export function configuredHosts(inventory: Inventory, entry: InventoryEntry): HostMention[] {
-  const found = new Map<string, string>();
+/** A piece of configuration text and where it was found. */
+export interface ConfiguredText {
+  text: string;
+  /** In words: `env ELASTIC_URL of container search-api`. */
+  source: string;
+}
+
+/**
+ * The configuration strings of a workload's containers, in spec order: env values, ConfigMap
+ * values its env pulls in (when those ConfigMaps are in the inventory with their data), args and
+ * command. Values over 20,000 characters are skipped.
+ */
+export function configuredTexts(inventory: Inventory, entry: InventoryEntry): ConfiguredText[] {
+  const out: ConfiguredText[] = [];
   const add = (text: unknown, source: string): void => {
-    if (typeof text !== 'string' || text.length > 20_000) return;
-    for (const host of hostsIn(text)) if (!found.has(host)) found.set(host, source);
+    if (typeof text === 'string' && text.length <= 20_000) out.push({ text, source });
   };
   const namespace = entry.ref.namespace;
   for (const { container } of containersAt(entry.object, { init: true })) {
@@ -55,5 +65,13 @@ export function configuredHosts(inventory: Inventory, entry: InventoryEntry): Ho
       if (Array.isArray(items)) for (const item of items) add(item, `${list} of container ${name}`);
     }
   }
+  return out;
+}
+
+/** Every host mentioned, once, with the first place it was found. */
+export function configuredHosts(inventory: Inventory, entry: InventoryEntry): HostMention[] {
+  const found = new Map<string, string>();
+  for (const { text, source } of configuredTexts(inventory, entry))
+    for (const host of hostsIn(text)) if (!found.has(host)) found.set(host, source);
   return [...found].map(([host, source]) => ({ host, source }));
 }

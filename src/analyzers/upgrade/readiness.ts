@@ -6,9 +6,10 @@
  * skew, and what makes the node rotation of an upgrade stall or hurt (PDBs that allow no
  * eviction, single replicas, no readiness probes).
  */
+
+import { appliedApi } from '../../core/applied-api.ts';
 import type { Finding } from '../../core/finding.ts';
 import { asRecord } from '../../core/records.ts';
-import type { KubeObject } from '../../core/resource.ts';
 import { compareMinor, deprecatedApi, parseMinor } from '../../data/deprecated-apis.ts';
 import {
   EKS_EXTENDED_HOURLY_USD,
@@ -116,26 +117,6 @@ function calendarItem(inputs: UpgradeInputs): ChecklistItem {
       `${minor(inputs.targetVersion)} is not in the calendar: check that EKS offers it (or give --eks-calendar)`,
     );
   return { id: 'eks-support', title, verdict, summary, details };
-}
-
-/**
- * The apiVersion and kind a user applies: the last-applied configuration when there is one; a
- * file's own; nothing for an object read from an API server without one (its apiVersion is the
- * one the server prefers, not the one applied).
- */
-function appliedApi(object: KubeObject): { apiVersion: string; kind: string } | undefined {
-  const text = object.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
-  if (text) {
-    try {
-      const applied = asRecord(JSON.parse(text));
-      if (typeof applied?.apiVersion === 'string' && typeof applied.kind === 'string')
-        return { apiVersion: applied.apiVersion, kind: applied.kind };
-    } catch {
-      // Not JSON: fall through to what the object says of itself.
-    }
-  }
-  if (object.metadata.uid !== undefined || object.metadata.resourceVersion !== undefined) return undefined;
-  return { apiVersion: object.apiVersion, kind: object.kind };
 }
 
 function objectApisItem(inputs: UpgradeInputs): ChecklistItem {

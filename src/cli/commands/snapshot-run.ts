@@ -2,7 +2,8 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { describeError } from '../../core/errors.ts';
-import { loadCluster } from '../../sources/cluster/load-cluster.ts';
+import { serverVersion } from '../../sources/cluster/api-server-facts.ts';
+import { loadCluster, openClusterClient, SNAPSHOT_KINDS } from '../../sources/cluster/load-cluster.ts';
 import type { LoadResult } from '../../sources/manifests/load-manifests.ts';
 import { snapshotMetadata } from '../../sources/snapshot/snapshot-marker.ts';
 import { runClock } from '../clock.ts';
@@ -12,13 +13,27 @@ import { writeFileAtomic } from '../write-file.ts';
 import type { SnapshotOptions } from './snapshot.ts';
 
 export async function runSnapshot(opts: SnapshotOptions, io: CliIo): Promise<ExitCode> {
+  const connection = { env: io.env, ...clusterConnection(opts) };
   const loaded = await loadCluster({
-    env: io.env,
-    ...clusterConnection(opts),
+    ...connection,
+    kinds: SNAPSHOT_KINDS,
     onWarning: (line) => io.stderr(`warning: ${line}\n`),
   });
   for (const e of loaded.errors) io.stderr(`error: ${describeError(e)}\n`);
-  return writeSnapshot(loaded, opts.file, io);
+  const version = loaded.objects.length > 0 ? await readVersion(connection) : undefined;
+  return writeSnapshot(loaded, opts.file, io, version);
+}
+
+/** The API server's version for the snapshot's record; a server that does not say is no error. */
+async function readVersion(connection: Parameters<typeof openClusterClient>[0]): Promise<string | undefined> {
+  const client = openClusterClient(connection);
+  try {
+    return await serverVersion(client);
+  } catch {
+    return undefined;
+  } finally {
+    client.close();
+  }
 }
 
 /**
@@ -26,7 +41,12 @@ export async function runSnapshot(opts: SnapshotOptions, io: CliIo): Promise<Exi
  * temporary file and rename; a run that read nothing writes nothing, and a partial one never
  * replaces an existing file: it goes beside it as NAME.partial.json.
  */
-async function writeSnapshot(loaded: LoadResult, file: string | undefined, io: CliIo): Promise<ExitCode> {
+async function writeSnapshot(
+  loaded: LoadResult,
+  file: string | undefined,
+  io: CliIo,
+  serverVersion?: string,
+): Promise<ExitCode> {
   const errors = loaded.errors.map(describeError);
   const source = loaded.objects[0]?.origin.source ?? '';
   if (loaded.objects.length === 0 && errors.length > 0) {
@@ -37,7 +57,13 @@ async function writeSnapshot(loaded: LoadResult, file: string | undefined, io: C
   const list = {
     apiVersion: 'v1',
     kind: 'List',
-    metadata: snapshotMetadata({ objects: loaded.objects.length, takenAt: now, source, errors }),
+    metadata: snapshotMetadata({
+      objects: loaded.objects.length,
+      takenAt: now,
+      source,
+      errors,
+      ...(serverVersion ? { serverVersion } : {}),
+    }),
     items: loaded.objects.map((o) => o.object),
   };
   const text = `${JSON.stringify(list)}\n`;

@@ -63,6 +63,34 @@ export const CLUSTER_KINDS: readonly [group: string, kind: string][] = [
 ];
 
 /**
+ * Kinds a snapshot and a migration plan read beyond the scan's: what a namespace needs from the
+ * cluster (custom resource definitions, ClusterRoles, IngressClasses, ClusterIssuers) and whether
+ * its Services have ready endpoints. CustomResourceDefinitions are kept without their schemas
+ * (the bulk of them; what a plan needs is the group, kind, scope and versions).
+ */
+export const MIGRATION_KINDS: readonly [group: string, kind: string][] = [
+  ['apiextensions.k8s.io', 'CustomResourceDefinition'],
+  ['rbac.authorization.k8s.io', 'ClusterRole'],
+  ['networking.k8s.io', 'IngressClass'],
+  ['discovery.k8s.io', 'EndpointSlice'],
+  ['cert-manager.io', 'ClusterIssuer'],
+];
+
+/** What `hindsight snapshot` and `hindsight migrate` read: the scan's kinds and the migration's. */
+export const SNAPSHOT_KINDS: readonly [group: string, kind: string][] = [
+  ...CLUSTER_KINDS,
+  ...MIGRATION_KINDS,
+];
+
+/** Drops a CustomResourceDefinition's schemas (large, and read by no analysis) in place. */
+function trimDefinition(object: KubeObject): KubeObject {
+  const versions = (object.spec as { versions?: unknown } | undefined)?.versions;
+  if (Array.isArray(versions))
+    for (const v of versions) if (v && typeof v === 'object') delete (v as Record<string, unknown>).schema;
+  return object;
+}
+
+/**
  * Kinds read as metadata only: their payloads are large or sensitive and scan needs only
  * names, labels and types. (Certificate discovery reads TLS Secrets on its own.)
  */
@@ -226,6 +254,7 @@ async function listResource(
     for (const item of page.value.items ?? []) {
       // List items carry neither apiVersion nor kind; metadata-only items say PartialObjectMetadata.
       const object = redactObject({ ...item, apiVersion, kind: r.kind } as unknown as KubeObject);
+      if (r.kind === 'CustomResourceDefinition') trimDefinition(object);
       const sourced: SourcedObject = { object, origin: { source } };
       result.objects.push(sourced);
     }

@@ -12,6 +12,7 @@ export const SNAPSHOT_OBJECTS = `${PREFIX}objects`;
 export const SNAPSHOT_TAKEN_AT = `${PREFIX}taken-at`;
 export const SNAPSHOT_SOURCE = `${PREFIX}source`;
 export const SNAPSHOT_ERRORS = `${PREFIX}errors`;
+export const SNAPSHOT_SERVER_VERSION = `${PREFIX}server-version`;
 
 export interface SnapshotFacts {
   objects: number;
@@ -19,6 +20,8 @@ export interface SnapshotFacts {
   source: string;
   /** What could not be read, one line each; empty for a complete snapshot. */
   errors: readonly string[];
+  /** The API server's version (`v1.35.4`), when it said. */
+  serverVersion?: string;
 }
 
 /** The List metadata that records `facts`. */
@@ -29,6 +32,7 @@ export function snapshotMetadata(facts: SnapshotFacts): { annotations: Record<st
     [SNAPSHOT_TAKEN_AT]: facts.takenAt.toISOString(),
     [SNAPSHOT_SOURCE]: facts.source,
   };
+  if (facts.serverVersion) annotations[SNAPSHOT_SERVER_VERSION] = facts.serverVersion;
   if (facts.errors.length > 0) annotations[SNAPSHOT_ERRORS] = JSON.stringify(facts.errors);
   return { annotations };
 }
@@ -60,4 +64,13 @@ export function snapshotProblem(record: Record<string, unknown>, items: number):
     return `snapshot${taken} was written with ${declared} objects but holds ${items}: the file was cut short or edited; results are partial`;
   }
   return undefined;
+}
+
+/**
+ * The server version a snapshot file records, read from its head (the List's metadata comes
+ * before its items), without parsing the whole file.
+ */
+export function snapshotServerVersion(head: string): string | undefined {
+  const key = SNAPSHOT_SERVER_VERSION.replaceAll('.', '\\.').replaceAll('/', '\\/');
+  return new RegExp(`"${key}"\\s*:\\s*"(v?\\d+\\.\\d+[^"]{0,40})"`).exec(head)?.[1];
 }

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  CERT_MANAGER_CRDS,
+  certManagerWebhook,
+  KUBE2IAM_ROLE,
+  LEDGER_VOLUME,
+  MIGRATION_TRUTH,
+  newClusterBase,
+  oldClusterObjects,
+  oldNodes,
+  planAnswers,
+  sortedTruth,
+  ZONE,
+} from '../../../testenv/fixtures/migration.ts';
+import type { KubeObject } from '../../core/resource.ts';
+import { buildInventory } from '../../inventory/inventory.ts';
+import { planMigration } from './plan.ts';
+
+const NOW = new Date('2026-12-04T12:00:00Z');
+
+/** The fixture as an API server returns it: the bound claim, namespace labels, creation times. */
+function asServed(objects: readonly unknown[], created: string): KubeObject[] {
+  return (objects as KubeObject[]).map((o) => {
+    const copy = structuredClone(o) as KubeObject;
+    copy.metadata.creationTimestamp = created;
+    if (copy.kind === 'Namespace')
+      copy.metadata.labels = {
+        ...copy.metadata.labels,
+        'kubernetes.io/metadata.name': copy.metadata.name as string,
+      };
+    if (copy.kind === 'PersistentVolumeClaim' && copy.metadata.name === 'data-ledger-0')
+      (copy.spec as Record<string, unknown>).volumeName = 'pvc-ledger-data';
+    return copy;
+  });
+}
+
+function inventories() {
+  const old = asServed(
+    [...CERT_MANAGER_CRDS, ...oldNodes(), ...oldClusterObjects(), certManagerWebhook()],
+    '2026-01-10T08:00:00Z',
+  );
+  const neu = asServed([...CERT_MANAGER_CRDS, ...newClusterBase()], '2026-11-30T08:00:00Z');
+  const toInventory = (objects: KubeObject[], source: string) =>
+    buildInventory(objects.map((object) => ({ object, origin: { source } })));
+  return { source: toInventory(old, 'old'), target: toInventory(neu, 'new') };
+}
+
+function plan() {
+  const { source, target } = inventories();
+  return planMigration({
+    source,
+    target,
+    sourceName: 'old',
+    targetName: 'new',
+    targetVersion: 'v1.35.4',
+    fallbackDays: 14,
+    now: NOW,
+  });
+}
+
+test('the plan gives the fixture answers: order, dependencies, blockers, actions, what the target lacks', () => {
+  const p = plan();
+  assert.deepEqual(planAnswers(p), sortedTruth());
+  assert.equal(p.verdict, 'blocked');
+  assert.ok(p.skipped.some((s) => s.namespace === 'kube-system'));
+  const web = p.namespaces.find((n) => n.namespace === 'web');
+  assert.ok(web?.dependsOn.some((d) => d.why.includes('env PAYMENTS_API')));
+  assert.ok(
+    web?.dependsOn.some((d) => d.why.includes('ValidatingWebhookConfiguration cert-manager-webhook')),
+  );
+});
+
+test('holdings: DNS names, the EBS volume and its zone, Secrets by name, the kube2iam role', () => {
+  const p = plan();
+  const by = (ns: string) => p.namespaces.find((n) => n.namespace === ns)?.holdings;
+  assert.deepEqual(
+    by('payments')?.dnsNames.map((d) => [d.name, d.ttl]),
+    [['pay.example.com', '300']],
+  );
+  assert.deepEqual(
+    by('web')?.dnsNames.map((d) => d.name),
+    ['example.com', 'www.example.com'],
+  );
+  assert.deepEqual(
+    by('accounting')?.volumes.map((v) => [v.claim, v.ebsVolumeId, v.zones]),
+    [['data-ledger-0', LEDGER_VOLUME, [ZONE]]],
+  );
+  assert.deepEqual(by('payments')?.secrets, ['payments-db']);
+  assert.deepEqual(by('web')?.configMaps, ['frontend-config']);
+  assert.deepEqual(by('payments')?.serviceAccounts, [
+    {
+      name: 'payments-api',
+      roles: [{ role: KUBE2IAM_ROLE, via: 'kube2iam/kiam', workloads: ['Deployment/api'] }],
+    },
+  ]);
+  const checklist = p.namespaces.find((n) => n.namespace === 'accounting')?.checklist.join('\n') ?? '';
+  assert.match(checklist, new RegExp(`create-snapshot --volume-id ${LEDGER_VOLUME}`));
+  assert.match(checklist, /--availability-zone us-east-1a/);
+  const payments = p.namespaces.find((n) => n.namespace === 'payments')?.checklist.join('\n') ?? '';
+  assert.match(payments, /owner=kops-prod to external-dns\/owner=eks-prod/);
+  assert.match(payments, /hindsight migrate verify --from old --to new -n payments/);
+});
+
+test('the kops deadline: control-plane boot certificates and an etcd-manager with one-year certificates', () => {
+  const p = plan();
+  assert.equal(p.deadline.kops, true);
+  assert.deepEqual(
+    p.deadline.controlPlane.map((c) => [c.node, c.certificatesExpire]),
+    [['master-us-east-1a-1', '2027-01-10']],
+  );
+  assert.deepEqual(
+    p.deadline.etcdManager.map((e) => [e.version, e.oneYearCertificates]),
+    [['3.0.20200116', true]],
+  );
+  assert.equal(p.deadline.migrateBefore, '2027-01-10');
+  assert.equal(p.deadline.daysLeft, 36);
+});
+
+test('without a target: nothing is called missing, and the order stands', () => {
+  const { source } = inventories();
+  const p = planMigration({ source, sourceName: 'old', fallbackDays: 14, now: NOW });
+  assert.ok(p.prerequisites.every((x) => x.onTarget === undefined));
+  assert.ok(
+    p.namespaces.every((n) => !n.incompatibilities.some((i) => i.problem.includes('missing on the target'))),
+  );
+  assert.deepEqual(
+    p.namespaces.map((n) => n.namespace),
+    MIGRATION_TRUTH.order.flat(),
+  );
+});
