@@ -40,8 +40,21 @@ function volumeSteps(namespace: string, volumes: readonly VolumeHolding[]): stri
   return out;
 }
 
+/** LoadBalancer Services and Ingresses: what clients outside the cluster reach by an address. */
+function entryPoints(holdings: Holdings): string[] {
+  return [
+    ...holdings.services.filter((s) => s.type === 'LoadBalancer').map((s) => `Service/${s.name}`),
+    ...holdings.ingresses.map((i) => `Ingress/${i}`),
+  ];
+}
+
 function dnsSteps(plan: NamespacePlan, context: ChecklistContext): string[] {
   const names = plan.holdings.dnsNames.filter((d) => d.externalDns).map((d) => d.name);
+  const entries = entryPoints(plan.holdings);
+  if (names.length === 0 && entries.length > 0)
+    return [
+      `Cutover, by hand: clients reach ${list(entries)} by address; point whatever names that address (DNS records, CDN origins, allowlists) at the target's address, which verify prints. Rollback: point them back.`,
+    ];
   if (names.length === 0) return [];
   const source = context.externalDns.source[0];
   const target = context.externalDns.target?.[0];
@@ -83,7 +96,8 @@ export function namespaceChecklist(plan: NamespacePlan, context: ChecklistContex
     steps.push(
       `Check that what it calls already runs on the target: ${list([...new Set(plan.dependsOn.map((d) => d.on))])}.`,
     );
-  steps.push(`Create namespace ${ns} on the target with the source's labels and annotations.`);
+  if (ns !== 'default')
+    steps.push(`Create namespace ${ns} on the target with the source's labels and annotations.`);
   steps.push(...accountSteps(h));
   if (h.secrets.length > 0)
     steps.push(
@@ -91,17 +105,21 @@ export function namespaceChecklist(plan: NamespacePlan, context: ChecklistContex
     );
   steps.push(...volumeSteps(ns, h.volumes));
   steps.push(
-    `Apply the namespace's manifests to the target (point the target's Flux/Argo CD at them, or kubectl apply); leave the source running.`,
+    `Apply the namespace's manifests to the target (point the target's Flux/Argo CD at them, or kubectl apply)${h.serves.length > 0 ? ', but the cluster-scoped objects it serves' : ''}; leave the source running.`,
   );
+  if (h.serves.length > 0)
+    steps.push(
+      `Then ${list(h.serves)}, once this namespace's pods are ready on the target: until they answer, ${h.serves.some((x) => x.startsWith('APIService')) ? 'the API they serve is unavailable' : 'the API server refuses what they admit'}.`,
+    );
   steps.push(
     `Verify: hindsight migrate verify --from ${context.sourceName} --to ${context.targetName ?? '<target>'} -n ${ns} --watch, until it says ready for DNS cutover.`,
   );
   steps.push(...dnsSteps(plan, context));
-  const dns = h.dnsNames.some((d) => d.externalDns);
+  const dns = h.dnsNames.some((d) => d.externalDns) || entryPoints(h).length > 0;
   const rollback = plan.stateful
     ? 'its data diverges from the target once writes resume there, so a rollback after that loses the new writes unless copied back'
     : dns
-      ? 'rolling back is the DNS owner switch above'
+      ? 'rolling back is the cutover above, reversed'
       : 'nothing outside the cluster points at it, so rolling back is deleting it from the target';
   steps.push(
     `Fallback: keep ${ns} on the source for ${context.fallbackDays} days (until ${context.fallbackUntil}); ${rollback}. Then delete it from the source.`,

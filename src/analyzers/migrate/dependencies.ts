@@ -174,6 +174,47 @@ function webhookDependencies(inventory: Inventory, namespace: string): Namespace
   return out;
 }
 
+/** The metrics API an HPA metric type is read from. */
+const METRICS_GROUP: Record<string, string> = {
+  Resource: 'metrics.k8s.io',
+  ContainerResource: 'metrics.k8s.io',
+  Pods: 'custom.metrics.k8s.io',
+  Object: 'custom.metrics.k8s.io',
+  External: 'external.metrics.k8s.io',
+};
+
+/** The namespace serving each aggregated API group (an APIService backed by a Service). */
+export function servedGroups(inventory: Inventory): Map<string, { namespace: string; apiService: string }> {
+  const out = new Map<string, { namespace: string; apiService: string }>();
+  for (const api of inventory.ofKind('APIService')) {
+    const spec = asRecord(api.object.spec);
+    const namespace = asRecord(spec?.service)?.namespace;
+    if (typeof spec?.group === 'string' && typeof namespace === 'string')
+      out.set(spec.group, { namespace, apiService: api.ref.name });
+  }
+  return out;
+}
+
+/** Namespaces whose autoscalers read metrics an APIService serves from another namespace. */
+function metricsDependencies(inventory: Inventory, namespace: string): NamespaceDependency[] {
+  const served = servedGroups(inventory);
+  const out: NamespaceDependency[] = [];
+  for (const hpa of inventory.inNamespace('HorizontalPodAutoscaler', namespace)) {
+    const metrics = getAt(hpa.object, ['spec', 'metrics']);
+    const types = Array.isArray(metrics) ? metrics.map((m) => String(asRecord(m)?.type)) : ['Resource'];
+    for (const group of new Set(types.map((t) => METRICS_GROUP[t]).filter((g) => g !== undefined))) {
+      const by = served.get(group);
+      if (by && by.namespace !== namespace)
+        out.push({
+          from: namespace,
+          on: by.namespace,
+          why: `${label(hpa)} reads ${group}, which APIService ${by.apiService} serves from ${by.namespace}`,
+        });
+    }
+  }
+  return out;
+}
+
 /** Every cross-namespace dependency among `namespaces` (each pair and reason once). */
 export function namespaceDependencies(
   inventory: Inventory,
@@ -183,6 +224,7 @@ export function namespaceDependencies(
     ...serviceCalls(inventory, ns),
     ...policyDependencies(inventory, ns, namespaces),
     ...webhookDependencies(inventory, ns),
+    ...metricsDependencies(inventory, ns),
   ]);
   const seen = new Set<string>();
   return all.filter((d) => {

@@ -62,6 +62,7 @@ export interface AccountHolding {
 export interface Holdings {
   workloads: WorkloadHolding[];
   services: { name: string; type: string; ports: string[] }[];
+  ingresses: string[];
   dnsNames: DnsName[];
   certificates: { name: string; dnsNames: string[]; issuer?: string }[];
   volumes: VolumeHolding[];
@@ -69,6 +70,8 @@ export interface Holdings {
   configMaps: string[];
   serviceAccounts: AccountHolding[];
   networkPolicies: string[];
+  /** Cluster-scoped objects backed by this namespace's Services (webhooks, APIServices): they move with it. */
+  serves: string[];
 }
 
 const label = (e: InventoryEntry) => `${e.object.kind}/${e.ref.name}`;
@@ -183,6 +186,22 @@ function accountHoldings(
   return [...accounts.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Webhook configurations and APIServices whose Service lives in the namespace. */
+function servedFrom(inventory: Inventory, namespace: string): string[] {
+  const out: string[] = [];
+  for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'])
+    for (const config of inventory.ofKind(kind)) {
+      const hooks = asRecord(config.object)?.webhooks;
+      const mine = (Array.isArray(hooks) ? hooks : []).some(
+        (h) => asRecord(asRecord(asRecord(h)?.clientConfig)?.service)?.namespace === namespace,
+      );
+      if (mine) out.push(label(config));
+    }
+  for (const api of inventory.ofKind('APIService'))
+    if (getAt(api.object, ['spec', 'service', 'namespace']) === namespace) out.push(label(api));
+  return sorted(out);
+}
+
 /** The workloads a namespace is moved by, in a stable order. */
 export function movedWorkloads(inventory: Inventory, namespace: string): InventoryEntry[] {
   return MOVED_WORKLOAD_KINDS.flatMap((kind) =>
@@ -215,6 +234,7 @@ export function holdingsOf(inventory: Inventory, namespace: string): Holdings {
   return {
     workloads: workloads.map((w) => workloadHolding(inventory, w)),
     services,
+    ingresses: sorted(inventory.inNamespace('Ingress', namespace).map((i) => i.ref.name)),
     dnsNames: dnsNamesOf(inventory, namespace),
     certificates,
     volumes: inventory
@@ -224,5 +244,6 @@ export function holdingsOf(inventory: Inventory, namespace: string): Holdings {
     configMaps: sorted(refs.filter((r) => r.kind === 'ConfigMap').map((r) => r.name)),
     serviceAccounts: accountHoldings(inventory, namespace, workloads),
     networkPolicies: sorted(inventory.inNamespace('NetworkPolicy', namespace).map((n) => n.ref.name)),
+    serves: servedFrom(inventory, namespace),
   };
 }

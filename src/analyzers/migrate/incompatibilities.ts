@@ -6,13 +6,14 @@
  */
 import { appliedApi } from '../../core/applied-api.ts';
 import { IN_TREE_EBS } from '../../core/ebs-volumes.ts';
+import { normalizeHostPath } from '../../core/host-paths.ts';
 import { asRecord } from '../../core/records.ts';
 import { groupOf } from '../../core/resource.ts';
 import { getAt, podAnnotations, podSpecAt } from '../../core/workload.ts';
 import { compareMinor, deprecatedApi } from '../../data/deprecated-apis.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { classRequestOf, volumeOf } from '../../inventory/volume-claims.ts';
-import type { ClusterDependency } from './dependencies.ts';
+import { type ClusterDependency, servedGroups } from './dependencies.ts';
 import { externalDnsInstances } from './external-dns.ts';
 import { IRSA_ROLE, KUBE2IAM_ROLE, movedWorkloads } from './holdings.ts';
 
@@ -64,6 +65,65 @@ function nodeLabelKeys(spec: Record<string, unknown>): { key: string; required: 
   return out;
 }
 
+const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
+/** Node paths every Linux node has, read for the node's own facts (agents, exporters): they move as they are. */
+const NODE_PATHS = [
+  '/',
+  '/sys',
+  '/proc',
+  '/dev',
+  '/etc',
+  '/usr',
+  '/lib',
+  '/lib64',
+  '/boot',
+  '/run',
+  '/var/run',
+  '/var/log',
+  '/var/lib/kubelet',
+  '/opt/cni',
+  '/var/lib/cni',
+];
+
+const within = (path: string, parent: string) => path === parent || path.startsWith(`${parent}/`);
+
+/**
+ * A host path on the target: Docker's socket and data do not exist on EKS nodes (containerd
+ * since 1.24); a node's own system paths are there as on any node; anything else a Deployment
+ * or StatefulSet keeps on a node stays on the old one (a DaemonSet's node-local state is made
+ * again on each new node).
+ */
+function hostPathIncompatibilities(subject: string, kind: string, raw: string): Incompatibility[] {
+  const path = normalizeHostPath(raw);
+  if (DOCKER_SOCKETS.some((s) => within(path, s)))
+    return [
+      {
+        subject,
+        level: 'blocker',
+        problem: `mounts the Docker socket ${path}: EKS nodes run containerd, with no Docker daemon`,
+        fix: 'talk to containerd (/run/containerd/containerd.sock) or the Kubernetes API instead, or drop the mount',
+      },
+    ];
+  if (within(path, '/var/lib/docker'))
+    return [
+      {
+        subject,
+        level: 'action',
+        problem: `mounts ${path}, Docker's data directory: EKS nodes run containerd and keep container logs in /var/log/pods and /var/log/containers`,
+        fix: 'read container logs from /var/log/pods (or /var/log/containers) on the target',
+      },
+    ];
+  if (kind === 'DaemonSet' || NODE_PATHS.some((p) => p === path || (p !== '/' && within(path, p)))) return [];
+  return [
+    {
+      subject,
+      level: 'blocker',
+      problem: `mounts host path ${path}: whatever it keeps there stays on the old nodes`,
+      fix: 'move the data to a PersistentVolumeClaim before the move, or accept that it starts empty',
+    },
+  ];
+}
+
 function workloadIncompatibilities(workload: InventoryEntry): Incompatibility[] {
   const spec = podSpecAt(workload.object);
   if (!spec) return [];
@@ -89,16 +149,7 @@ function workloadIncompatibilities(workload: InventoryEntry): Incompatibility[] 
     });
   for (const raw of Array.isArray(spec.volumes) ? spec.volumes : []) {
     const path = asRecord(asRecord(raw)?.hostPath)?.path;
-    if (typeof path !== 'string') continue;
-    const agent = workload.object.kind === 'DaemonSet';
-    out.push({
-      subject,
-      level: agent ? 'action' : 'blocker',
-      problem: `mounts host path ${path}: ${agent ? 'a node agent, it finds the target nodes’ own path (check the path exists there)' : 'whatever it keeps there stays on the old nodes'}`,
-      fix: agent
-        ? 'check the path exists on the target’s node image (EKS AMIs differ from kops images)'
-        : 'move the data to a PersistentVolumeClaim before the move, or accept that it starts empty',
-    });
+    if (typeof path === 'string') out.push(...hostPathIncompatibilities(subject, workload.object.kind, path));
   }
   const role = podAnnotations(workload.object)?.[KUBE2IAM_ROLE];
   if (typeof role === 'string' && role !== '')
@@ -232,6 +283,23 @@ function externalDnsCopies(inventory: Inventory, namespace: string): Incompatibi
     }));
 }
 
+/** An aggregated API this namespace serves that the target already gets from somewhere else. */
+function apiTakeovers(source: Inventory, target: Inventory, namespace: string): Incompatibility[] {
+  const theirs = servedGroups(target);
+  const out: Incompatibility[] = [];
+  for (const [group, mine] of servedGroups(source)) {
+    const other = theirs.get(group);
+    if (mine.namespace !== namespace || !other || other.namespace === namespace) continue;
+    out.push({
+      subject: `APIService/${mine.apiService}`,
+      level: 'action',
+      problem: `serves ${group} from ${namespace}, which the target already serves from ${other.namespace} (APIService ${other.apiService}): applying it takes the API over`,
+      fix: `keep one: leave the target's ${other.namespace} in charge (and drop this APIService from what you apply), or remove it there first`,
+    });
+  }
+  return out;
+}
+
 export interface IncompatibilityInputs {
   source: Inventory;
   target?: Inventory;
@@ -263,7 +331,7 @@ export function incompatibilitiesOf(inputs: IncompatibilityInputs): Incompatibil
         fix: `create ${key} on the target first (step 0)`,
       });
     }
-    out.push(...unservedVersions(source, target, namespace));
+    out.push(...unservedVersions(source, target, namespace), ...apiTakeovers(source, target, namespace));
   }
   return out;
 }

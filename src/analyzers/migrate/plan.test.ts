@@ -129,3 +129,64 @@ test('without a target: nothing is called missing, and the order stands', () => 
     MIGRATION_TRUTH.order.flat(),
   );
 });
+
+test('aggregated metrics APIs: autoscalers need the namespace serving them, and a target serving them already is said', () => {
+  const apiService = (namespace: string, name: string) => ({
+    apiVersion: 'apiregistration.k8s.io/v1',
+    kind: 'APIService',
+    metadata: { name: 'v1beta1.metrics.k8s.io' },
+    spec: { group: 'metrics.k8s.io', version: 'v1beta1', service: { namespace, name } },
+  });
+  const objects = [
+    apiService('monitoring', 'prometheus-adapter'),
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'prometheus-adapter', namespace: 'monitoring' },
+      spec: { template: { spec: { containers: [{ name: 'a', image: 'adapter:0.12' }] } } },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: 'shop' },
+      spec: { template: { spec: { containers: [{ name: 'a', image: 'shop:1' }] } } },
+    },
+    {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'api', namespace: 'shop' },
+      spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'api' },
+        maxReplicas: 4,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu' } }],
+      },
+    },
+  ];
+  const inventory = (list: unknown[]) =>
+    buildInventory((list as KubeObject[]).map((object) => ({ object, origin: { source: 'x' } })));
+  const p = planMigration({
+    source: inventory(objects),
+    target: inventory([apiService('kube-system', 'metrics-server')]),
+    sourceName: 'old',
+    targetName: 'new',
+    fallbackDays: 14,
+    now: NOW,
+  });
+  assert.deepEqual(
+    p.namespaces.map((n) => n.namespace),
+    ['monitoring', 'shop'],
+  );
+  const shop = p.namespaces.find((n) => n.namespace === 'shop');
+  assert.deepEqual(
+    shop?.dependsOn.map((d) => d.why),
+    [
+      'HorizontalPodAutoscaler/api reads metrics.k8s.io, which APIService v1beta1.metrics.k8s.io serves from monitoring',
+    ],
+  );
+  const monitoring = p.namespaces.find((n) => n.namespace === 'monitoring');
+  assert.deepEqual(
+    monitoring?.incompatibilities.map((i) => [i.level, i.subject]),
+    [['action', 'APIService/v1beta1.metrics.k8s.io']],
+  );
+  assert.match(monitoring?.incompatibilities[0]?.problem ?? '', /already serves from kube-system/);
+});

@@ -85,6 +85,13 @@ export interface MigrationPlan {
   fallbackDays: number;
 }
 
+/** A namespace's Services but `default/kubernetes`, the API server's own, which every cluster has. */
+function ownServices(source: Inventory, namespace: string) {
+  return source
+    .inNamespace('Service', namespace)
+    .filter((s) => !(namespace === 'default' && s.ref.name === 'kubernetes'));
+}
+
 /** Namespaces with something to move, and those left out with the reason. */
 function candidates(inputs: MigrationInputs) {
   const { source } = inputs;
@@ -96,7 +103,7 @@ function candidates(inputs: MigrationInputs) {
     if (!all.has(ns)) skipped.push({ namespace: ns, reason: 'not on the source' });
     else if (SYSTEM_NAMESPACES.includes(ns))
       skipped.push({ namespace: ns, reason: 'system namespace: the target has its own' });
-    else if (movedWorkloads(source, ns).length === 0 && source.inNamespace('Service', ns).length === 0)
+    else if (movedWorkloads(source, ns).length === 0 && ownServices(source, ns).length === 0)
       skipped.push({ namespace: ns, reason: 'no workloads or Services to move' });
     else chosen.push(ns);
   }

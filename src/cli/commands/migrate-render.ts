@@ -75,6 +75,7 @@ function order(plan: MigrationPlan): string[] {
     const names = group.map((n) => `${n.namespace}${n.stateful ? ' (stateful)' : ''}`);
     lines.push(`${step}. ${names.join(', ')}${group.length > 1 ? ' — together: they call each other' : ''}`);
   }
+  if (plan.namespaces.length === 0) lines.push('Nothing to move: no namespace holds workloads or Services.');
   for (const s of plan.skipped) lines.push(`- skipped ${s.namespace}: ${s.reason}`);
   return lines;
 }
@@ -105,6 +106,7 @@ function holdings(n: NamespacePlan): string[] {
   for (const sa of h.serviceAccounts)
     lines.push(`- ServiceAccount ${sa.name}: ${sa.roles.map((r) => `${r.role} via ${r.via}`).join('; ')}`);
   if (h.networkPolicies.length > 0) lines.push(`- NetworkPolicies: ${list(h.networkPolicies)}`);
+  if (h.serves.length > 0) lines.push(`- Serves (cluster-scoped, moves with it): ${list(h.serves)}`);
   return lines;
 }
 

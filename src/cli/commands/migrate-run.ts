@@ -4,11 +4,12 @@ import { resolve } from 'node:path';
 import { type MigrationPlan, planMigration } from '../../analyzers/migrate/plan.ts';
 import { type VerifyReport, verifyMigration } from '../../analyzers/migrate/verify.ts';
 import { describeError, UsageError } from '../../core/errors.ts';
+import { isClusterScopedKind } from '../../core/resource.ts';
 import { parseMinor } from '../../data/deprecated-apis.ts';
 import { buildInventory, type Inventory } from '../../inventory/inventory.ts';
 import { serverVersion } from '../../sources/cluster/api-server-facts.ts';
 import { loadCluster, openClusterClient, SNAPSHOT_KINDS } from '../../sources/cluster/load-cluster.ts';
-import { loadManifests } from '../../sources/manifests/load-manifests.ts';
+import { loadManifests, type SourcedObject } from '../../sources/manifests/load-manifests.ts';
 import { snapshotServerVersion } from '../../sources/snapshot/snapshot-marker.ts';
 import { runClock } from '../clock.ts';
 import { clusterConnection, parseTimeout } from '../cluster-flags.ts';
@@ -25,9 +26,10 @@ interface Side {
   errors: string[];
 }
 
-async function isFile(path: string): Promise<boolean> {
+async function exists(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isFile();
+    await stat(path);
+    return true;
   } catch {
     return false;
   }
@@ -45,9 +47,27 @@ async function head(path: string): Promise<string> {
   }
 }
 
+/**
+ * Manifests that name no namespace go where `kubectl apply` without `-n` puts them: `default`.
+ * Said once, since a plan of them otherwise has nothing to move.
+ */
+function defaultNamespace(objects: SourcedObject[], value: string, io: CliIo): void {
+  let n = 0;
+  for (const { object } of objects)
+    if (!isClusterScopedKind(object.kind) && !object.metadata.namespace && object.kind !== 'List') {
+      object.metadata.namespace = 'default';
+      n++;
+    }
+  if (n > 0)
+    io.stderr(
+      `note: ${value}: ${n} objects name no namespace: read as in namespace default, as kubectl apply without -n puts them\n`,
+    );
+}
+
 async function readSnapshotSide(value: string, path: string, io: CliIo): Promise<Side> {
-  const loaded = await loadManifests([path], { env: io.env, stdin: io.stdin, renderedInputs: 'skip' });
-  const version = snapshotServerVersion(await head(path));
+  const loaded = await loadManifests([path], { env: io.env, stdin: io.stdin, renderedInputs: 'render' });
+  defaultNamespace(loaded.objects, value, io);
+  const version = (await stat(path)).isFile() ? snapshotServerVersion(await head(path)) : undefined;
   return {
     name: value,
     inventory: buildInventory(loaded.objects),
@@ -91,10 +111,10 @@ async function readLiveSide(value: string, sides: MigrateSides, io: CliIo): Prom
   };
 }
 
-/** One side: a snapshot file when `value` names one, else a kubeconfig context. */
+/** One side: a snapshot (or manifests: a file or directory) when `value` names one, else a kubeconfig context. */
 async function readSide(value: string, sides: MigrateSides, io: CliIo): Promise<Side> {
   const path = resolve(io.cwd, value);
-  return (await isFile(path)) ? readSnapshotSide(value, path, io) : readLiveSide(value, sides, io);
+  return (await exists(path)) ? readSnapshotSide(value, path, io) : readLiveSide(value, sides, io);
 }
 
 /** Reads both sides; undefined (after saying why) when one of them read nothing. */

@@ -28,7 +28,7 @@ export interface MigrateVerifyOptions extends MigrateSides {
 }
 
 const SIDE =
-  'a kubeconfig context, or a snapshot file written by hindsight snapshot (a path that exists is read as a file)';
+  'a kubeconfig context, or a snapshot written by hindsight snapshot, or manifests (a path that exists is read as files: YAML, Helm charts and kustomizations rendered)';
 
 function addSides(command: Command, toRequired: boolean): Command {
   command.requiredOption('--from <context|snapshot>', `the old cluster: ${SIDE}`);
