@@ -178,7 +178,7 @@ w.postMessage({ id: 7, filename: 'a.yaml', chunks: [{ index: 0, line: 1, text: '
   assert.equal(message.parsed?.documents.length, 1);
 });
 
-test('installed: snapshot, a live scan, the Helm releases and upgrade readiness of the real test platform', (t) => {
+test('installed: snapshot, a live scan, the Helm releases, upgrade readiness and a migration plan of the real test platform', (t) => {
   const state = requirePlatform(t);
   if (!state) return;
   const file = join(work, 'snap.json');
@@ -198,4 +198,13 @@ test('installed: snapshot, a live scan, the Helm releases and upgrade readiness 
   const trace = run(['trace', '--all'], { KUBECONFIG: state.kubeconfig });
   assert.equal(trace.code, 3, trace.stderr);
   assert.match(trace.stderr, /no Flux objects in the cluster/);
+  // The live cluster against its own snapshot: a plan with its order, and verify at parity.
+  const plan = run(['migrate', 'plan', '--from', 'hindsight-testenv', '--to', file], {
+    KUBECONFIG: state.kubeconfig,
+  });
+  assert.ok(plan.code === 0 || plan.code === 1, plan.stderr);
+  assert.match(plan.stdout, /^## Order$/m);
+  const verify = run(['migrate', 'verify', '--from', file, '--to', file, '-o', 'json']);
+  assert.ok(verify.code === 0 || verify.code === 1, verify.stderr);
+  assert.ok((JSON.parse(verify.stdout) as { namespaces: unknown[] }).namespaces.length > 0);
 });
