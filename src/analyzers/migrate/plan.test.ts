@@ -190,3 +190,26 @@ test('aggregated metrics APIs: autoscalers need the namespace serving them, and 
   );
   assert.match(monitoring?.incompatibilities[0]?.problem ?? '', /already serves from kube-system/);
 });
+
+test('-n: only the namespaces asked for are planned, and what they need elsewhere is still said', () => {
+  const { source, target } = inventories();
+  const p = planMigration({
+    source,
+    target,
+    sourceName: 'old',
+    targetName: 'new',
+    namespaces: ['web', 'payments', 'nope'],
+    fallbackDays: 14,
+    now: NOW,
+  });
+  assert.deepEqual(
+    p.namespaces.map((n) => [n.step, n.namespace]),
+    [
+      [1, 'payments'],
+      [2, 'web'],
+    ],
+  );
+  const payments = p.namespaces.find((n) => n.namespace === 'payments');
+  assert.deepEqual([...new Set(payments?.dependsOn.map((d) => d.on))], ['accounting']);
+  assert.deepEqual(p.skipped, [{ namespace: 'nope', reason: 'not on the source' }]);
+});

@@ -96,18 +96,23 @@ function ownServices(source: Inventory, namespace: string) {
 function candidates(inputs: MigrationInputs) {
   const { source } = inputs;
   const all = new Set([...source.namespaces(), ...source.ofKind('Namespace').map((n) => n.ref.name)]);
-  const wanted = inputs.namespaces ?? [...all].sort();
+  const reasonLeftOut = (ns: string): string | undefined => {
+    if (!all.has(ns)) return 'not on the source';
+    if (SYSTEM_NAMESPACES.includes(ns)) return 'system namespace: the target has its own';
+    if (movedWorkloads(source, ns).length === 0 && ownServices(source, ns).length === 0)
+      return 'no workloads or Services to move';
+    return undefined;
+  };
+  /** Every namespace with something to move: what the chosen ones may depend on. */
+  const movable = [...all].sort().filter((ns) => reasonLeftOut(ns) === undefined);
   const chosen: string[] = [];
   const skipped: MigrationPlan['skipped'] = [];
-  for (const ns of wanted) {
-    if (!all.has(ns)) skipped.push({ namespace: ns, reason: 'not on the source' });
-    else if (SYSTEM_NAMESPACES.includes(ns))
-      skipped.push({ namespace: ns, reason: 'system namespace: the target has its own' });
-    else if (movedWorkloads(source, ns).length === 0 && ownServices(source, ns).length === 0)
-      skipped.push({ namespace: ns, reason: 'no workloads or Services to move' });
-    else chosen.push(ns);
+  for (const ns of inputs.namespaces ?? [...all].sort()) {
+    const reason = reasonLeftOut(ns);
+    if (reason) skipped.push({ namespace: ns, reason });
+    else if (!chosen.includes(ns)) chosen.push(ns);
   }
-  return { chosen, skipped };
+  return { chosen, movable, skipped };
 }
 
 function prerequisitesOf(inputs: MigrationInputs, needs: Map<string, ClusterDependency[]>): Prerequisite[] {
@@ -136,13 +141,15 @@ function isStateful(source: Inventory, namespace: string): boolean {
 
 export function planMigration(inputs: MigrationInputs): MigrationPlan {
   const { source, target } = inputs;
-  const { chosen, skipped } = candidates(inputs);
-  const dependencies = namespaceDependencies(source, chosen);
+  const { chosen, movable, skipped } = candidates(inputs);
+  // Edges among every movable namespace, so that -n payments still says it needs accounting.
+  const dependencies = namespaceDependencies(source, movable);
+  const among = dependencies.filter((d) => chosen.includes(d.from) && chosen.includes(d.on));
   const needs = new Map(chosen.map((ns) => [ns, clusterDependencies(source, ns)]));
   const stateful = new Set(chosen.filter((ns) => isStateful(source, ns)));
   const steps = migrationOrder({
     namespaces: chosen,
-    edges: dependencies.map((d) => [d.from, d.on]),
+    edges: among.map((d) => [d.from, d.on]),
     stateful,
   });
   const externalDns = {
