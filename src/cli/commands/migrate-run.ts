@@ -7,9 +7,13 @@ import { describeError, UsageError } from '../../core/errors.ts';
 import { isClusterScopedKind } from '../../core/resource.ts';
 import { parseMinor } from '../../data/deprecated-apis.ts';
 import { buildInventory, type Inventory } from '../../inventory/inventory.ts';
-import { serverVersion } from '../../sources/cluster/api-server-facts.ts';
-import { loadCluster, openClusterClient, SNAPSHOT_KINDS } from '../../sources/cluster/load-cluster.ts';
-import { loadManifests, type SourcedObject } from '../../sources/manifests/load-manifests.ts';
+import { readServerVersion } from '../../sources/cluster/api-server-facts.ts';
+import { loadCluster, SNAPSHOT_KINDS } from '../../sources/cluster/load-cluster.ts';
+import {
+  type LoadResult,
+  loadManifests,
+  type SourcedObject,
+} from '../../sources/manifests/load-manifests.ts';
 import { snapshotServerVersion } from '../../sources/snapshot/snapshot-marker.ts';
 import { runClock } from '../clock.ts';
 import { clusterConnection, parseTimeout } from '../cluster-flags.ts';
@@ -64,10 +68,7 @@ function defaultNamespace(objects: SourcedObject[], value: string, io: CliIo): v
     );
 }
 
-async function readSnapshotSide(value: string, path: string, io: CliIo): Promise<Side> {
-  const loaded = await loadManifests([path], { env: io.env, stdin: io.stdin, renderedInputs: 'render' });
-  defaultNamespace(loaded.objects, value, io);
-  const version = (await stat(path)).isFile() ? snapshotServerVersion(await head(path)) : undefined;
+function side(value: string, loaded: LoadResult, version: string | undefined): Side {
   return {
     name: value,
     inventory: buildInventory(loaded.objects),
@@ -75,6 +76,16 @@ async function readSnapshotSide(value: string, path: string, io: CliIo): Promise
     objects: loaded.objects.length,
     errors: loaded.errors.map(describeError),
   };
+}
+
+async function readSnapshotSide(value: string, path: string, io: CliIo): Promise<Side> {
+  const loaded = await loadManifests([path], { env: io.env, stdin: io.stdin, renderedInputs: 'render' });
+  defaultNamespace(loaded.objects, value, io);
+  return side(
+    value,
+    loaded,
+    (await stat(path)).isFile() ? snapshotServerVersion(await head(path)) : undefined,
+  );
 }
 
 async function readLiveSide(value: string, sides: MigrateSides, io: CliIo): Promise<Side> {
@@ -91,24 +102,7 @@ async function readLiveSide(value: string, sides: MigrateSides, io: CliIo): Prom
     kinds: SNAPSHOT_KINDS,
     onWarning: (line) => io.stderr(`warning: ${value}: ${line}\n`),
   });
-  let version: string | undefined;
-  if (loaded.objects.length > 0) {
-    const client = openClusterClient(options);
-    try {
-      version = await serverVersion(client);
-    } catch {
-      version = undefined;
-    } finally {
-      client.close();
-    }
-  }
-  return {
-    name: value,
-    inventory: buildInventory(loaded.objects),
-    ...(version ? { version } : {}),
-    objects: loaded.objects.length,
-    errors: loaded.errors.map(describeError),
-  };
+  return side(value, loaded, loaded.objects.length > 0 ? await readServerVersion(options) : undefined);
 }
 
 /** One side: a snapshot (or manifests: a file or directory) when `value` names one, else a kubeconfig context. */

@@ -2,8 +2,8 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { describeError } from '../../core/errors.ts';
-import { serverVersion } from '../../sources/cluster/api-server-facts.ts';
-import { loadCluster, openClusterClient, SNAPSHOT_KINDS } from '../../sources/cluster/load-cluster.ts';
+import { readServerVersion } from '../../sources/cluster/api-server-facts.ts';
+import { loadCluster, SNAPSHOT_KINDS } from '../../sources/cluster/load-cluster.ts';
 import type { LoadResult } from '../../sources/manifests/load-manifests.ts';
 import { snapshotMetadata } from '../../sources/snapshot/snapshot-marker.ts';
 import { runClock } from '../clock.ts';
@@ -20,20 +20,8 @@ export async function runSnapshot(opts: SnapshotOptions, io: CliIo): Promise<Exi
     onWarning: (line) => io.stderr(`warning: ${line}\n`),
   });
   for (const e of loaded.errors) io.stderr(`error: ${describeError(e)}\n`);
-  const version = loaded.objects.length > 0 ? await readVersion(connection) : undefined;
+  const version = loaded.objects.length > 0 ? await readServerVersion(connection) : undefined;
   return writeSnapshot(loaded, opts.file, io, version);
-}
-
-/** The API server's version for the snapshot's record; a server that does not say is no error. */
-async function readVersion(connection: Parameters<typeof openClusterClient>[0]): Promise<string | undefined> {
-  const client = openClusterClient(connection);
-  try {
-    return await serverVersion(client);
-  } catch {
-    return undefined;
-  } finally {
-    client.close();
-  }
 }
 
 /**

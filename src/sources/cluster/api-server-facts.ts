@@ -4,7 +4,7 @@
  * which needs `get` on the non-resource URL /metrics; EKS grants it to cluster admins).
  */
 import type { ClusterClient } from './api-client.ts';
-import { getJson } from './load-cluster.ts';
+import { type ClusterOptions, getJson, openClusterClient } from './load-cluster.ts';
 
 /** A deprecated API the API server has served since it started (`apiserver_requested_deprecated_apis`). */
 export interface RequestedDeprecatedApi {
@@ -49,6 +49,21 @@ export function parseRequestedDeprecated(text: string): RequestedDeprecatedApi[]
 export async function serverVersion(client: ClusterClient): Promise<string | undefined> {
   const version = await getJson<{ gitVersion?: string }>(client, '/version');
   return typeof version.value?.gitVersion === 'string' ? version.value.gitVersion : undefined;
+}
+
+/**
+ * The version of the API server `options` name, through a client of its own; undefined when the
+ * server does not say or cannot be asked (a version is a detail of a report, not a reason to fail).
+ */
+export async function readServerVersion(options: ClusterOptions): Promise<string | undefined> {
+  const client = openClusterClient(options);
+  try {
+    return await serverVersion(client);
+  } catch {
+    return undefined;
+  } finally {
+    client.close();
+  }
 }
 
 export async function readApiServerFacts(client: ClusterClient): Promise<ApiServerFacts> {
