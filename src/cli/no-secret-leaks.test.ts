@@ -262,9 +262,18 @@ test('no planted secret value appears in any output of any command, in any forma
   record('upgrade live', await runCli(['upgrade', '--to', '1.36', '--helm-releases', '-o', 'json'], { env }));
   // migrate reads both sides whole (Secrets by name): a live context against the snapshot.
   const live = 'hindsight-testenv';
-  record('migrate plan (json)', await runCli(['migrate', 'plan', '--from', live, '--to', snapshotFile, '-o', 'json'], { env }));
-  record('migrate plan (markdown)', await runCli(['migrate', 'plan', '--from', snapshotFile, '--to', live], { env }));
-  record('migrate verify', await runCli(['migrate', 'verify', '--from', live, '--to', snapshotFile, '-o', 'json'], { env }));
+  record(
+    'migrate plan (json)',
+    await runCli(['migrate', 'plan', '--from', live, '--to', snapshotFile, '-o', 'json'], { env }),
+  );
+  record(
+    'migrate plan (markdown)',
+    await runCli(['migrate', 'plan', '--from', snapshotFile, '--to', live], { env }),
+  );
+  record(
+    'migrate verify',
+    await runCli(['migrate', 'verify', '--from', live, '--to', snapshotFile, '-o', 'json'], { env }),
+  );
   for (const file of readdirSync(dir)) {
     if (file === 'tls.key' || file === 'tls.crt') continue;
     outputs.push({ what: file, text: readFileSync(join(dir, file), 'utf8') });
