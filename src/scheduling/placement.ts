@@ -660,7 +660,7 @@ function nodeLabelKeys(inventory: Inventory): Set<string> {
  */
 export function onDemandSelectorFor(
   inventory: Inventory,
-  placement: Placement,
+  placement: Pick<Placement, 'ownConstraintKey'>,
 ): { key: string; value: string } | undefined {
   const labels = nodeLabelKeys(inventory);
   if (nodePoolsOf(inventory).length > 0 || labels.has(CAPACITY_TYPE_LABEL))

@@ -90,10 +90,18 @@ export interface SpotReason {
 /** What kind of workload the verdict judged. */
 export type WorkloadClass = 'service' | 'worker' | 'stateful' | 'job' | 'daemon';
 
+/**
+ * A placement as a verdict keeps it: its answers and its sentence, without the landing options
+ * behind them (one per Node or NodePool and capacity type that admits the workload). Verdicts
+ * are kept per workload for as long as the inventory (`hindsight serve`): at 1,000 Nodes the
+ * options of 9k workloads' verdicts held 5.7 million objects, about 300 MiB of heap.
+ */
+export type KeptPlacement = Omit<Placement, 'options'>;
+
 export interface SpotVerdict {
   verdict: SpotVerdictValue;
   reasons: SpotReason[];
-  placement: Placement;
+  placement: KeptPlacement;
   workload: {
     /** `Deployment shop/api`; for a Pod of a controller missing from the inventory, that controller. */
     label: string;
@@ -401,7 +409,7 @@ function computeSpotVerdict(
   const workloadClass = classify(object, serving);
   const controlled = object.kind === 'Pod' && controllerOwnerKind(object) !== undefined;
   const pods = controlled ? siblingPods(inventory, entry) : object.kind === 'Pod' ? [entry] : [];
-  const placement = placementOf(inventory, entry, { pods });
+  const { options: _landing, ...placement } = placementOf(inventory, entry, { pods });
   const label = owningWorkload(inventory, entry).label;
   const reasons: SpotReason[] = [];
   const add = (code: SpotReasonCode, summary: string, text: string, blocking: boolean) =>
