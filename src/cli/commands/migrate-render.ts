@@ -150,6 +150,9 @@ export function renderVerify(report: VerifyReport, round?: number): string {
         : `${ns.namespace}: NOT ready — ${count(failed, 'difference')} (of ${count(ns.checks.length, 'check')}):`,
     );
     for (const d of ns.differences) lines.push(`  - ${d}`);
+    // What DNS will point at once the names move.
+    for (const c of ns.checks)
+      if (c.ok && c.detail.startsWith('load balancer address')) lines.push(`  ${c.subject}: ${c.detail}`);
   }
   for (const ns of report.notMoved) lines.push(`${ns}: not on the target yet`);
   if (report.namespaces.length === 0 && report.notMoved.length === 0)

@@ -252,6 +252,10 @@ test('migrate on two control planes: the plan, verify parity and differences, ve
   assert.match(done.stdout, /^payments: ready for DNS cutover/m);
   assert.match(done.stdout, /^accounting: ready for DNS cutover/m);
   assert.match(done.stdout, /^verdict: ready for DNS cutover$/m);
+  assert.match(
+    done.stdout,
+    /^ {2}Ingress\/payments\/api: load balancer address k8s-payments-api-0123456789\.elb\.us-east-1\.amazonaws\.com on the target$/m,
+  );
   assert.match(done.stdout, /^check 2 at /m, 'watch checked more than once');
 });
 
