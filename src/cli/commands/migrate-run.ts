@@ -27,6 +27,7 @@ interface Side {
   version?: string;
   /** Objects read; zero with errors means nothing was read. */
   objects: number;
+  /** What could not be read, each naming where (the file; the context and its server). */
   errors: string[];
 }
 
@@ -81,11 +82,8 @@ function side(value: string, loaded: LoadResult, version: string | undefined): S
 async function readSnapshotSide(value: string, path: string, io: CliIo): Promise<Side> {
   const loaded = await loadManifests([path], { env: io.env, stdin: io.stdin, renderedInputs: 'render' });
   defaultNamespace(loaded.objects, value, io);
-  return side(
-    value,
-    loaded,
-    (await stat(path)).isFile() ? snapshotServerVersion(await head(path)) : undefined,
-  );
+  const version = (await stat(path)).isFile() ? snapshotServerVersion(await head(path)) : undefined;
+  return side(value, loaded, version);
 }
 
 async function readLiveSide(value: string, sides: MigrateSides, io: CliIo): Promise<Side> {
@@ -108,7 +106,13 @@ async function readLiveSide(value: string, sides: MigrateSides, io: CliIo): Prom
 /** One side: a snapshot (or manifests: a file or directory) when `value` names one, else a kubeconfig context. */
 async function readSide(value: string, sides: MigrateSides, io: CliIo): Promise<Side> {
   const path = resolve(io.cwd, value);
-  return (await exists(path)) ? readSnapshotSide(value, path, io) : readLiveSide(value, sides, io);
+  if (await exists(path)) return readSnapshotSide(value, path, io);
+  // A context name (even an EKS ARN, which has a slash) does not end in a file extension.
+  if (/\.(json|ya?ml)$/i.test(value))
+    throw new UsageError(
+      `${value}: no such file or directory (a snapshot or manifests), and not a context name`,
+    );
+  return readLiveSide(value, sides, io);
 }
 
 /** Reads both sides; undefined (after saying why) when one of them read nothing. */
@@ -117,8 +121,7 @@ async function readSides(sides: MigrateSides, io: CliIo): Promise<{ from: Side; 
     readSide(sides.from, sides, io),
     sides.to !== undefined ? readSide(sides.to, sides, io) : Promise.resolve(undefined),
   ]);
-  for (const side of [from, to])
-    for (const e of side?.errors ?? []) io.stderr(`error: ${side?.name}: ${e}\n`);
+  for (const side of [from, to]) for (const e of side?.errors ?? []) io.stderr(`error: ${e}\n`);
   for (const side of [from, to])
     if (side && side.objects === 0) {
       io.stderr(`nothing was read from ${side.name}: no verdict\n`);
