@@ -37,6 +37,8 @@ export function isKopsNodeLabel(key: string): boolean {
 }
 
 const label = (e: InventoryEntry) => `${e.object.kind}/${e.ref.name}`;
+/** kiam's namespace annotation: a regular expression of the roles its pods may assume. */
+const KIAM_PERMITTED = 'iam.amazonaws.com/permitted';
 const NODE_LABEL_FIX =
   'select EKS nodes by a label they carry (eks.amazonaws.com/nodegroup, karpenter.sh/nodepool, or one your NodePool or node group sets)';
 
@@ -234,6 +236,15 @@ function accountIncompatibilities(inventory: Inventory, namespace: string): Inco
       fix: "add the target cluster's OIDC provider to the role's trust policy (or create an EKS Pod Identity association) before the workloads move",
     });
   }
+  const permitted = inventory.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace })?.object.metadata
+    .annotations?.[KIAM_PERMITTED];
+  if (typeof permitted === 'string' && permitted !== '')
+    out.push({
+      subject: `Namespace/${namespace}`,
+      level: 'action',
+      problem: `limits its pods' roles through kiam (${KIAM_PERMITTED}: ${permitted}), which EKS does not run: nothing enforces it there`,
+      fix: "carry the limit into IAM: each role's trust policy names the ServiceAccounts (system:serviceaccount:<namespace>:<name>) that may assume it",
+    });
   return out;
 }
 
