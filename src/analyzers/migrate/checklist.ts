@@ -16,7 +16,8 @@ export interface ChecklistContext {
   externalDns: { source: ExternalDnsInstance[]; target?: ExternalDnsInstance[] };
 }
 
-const list = (items: readonly string[], max = 8) =>
+/** `a, b, c and 4 more`. */
+export const list = (items: readonly string[], max = 8) =>
   items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 
 function volumeSteps(namespace: string, volumes: readonly VolumeHolding[]): string[] {
@@ -49,7 +50,7 @@ function entryPoints(holdings: Holdings): string[] {
 }
 
 function dnsSteps(plan: NamespacePlan, context: ChecklistContext): string[] {
-  const names = plan.holdings.dnsNames.filter((d) => d.externalDns).map((d) => d.name);
+  const names = plan.holdings.dnsNames.map((d) => d.name);
   const entries = entryPoints(plan.holdings);
   if (names.length === 0 && entries.length > 0)
     return [
@@ -115,7 +116,7 @@ export function namespaceChecklist(plan: NamespacePlan, context: ChecklistContex
     `Verify: hindsight migrate verify --from ${context.sourceName} --to ${context.targetName ?? '<target>'} -n ${ns} --watch, until it says ready for DNS cutover.`,
   );
   steps.push(...dnsSteps(plan, context));
-  const dns = h.dnsNames.some((d) => d.externalDns) || entryPoints(h).length > 0;
+  const dns = h.dnsNames.length > 0 || entryPoints(h).length > 0;
   const rollback = plan.stateful
     ? 'its data diverges from the target once writes resume there, so a rollback after that loses the new writes unless copied back'
     : dns

@@ -38,8 +38,6 @@ export interface DnsName {
   from: string;
   /** external-dns' TTL annotation, when set. */
   ttl?: string;
-  /** Whether external-dns manages it (annotation, or an Ingress host external-dns reads). */
-  externalDns: boolean;
 }
 
 export interface VolumeHolding {
@@ -119,17 +117,17 @@ function ingressHosts(ingress: InventoryEntry): string[] {
 /** DNS names of a namespace's Ingresses and Services; external-dns reads every Ingress host by default. */
 export function dnsNamesOf(inventory: Inventory, namespace: string): DnsName[] {
   const out = new Map<string, DnsName>();
-  const add = (entry: InventoryEntry, name: string, externalDns: boolean) => {
+  const add = (entry: InventoryEntry, name: string) => {
     const ttl = entry.object.metadata.annotations?.[EXTERNAL_DNS_TTL];
     if (!out.has(name))
-      out.set(name, { name, from: label(entry), ...(typeof ttl === 'string' ? { ttl } : {}), externalDns });
+      out.set(name, { name, from: label(entry), ...(typeof ttl === 'string' ? { ttl } : {}) });
   };
   for (const ingress of inventory.inNamespace('Ingress', namespace)) {
-    for (const host of annotatedHosts(ingress)) add(ingress, host, true);
-    for (const host of ingressHosts(ingress)) add(ingress, host, true);
+    for (const host of annotatedHosts(ingress)) add(ingress, host);
+    for (const host of ingressHosts(ingress)) add(ingress, host);
   }
   for (const service of inventory.inNamespace('Service', namespace))
-    for (const host of annotatedHosts(service)) add(service, host, true);
+    for (const host of annotatedHosts(service)) add(service, host);
   return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -14,7 +14,7 @@ import { compareMinor, deprecatedApi } from '../../data/deprecated-apis.ts';
 import type { Inventory, InventoryEntry } from '../../inventory/inventory.ts';
 import { classRequestOf, volumeOf } from '../../inventory/volume-claims.ts';
 import { type ClusterDependency, servedGroups } from './dependencies.ts';
-import { externalDnsInstances } from './external-dns.ts';
+import type { ExternalDnsInstance } from './external-dns.ts';
 import { IRSA_ROLE, KUBE2IAM_ROLE, movedWorkloads } from './holdings.ts';
 
 export interface Incompatibility {
@@ -283,8 +283,8 @@ function unservedVersions(source: Inventory, target: Inventory, namespace: strin
 }
 
 /** An external-dns copied as it is would claim the source's records under the source's owner ID. */
-function externalDnsCopies(inventory: Inventory, namespace: string): Incompatibility[] {
-  return externalDnsInstances(inventory)
+function externalDnsCopies(instances: readonly ExternalDnsInstance[], namespace: string): Incompatibility[] {
+  return instances
     .filter((i) => i.deployment.startsWith(`${namespace}/`))
     .map((i) => ({
       subject: `Deployment/${i.deployment.slice(namespace.length + 1)}`,
@@ -318,6 +318,8 @@ export interface IncompatibilityInputs {
   targetVersion?: string;
   namespace: string;
   dependencies: readonly ClusterDependency[];
+  /** The source's external-dns instances (found once for the plan). */
+  externalDns: readonly ExternalDnsInstance[];
 }
 
 export function incompatibilitiesOf(inputs: IncompatibilityInputs): Incompatibility[] {
@@ -326,7 +328,7 @@ export function incompatibilitiesOf(inputs: IncompatibilityInputs): Incompatibil
   out.push(
     ...storageIncompatibilities(source, namespace),
     ...accountIncompatibilities(source, namespace),
-    ...externalDnsCopies(source, namespace),
+    ...externalDnsCopies(inputs.externalDns, namespace),
   );
   if (inputs.targetVersion) out.push(...removedApis(source, namespace, inputs.targetVersion));
   if (target) {

@@ -181,6 +181,7 @@ export function planMigration(inputs: MigrationInputs): MigrationPlan {
           ...(inputs.targetVersion ? { targetVersion: inputs.targetVersion } : {}),
           namespace,
           dependencies: clusterNeeds,
+          externalDns: externalDns.source,
         }),
         checklist: [],
       };

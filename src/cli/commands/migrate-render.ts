@@ -1,9 +1,11 @@
 /** The migration plan as a markdown checklist, and verify's answer as text. */
+import { list as listUpTo } from '../../analyzers/migrate/checklist.ts';
 import type { MigrationPlan, NamespacePlan } from '../../analyzers/migrate/plan.ts';
 import type { VerifyReport } from '../../analyzers/migrate/verify.ts';
+import { pushTo } from '../../core/records.ts';
 
-const list = (items: readonly string[], max = 10) =>
-  items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+const list = (items: readonly string[]) => listUpTo(items, 10);
+
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function header(plan: MigrationPlan): string[] {
@@ -70,7 +72,7 @@ function stepZero(plan: MigrationPlan): string[] {
 function order(plan: MigrationPlan): string[] {
   const lines = ['', '## Order', ''];
   const steps = new Map<number, NamespacePlan[]>();
-  for (const n of plan.namespaces) steps.set(n.step, [...(steps.get(n.step) ?? []), n]);
+  for (const n of plan.namespaces) pushTo(steps, n.step, n);
   for (const [step, group] of steps) {
     const names = group.map((n) => `${n.namespace}${n.stateful ? ' (stateful)' : ''}`);
     lines.push(`${step}. ${names.join(', ')}${group.length > 1 ? ' — together: they call each other' : ''}`);
