@@ -5,6 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 export HINDSIGHT_TESTENV_NAME=${HINDSIGHT_TESTENV_NAME:-test}
+# Objects `serve` keeps are shared between versions and siblings: any write to one is a bug, made to throw here.
+export HINDSIGHT_FREEZE_OBJECTS=1
 
 step() { printf '\n== %s\n' "$*"; }
 step "typecheck, lint, build"

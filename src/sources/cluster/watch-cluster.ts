@@ -3,7 +3,9 @@
  * `scan` does), then watches from the list's resourceVersion with bookmarks; a `410 Gone` (the
  * watch fell behind etcd's compaction) lists again, any other failure waits with exponential
  * backoff and jitter and resumes from the last resourceVersion seen. Objects are redacted as
- * they arrive, exactly as in `scan`; Secrets and ConfigMaps are watched as metadata only.
+ * they arrive, exactly as in `scan`; Secrets and ConfigMaps are watched as metadata only. What
+ * each object repeats of the version it replaces (or of its siblings) is kept once
+ * (`StructureSharer`): kept objects are shared and must never be written.
  *
  * The same raw JSON paths and the same bounded client as the live scan (ADR 0012): one code
  * path for what an object looks like, whether hindsight read it once or keeps it.
@@ -14,6 +16,7 @@ import { ClusterClient } from './api-client.ts';
 import type { ClusterClientOptions } from './client-options.ts';
 import { loadKubeconfig } from './kubeconfig.ts';
 import { CLUSTER_KINDS, discover, getJson, METADATA_ONLY, type Resource } from './load-cluster.ts';
+import { StructureSharer } from './share-structure.ts';
 
 export interface WatchOptions {
   env: NodeJS.ProcessEnv;
@@ -30,6 +33,8 @@ export interface WatchOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   pageSize?: number;
+  /** Freeze every kept object, so that a write to one throws (default: HINDSIGHT_FREEZE_OBJECTS=1 in the process's environment). */
+  freezeObjects?: boolean;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -71,6 +76,7 @@ export class ClusterWatch {
   readonly forbidden = new Set<string>();
   private resources: Resource[] = [];
   readonly stats: WatchStats = { events: new Map(), errors: new Map(), relists: new Map() };
+  private readonly sharer: StructureSharer;
 
   private readonly options: WatchOptions;
   private readonly listener: WatchListener;
@@ -82,6 +88,10 @@ export class ClusterWatch {
     // No circuit breaker: a run ends at the first server failure, a watcher retries past it.
     this.client = new ClusterClient(kc, options.client, false);
     this.source = this.client.source;
+    this.sharer = new StructureSharer({
+      // The process's own environment, not the watch's: a switch for the test suite.
+      freeze: options.freezeObjects ?? process.env.HINDSIGHT_FREEZE_OBJECTS === '1',
+    });
   }
 
   /** Discovers the kinds, then runs one reflector per kind until `stop()`. Resolves once every kind is listed. */
@@ -133,8 +143,9 @@ export class ClusterWatch {
   private async list(
     r: Resource,
     accept: string,
-    typed: (item: Record<string, unknown>) => KubeObject,
+    typed: (item: Record<string, unknown>, before?: KubeObject) => KubeObject,
     identity: (o: Record<string, unknown>) => string,
+    previous: ReadonlyMap<string, KubeObject> | undefined,
   ): Promise<{ store: Map<string, KubeObject>; listVersion: string }> {
     const store = new Map<string, KubeObject>();
     let cont = '';
@@ -153,7 +164,10 @@ export class ClusterWatch {
       if (page.status === 403)
         throw new ForbiddenError(`not allowed to list ${r.plural}${r.group ? `.${r.group}` : ''}`);
       if (!page.value) throw new Error(`list ${r.plural}: HTTP ${page.status}: ${page.body.slice(0, 200)}`);
-      for (const item of page.value.items ?? []) store.set(identity(item), typed(item));
+      for (const item of page.value.items ?? []) {
+        const id = identity(item);
+        store.set(id, typed(item, previous?.get(id)));
+      }
       cont = page.value.metadata?.continue ?? '';
       listVersion = page.value.metadata?.resourceVersion ?? listVersion;
     } while (cont);
@@ -191,8 +205,8 @@ export class ClusterWatch {
       const m = (o.metadata ?? {}) as { uid?: string; namespace?: string; name?: string };
       return m.uid ?? `${m.namespace ?? ''}/${m.name ?? ''}`;
     };
-    const typed = (item: Record<string, unknown>): KubeObject =>
-      redactObject({ ...item, apiVersion, kind: r.kind } as unknown as KubeObject);
+    const typed = (item: Record<string, unknown>, before?: KubeObject): KubeObject =>
+      this.sharer.share(redactObject({ ...item, apiVersion, kind: r.kind } as unknown as KubeObject), before);
     const wait = (ms: number) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ms * (0.8 + Math.random() * 0.4));
@@ -206,8 +220,8 @@ export class ClusterWatch {
       try {
         if (resourceVersion === undefined) {
           // List (paged), replacing the store: what is not listed any more was deleted.
-          const { store, listVersion } = await this.list(r, accept, typed, identity);
           const previous = this.stores.get(storeKey);
+          const { store, listVersion } = await this.list(r, accept, typed, identity, previous);
           this.stores.set(storeKey, store);
           // After a relist, changes the watch missed are reported as such.
           if (previous) this.reportMissed(previous, store);
@@ -240,9 +254,9 @@ export class ClusterWatch {
             if (version) resourceVersion = version;
             if (event.type === 'BOOKMARK') return;
             this.count(this.stats.events, r.kind);
-            const object = typed(event.object);
             const id = identity(event.object);
             const before = store.get(id);
+            const object = typed(event.object, before);
             if (event.type === 'DELETED') store.delete(id);
             else store.set(id, object);
             this.listener.onChange?.(event.type as WatchEventType, object, at, before);
