@@ -25,18 +25,17 @@ import {
   selectionsOf,
 } from './run-rules.ts';
 
-interface Kept {
-  /** The rule's index among the prepared rules. */
-  rule: number;
-  result: EntryResult;
-  /**
-   * Ids of the inventory parts the check read (see Reads) besides its own object, sorted; equal
-   * lists are one shared array (most checks read the same few parts).
-   */
-  reads: Uint32Array;
-  /** The evaluation it was made in or last reused by. */
-  generation: number;
-}
+/**
+ * What is kept about one check, as four consecutive elements of its slot's `kept` list (not an
+ * object each: 569k checks over the 1k cluster cost 56 bytes of object and 8 of pointer each):
+ * - the rule's index among the prepared rules;
+ * - the evaluation it was made in or last reused by (its generation);
+ * - its result;
+ * - the ids of the inventory parts it read (see Reads) besides its own object, sorted; equal
+ *   lists are one shared array (most checks read the same few parts).
+ */
+const STRIDE = 4;
+type KeptList = (number | EntryResult | Uint32Array)[];
 
 /** What is kept about a relational rule: its results over the whole inventory. */
 interface KeptWhole {
@@ -55,40 +54,57 @@ interface Slot {
   generation: number;
   /** The id of the object's own part (`obj:<key>`): every check reads its object. */
   self: number;
-  kept: Kept[];
-  /** Where the last look-up in `kept` ended. */
+  /** Checks, STRIDE elements each, in rule order. */
+  kept: KeptList;
+  /** Where the last look-up in `kept` ended (an element index). */
   at: number;
 }
 
+const ruleAt = (kept: KeptList, i: number): number => kept[i] as number;
+const generationAt = (kept: KeptList, i: number): number => kept[i + 1] as number;
+const resultAt = (kept: KeptList, i: number): EntryResult => kept[i + 2] as EntryResult;
+const readsAt = (kept: KeptList, i: number): Uint32Array => kept[i + 3] as Uint32Array;
+
 /**
- * The kept result of rule `rule` on the slot's object. An evaluation asks in rule order, so the
- * search starts where the last one ended (`slot.at`) and the walk over a slot is linear.
+ * Where the kept result of rule `rule` on the slot's object starts in `slot.kept`, or -1. An
+ * evaluation asks in rule order, so the search starts where the last one ended (`slot.at`) and
+ * the walk over a slot is linear.
  */
-function keptOf(slot: Slot, rule: number): Kept | undefined {
+function keptOf(slot: Slot, rule: number): number {
   const kept = slot.kept;
-  let i = slot.at < kept.length && (kept[slot.at] as Kept).rule <= rule ? slot.at : 0;
-  for (; i < kept.length; i++) {
-    const k = kept[i] as Kept;
-    if (k.rule < rule) continue;
+  let i = slot.at < kept.length && ruleAt(kept, slot.at) <= rule ? slot.at : 0;
+  for (; i < kept.length; i += STRIDE) {
+    const at = ruleAt(kept, i);
+    if (at < rule) continue;
     slot.at = i;
-    return k.rule === rule ? k : undefined;
+    return at === rule ? i : -1;
   }
   slot.at = i;
-  return undefined;
+  return -1;
 }
 
 /**
- * Keeps `value` as the slot's result of its rule, in rule order; results older than the last
- * evaluation (of rules the object has left) go, as they can never be reused.
+ * Keeps a check's result as the slot's result of its rule, in rule order; results older than
+ * the last evaluation (of rules the object has left) go, as they can never be reused.
  */
-function keep(slot: Slot, value: Kept): void {
-  if (slot.kept.some((k) => k.generation < value.generation - 1))
-    slot.kept = slot.kept.filter((k) => k.generation >= value.generation - 1);
-  const kept = slot.kept;
+function keep(slot: Slot, rule: number, generation: number, result: EntryResult, reads: Uint32Array): void {
+  let kept = slot.kept;
+  let stale = false;
+  for (let i = 0; i < kept.length; i += STRIDE) if (generationAt(kept, i) < generation - 1) stale = true;
+  if (stale) {
+    const fresh: KeptList = [];
+    for (let i = 0; i < kept.length; i += STRIDE)
+      if (generationAt(kept, i) >= generation - 1) fresh.push(...kept.slice(i, i + STRIDE));
+    slot.kept = kept = fresh;
+    slot.at = 0;
+  }
   let i = kept.length;
-  while (i > 0 && (kept[i - 1] as Kept).rule >= value.rule) i--;
-  if (kept[i]?.rule === value.rule) kept[i] = value;
-  else kept.splice(i, 0, value);
+  while (i > 0 && ruleAt(kept, i - STRIDE) >= rule) i -= STRIDE;
+  if (i < kept.length && ruleAt(kept, i) === rule) {
+    kept[i + 1] = generation;
+    kept[i + 2] = result;
+    kept[i + 3] = reads;
+  } else kept.splice(i, 0, rule, generation, result, reads);
 }
 
 /** Results without findings, shared: most checks pass or do not apply. */
@@ -233,8 +249,8 @@ export class IncrementalRules {
       for (const id of reads) if (dirty.has(id)) return true;
       return false;
     };
-    const isDirty = (kept: Kept, slot: Slot): boolean =>
-      !dirty || (dirty.size > 0 && (dirty.has(slot.self) || readDirty(kept.reads)));
+    const isDirty = (slot: Slot, at: number): boolean =>
+      !dirty || (dirty.size > 0 && (dirty.has(slot.self) || readDirty(readsAt(slot.kept, at))));
     const previous = this.generation;
     const generation = ++this.generation;
     const select = selectionsOf(inventory);
@@ -273,24 +289,21 @@ export class IncrementalRules {
         const entry = entries[i] as InventoryEntry;
         if (isExcluded(entry, this.excluded)) continue;
         const slot = slots[i] as Slot;
-        let kept = keptOf(slot, index);
+        const at = keptOf(slot, index);
+        let result: EntryResult;
         // Reused only if it was current in the last evaluation (the object may have left and
         // come back to this rule's selection since).
-        if (kept && kept.generation === previous && !isDirty(kept, slot)) {
-          kept.generation = generation;
+        if (at >= 0 && generationAt(slot.kept, at) === previous && !isDirty(slot, at)) {
+          slot.kept[at + 1] = generation;
+          result = resultAt(slot.kept, at);
           reused++;
         } else {
           const { value, reads } = inventory.readsOf(() => checkEntry(prepared, entry, inventory, context));
-          kept = {
-            rule: index,
-            result: shared(value),
-            reads: this.readListOf(reads, `obj:${refKey(entry.ref)}`),
-            generation,
-          };
-          keep(slot, kept);
+          result = shared(value);
+          keep(slot, index, generation, result, this.readListOf(reads, `obj:${refKey(entry.ref)}`));
           counted(rule.id);
         }
-        tally.add(prepared, stats, kept.result);
+        tally.add(prepared, stats, result);
       }
     });
     for (const [key, slot] of this.slots) if (slot.generation !== generation) this.slots.delete(key);
