@@ -4,7 +4,10 @@
  * the time, and how many of the checks ran again, by rule. No API server: this measures the
  * engine, `bench/serve.ts` measures the service end to end.
  *
- *   node --expose-gc bench/incremental.ts [--scale 1k] [--seed 1] [--live] [--from-json] [--snapshot FILE]
+ *   node --expose-gc bench/incremental.ts [--scale 1k] [--seed 1] [--live] [--from-json | --shared] [--snapshot FILE]
+ *
+ * `--shared` parses each object from its own JSON through the watch's `StructureSharer`, as
+ * `serve` keeps them (`--from-json`: parsed, nothing shared).
  *
  * `--snapshot FILE` evaluates a `hindsight snapshot` of a running cluster instead of a generated
  * one (e.g. the 1k test platform, whose pods carry the container statuses KWOK writes).
@@ -18,6 +21,7 @@ import { IncrementalRules } from '../src/engine/incremental.ts';
 import { CLOCK_PART, runRules } from '../src/engine/run-rules.ts';
 import { buildInventory, partsOfChange } from '../src/inventory/inventory.ts';
 import { ALL_RULES } from '../src/rules/registry.ts';
+import { StructureSharer } from '../src/sources/cluster/share-structure.ts';
 import { generateCluster, type ScaleName } from '../testenv/fixtures/generate.ts';
 
 const { values } = parseArgs({
@@ -26,6 +30,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     live: { type: 'boolean', default: false },
     'from-json': { type: 'boolean', default: false },
+    shared: { type: 'boolean', default: false },
     snapshot: { type: 'string' },
   },
 });
@@ -34,11 +39,16 @@ const generate = () =>
   generateCluster({ seed: Number(values.seed), scale: values.scale as ScaleName }).objects;
 // --from-json: the objects as JSON.parse makes them from the API server's answers (no strings
 // shared with the generator), which is what `serve` holds; the generator's own are let go.
-const objects: ReturnType<typeof generate> = values.snapshot
+const read: ReturnType<typeof generate> = values.snapshot
   ? (JSON.parse(readFileSync(values.snapshot, 'utf8')) as { items: ReturnType<typeof generate> }).items
   : values['from-json']
     ? JSON.parse(JSON.stringify(generate()))
     : generate();
+const sharer = new StructureSharer();
+const objects: ReturnType<typeof generate> = values.shared
+  ? read.map((o) => sharer.share(JSON.parse(JSON.stringify(o))))
+  : read;
+if (values.shared) read.length = 0;
 const inventoryOf = () =>
   buildInventory(objects.map((object) => ({ object, origin: { source: 'cluster' } })));
 const ms = (since: number) => Math.round(performance.now() - since);

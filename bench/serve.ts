@@ -4,7 +4,11 @@
  * and times each from the API call returning to the change showing in /metrics; reports p50 and
  * p99, and the server's peak RSS and CPU time (from /proc) at the end.
  *
- *   node bench/serve.ts [--platform test] [--changes 50] [--debounce 500ms]
+ *   node bench/serve.ts [--platform test] [--changes 50] [--debounce 500ms] [--node-options "..."]
+ *
+ * At the end the server's live heap is read over the inspector after a forced full collection
+ * (what the process holds, apart from garbage V8 has not collected yet). `--node-options` runs
+ * the server under those Node.js options (e.g. the chart's heap limit).
  *
  * Needs `npm run build` (it runs dist/) and a platform: npm run testenv -- up --name test.
  */
@@ -21,6 +25,7 @@ const { values } = parseArgs({
     platform: { type: 'string', default: 'test' },
     changes: { type: 'string', default: '50' },
     debounce: { type: 'string', default: '500ms' },
+    'node-options': { type: 'string', default: '' },
   },
 });
 const state = readPlatformState(values.platform);
@@ -32,6 +37,7 @@ const started = Date.now();
 const child = spawn(
   process.execPath,
   [
+    '--inspect=127.0.0.1:0',
     join(REPO_ROOT, 'dist', 'cli', 'bin.js'),
     'serve',
     '--listen',
@@ -39,7 +45,10 @@ const child = spawn(
     '--debounce',
     values.debounce,
   ],
-  { env: { ...process.env, KUBECONFIG: state.kubeconfig }, stdio: ['ignore', 'ignore', 'pipe'] },
+  {
+    env: { ...process.env, KUBECONFIG: state.kubeconfig, NODE_OPTIONS: values['node-options'] },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
 );
 let stderr = '';
 child.stderr.on('data', (c: Buffer) => {
@@ -116,11 +125,42 @@ try {
   await api.send('DELETE', `/api/v1/namespaces/${NS}`);
   api.close();
 }
+/** The server's heap after a forced full collection, read over the inspector (MiB). */
+async function liveHeap(): Promise<{ heap: number; rss: number }> {
+  const ws = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
+  if (!ws) throw new Error('the server printed no inspector address');
+  const socket = new WebSocket(ws);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let id = 0;
+  const call = (method: string, params: object = {}) =>
+    new Promise<{ result?: { result?: { value?: string } } }>((resolve) => {
+      const mine = ++id;
+      socket.addEventListener('message', function reply(event) {
+        const message = JSON.parse(String(event.data)) as { id?: number };
+        if (message.id !== mine) return;
+        socket.removeEventListener('message', reply);
+        resolve(message as { result?: { result?: { value?: string } } });
+      });
+      socket.send(JSON.stringify({ id: mine, method, params }));
+    });
+  for (let i = 0; i < 3; i++) await call('HeapProfiler.collectGarbage');
+  const usage = await call('Runtime.evaluate', {
+    expression: 'JSON.stringify(process.memoryUsage())',
+    returnByValue: true,
+  });
+  socket.close();
+  const memory = JSON.parse(usage.result?.result?.value ?? '{}') as { heapUsed: number; rss: number };
+  return { heap: memory.heapUsed / 2 ** 20, rss: memory.rss / 2 ** 20 };
+}
 const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
 const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024;
 const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
 const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
 const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / 100;
+const live = await liveHeap();
 child.kill('SIGTERM');
 const inOrder = [...latencies];
 latencies.sort((a, b) => a - b);
@@ -130,5 +170,5 @@ const pct = (p: number) =>
 for (const line of stderr.split('\n')) if (line.includes('evaluation took')) console.log(line);
 console.log(`latencies in order of the changes, ms: ${inOrder.join(' ')}`);
 console.log(
-  `objects ${objects}; initial sync ${syncSeconds.toFixed(1)} s; change to metric over ${latencies.length} changes (debounce ${values.debounce}): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)} ms; RSS now ${rss.toFixed(0)} MiB, peak ${hwm.toFixed(0)} MiB; CPU ${cpuSeconds.toFixed(1)} s in all`,
+  `objects ${objects}; initial sync ${syncSeconds.toFixed(1)} s; change to metric over ${latencies.length} changes (debounce ${values.debounce}): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)} ms; RSS now ${rss.toFixed(0)} MiB, peak ${hwm.toFixed(0)} MiB; CPU ${cpuSeconds.toFixed(1)} s in all; after a forced full collection: live heap ${live.heap.toFixed(0)} MiB, RSS ${live.rss.toFixed(0)} MiB${values['node-options'] ? ` (NODE_OPTIONS ${values['node-options']})` : ''}`,
 );
