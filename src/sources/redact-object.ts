@@ -24,12 +24,27 @@ const PAYLOAD_FIELDS: Readonly<Record<string, readonly string[]>> = {
 /** `--password=hunter2`, `-token=abc`: a flag naming a credential, with its value attached. */
 const CREDENTIAL_FLAG = /^(--?[A-Za-z0-9_.-]+=)(.+)$/s;
 
-/** Removes secret values from `object` in place and returns it. */
-export function redactObject(object: KubeObject): KubeObject {
-  const record = object as unknown as Record<string, unknown>;
-  for (const field of PAYLOAD_FIELDS[object.kind] ?? []) delete record[field];
-  const metadata = object.metadata as Record<string, unknown>;
-  delete metadata.managedFields;
+/**
+ * `record` without `keys`, in its own key order: a copy when one is there, as `delete` of a key
+ * not added last turns a V8 object into a dictionary (about 800 bytes more per object's
+ * metadata, 50 MiB over `serve`'s 84k objects).
+ */
+function without(record: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  if (!keys.some((key) => Object.hasOwn(record, key))) return record;
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) if (!keys.includes(key)) kept[key] = record[key];
+  return kept;
+}
+
+/** Removes secret values from `object` (in place where it can) and returns it. */
+export function redactObject(input: KubeObject): KubeObject {
+  const object = without(
+    input as unknown as Record<string, unknown>,
+    PAYLOAD_FIELDS[input.kind] ?? [],
+  ) as unknown as KubeObject;
+  object.metadata = without(object.metadata as Record<string, unknown>, [
+    'managedFields',
+  ]) as KubeObject['metadata'];
   const annotations = object.metadata.annotations;
   if (annotations && typeof annotations === 'object') {
     for (const [key, value] of Object.entries(annotations)) {
