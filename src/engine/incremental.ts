@@ -85,9 +85,16 @@ function keptOf(slot: Slot, rule: number): number {
 
 /**
  * Keeps a check's result as the slot's result of its rule, in rule order; results older than
- * the last evaluation (of rules the object has left) go, as they can never be reused.
+ * the last evaluation (of rules the object has left) go, as they can never be reused. True when
+ * the list grew (V8 then leaves room to grow again: see `IncrementalRules.evaluate`).
  */
-function keep(slot: Slot, rule: number, generation: number, result: EntryResult, reads: Uint32Array): void {
+function keep(
+  slot: Slot,
+  rule: number,
+  generation: number,
+  result: EntryResult,
+  reads: Uint32Array,
+): boolean {
   let kept = slot.kept;
   let stale = false;
   for (let i = 0; i < kept.length; i += STRIDE) if (generationAt(kept, i) < generation - 1) stale = true;
@@ -104,7 +111,10 @@ function keep(slot: Slot, rule: number, generation: number, result: EntryResult,
     kept[i + 1] = generation;
     kept[i + 2] = result;
     kept[i + 3] = reads;
-  } else kept.splice(i, 0, rule, generation, result, reads);
+    return false;
+  }
+  kept.splice(i, 0, rule, generation, result, reads);
+  return true;
 }
 
 /** Results without findings, shared: most checks pass or do not apply. */
@@ -260,6 +270,7 @@ export class IncrementalRules {
     let checked = 0;
     let reused = 0;
     const checkedByRule = new Map<string, number>();
+    const grown = new Set<Slot>();
     const counted = (id: string): void => {
       checked++;
       checkedByRule.set(id, (checkedByRule.get(id) ?? 0) + 1);
@@ -300,12 +311,16 @@ export class IncrementalRules {
         } else {
           const { value, reads } = inventory.readsOf(() => checkEntry(prepared, entry, inventory, context));
           result = shared(value);
-          keep(slot, index, generation, result, this.readListOf(reads, `obj:${refKey(entry.ref)}`));
+          if (keep(slot, index, generation, result, this.readListOf(reads, `obj:${refKey(entry.ref)}`)))
+            grown.add(slot);
           counted(rule.id);
         }
         tally.add(prepared, stats, result);
       }
     });
+    // A list grown by insertion keeps room for about half as much again; its final length is
+    // known now (objects meet the same rules until they change kind), so it is cut to size.
+    for (const slot of grown) slot.kept = slot.kept.slice();
     for (const [key, slot] of this.slots) if (slot.generation !== generation) this.slots.delete(key);
     const result = tally.finish(invalidExemptions(inventory, this.options.rules, this.options.otherCheckIds));
     return { ...result, checked, reused, checkedByRule };
