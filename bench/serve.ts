@@ -4,7 +4,7 @@
  * and times each from the API call returning to the change showing in /metrics; reports p50 and
  * p99, and the server's peak RSS and CPU time (from /proc) at the end.
  *
- *   node bench/serve.ts [--platform test] [--changes 50] [--debounce 500ms] [--node-options "..."]
+ *   node bench/serve.ts [--platform test] [--changes 50] [--debounce 500ms] [--node-options="..."]
  *
  * At the end the server's live heap is read over the inspector after a forced full collection
  * (what the process holds, apart from garbage V8 has not collected yet). `--node-options` runs
@@ -129,15 +129,19 @@ try {
 async function liveHeap(): Promise<{ heap: number; rss: number }> {
   const ws = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
   if (!ws) throw new Error('the server printed no inspector address');
+  if (child.exitCode !== null || child.signalCode !== null)
+    throw new Error(`the server exited (${child.exitCode ?? child.signalCode}): ${stderr.slice(-500)}`);
   const socket = new WebSocket(ws);
   await new Promise((resolve, reject) => {
     socket.onopen = resolve;
-    socket.onerror = reject;
+    socket.onerror = () => reject(new Error(`cannot reach the server's inspector at ${ws}`));
+    setTimeout(() => reject(new Error('the inspector did not answer in 30 s')), 30_000).unref();
   });
   let id = 0;
   const call = (method: string, params: object = {}) =>
-    new Promise<{ result?: { result?: { value?: string } } }>((resolve) => {
+    new Promise<{ result?: { result?: { value?: string } } }>((resolve, reject) => {
       const mine = ++id;
+      setTimeout(() => reject(new Error(`the inspector did not answer ${method} in 120 s`)), 120_000).unref();
       socket.addEventListener('message', function reply(event) {
         const message = JSON.parse(String(event.data)) as { id?: number };
         if (message.id !== mine) return;
