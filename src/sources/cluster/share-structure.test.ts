@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { KubeObject } from '../../core/resource.ts';
 import { StructureSharer } from './share-structure.ts';
 
@@ -147,4 +149,20 @@ test('with freeze, a kept object cannot be written', () => {
   assert.throws(() => {
     (a.metadata.labels as Record<string, string>).app = 'x';
   }, TypeError);
+});
+
+test('groups whose last object is gone are forgotten (a CronJob starting Jobs all day)', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const sharer = new StructureSharer();
+  for (let i = 0; i < 50; i++) sharer.share(pod(`job-${i}`, { rs: `job-uid-${i}` }));
+  const kept = sharer.share(pod('web', { rs: 'rs-1' }));
+  assert.ok(sharer.size > 1);
+  // The 50 Jobs' pods are referenced by nothing now: once collected, their groups go.
+  for (let i = 0; i < 50 && sharer.size > 1; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    gc();
+  }
+  assert.equal(sharer.size, 1);
+  assert.equal(kept.metadata.name, 'web');
 });

@@ -21,6 +21,7 @@ export class StructureSharer {
   /** `kind` + controller uid (or namespace) → the last object kept in that group. */
   private readonly last = new Map<string, WeakRef<KubeObject>>();
   private readonly freeze: boolean;
+  private shared = 0;
 
   constructor(options: { freeze?: boolean } = {}) {
     this.freeze = options.freeze ?? false;
@@ -36,15 +37,24 @@ export class StructureSharer {
     if (like && like !== object) mergeChildren(object, like, 0);
     if (this.freeze) deepFreeze(object, 0);
     this.last.set(group, new WeakRef(object));
+    // Groups come and go (each Job a CronJob starts is one): forget those whose object is gone.
+    if (++this.shared % SWEEP_EVERY === 0) this.sweep();
     return object;
   }
 
-  /** Groups remembered (for tests; entries whose object was collected are dropped as met). */
+  /** Groups remembered, after forgetting those whose last object was collected. */
   get size(): number {
-    for (const [group, ref] of this.last) if (!ref.deref()) this.last.delete(group);
+    this.sweep();
     return this.last.size;
   }
+
+  private sweep(): void {
+    for (const [group, ref] of this.last) if (!ref.deref()) this.last.delete(group);
+  }
 }
+
+/** Objects shared between two sweeps of the groups (a sweep costs one look at each group). */
+const SWEEP_EVERY = 10_000;
 
 function groupOf(object: KubeObject): string {
   const owners = object.metadata.ownerReferences;
