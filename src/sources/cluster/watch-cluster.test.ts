@@ -21,7 +21,8 @@ test('watched pods share what they repeat; an update shares what it did not chan
   const state = requirePlatform(t);
   if (!state) return;
   const work = mkdtempSync(join(tmpdir(), 'hindsight-watch-'));
-  const NS = 'watch-sharing';
+  // Its own namespace each run: the last run's may still be terminating.
+  const NS = `watch-sharing-${Date.now().toString(36)}`;
   const api = platformClient(state);
   const changes: { object: KubeObject; before?: KubeObject | undefined }[] = [];
   const watch = new ClusterWatch(
