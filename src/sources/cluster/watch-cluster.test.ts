@@ -85,6 +85,13 @@ test('watched pods share what they repeat; an update shares what it did not chan
     assert.equal(change.object.metadata.labels, change.before.metadata.labels);
   } finally {
     watch.stop();
+    // Gone at once, not left terminating on a node no kubelet runs (other tests count pods).
+    for (const name of ['web-a', 'web-b'])
+      await api.send('DELETE', `/api/v1/namespaces/${NS}/pods/${name}?gracePeriodSeconds=0`);
+    await until('the pods gone', 10_000, async () => {
+      const list = (await api.json('GET', `/api/v1/namespaces/${NS}/pods`)) as { items: unknown[] };
+      return list.items.length === 0 ? true : undefined;
+    });
     await api.send('DELETE', `/api/v1/namespaces/${NS}`);
     api.close();
     rmSync(work, { recursive: true, force: true });
