@@ -1,6 +1,6 @@
 /**
  * `npm run build`: dist/ is hindsight bundled by esbuild (ADR 0018) — one ES module per entry
- * point (the CLI and the YAML parse worker), code shared between commands split into chunks that
+ * point (the CLI, the YAML parse worker and the kubeconfig resolver `serve` runs as a child), code shared between commands split into chunks that
  * a command loads when it runs, packages left to node_modules — plus the READMEs of the rules and
  * certificate checks, which `rules`, `explain` and SARIF read at run time.
  */
@@ -15,7 +15,11 @@ rmSync(dist, { recursive: true, force: true });
 const started = performance.now();
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/bin.ts', 'src/sources/manifests/parse-worker.ts'],
+  entryPoints: [
+    'src/cli/bin.ts',
+    'src/sources/manifests/parse-worker.ts',
+    'src/sources/cluster/access-child.ts',
+  ],
   outbase: 'src',
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',

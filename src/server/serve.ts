@@ -329,20 +329,24 @@ export class HindsightServer {
     });
     this.registerWatchMetrics(registers);
 
-    this.watch = new ClusterWatch(options.watch, {
-      onChange: (type, object, at, before) => {
-        const ref = refOf(object);
-        this.pendingObjects.set(refKey(ref), { ref, object: type === 'DELETED' ? null : object });
-        if (type === 'MODIFIED' && before && onlyBookkeeping(before, object)) return;
-        const after = type === 'DELETED' ? undefined : object;
-        for (const part of partsOfChange(type === 'DELETED' ? object : before, after))
-          this.pendingParts.add(part);
-        this.changed(at);
-        if (CERT_HOLDERS.has(object.kind)) this.certsChanged();
+    // The kubeconfig is read in a child process: client-node never loads into the server (ADR 0025).
+    this.watch = new ClusterWatch(
+      { isolateKubeconfig: true, ...options.watch },
+      {
+        onChange: (type, object, at, before) => {
+          const ref = refOf(object);
+          this.pendingObjects.set(refKey(ref), { ref, object: type === 'DELETED' ? null : object });
+          if (type === 'MODIFIED' && before && onlyBookkeeping(before, object)) return;
+          const after = type === 'DELETED' ? undefined : object;
+          for (const part of partsOfChange(type === 'DELETED' ? object : before, after))
+            this.pendingParts.add(part);
+          this.changed(at);
+          if (CERT_HOLDERS.has(object.kind)) this.certsChanged();
+        },
+        onError: (kind, message) => this.log(`warning: ${kind}: ${message}`),
+        onRelist: (kind) => this.log(`note: ${kind}: watch fell behind; listed again`),
       },
-      onError: (kind, message) => this.log(`warning: ${kind}: ${message}`),
-      onRelist: (kind) => this.log(`note: ${kind}: watch fell behind; listed again`),
-    });
+    );
     this.http = createServer((req, res) => {
       void this.handle(req, res);
     });
@@ -587,6 +591,7 @@ export class HindsightServer {
         const { renderPrometheusMetrics } = await import('../analyzers/certs/prometheus-metrics.ts');
         const discovery = await loadClusterCertificates({
           env: this.options.watch.env,
+          ...(this.watch.access ? { access: this.watch.access } : {}),
           ...(this.options.watch.kubeconfig ? { kubeconfig: this.options.watch.kubeconfig } : {}),
           ...(this.options.watch.context ? { context: this.options.watch.context } : {}),
           ...(this.options.watch.namespace ? { namespace: this.options.watch.namespace } : {}),

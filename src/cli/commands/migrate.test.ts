@@ -184,10 +184,19 @@ test('migrate on two control planes: the plan, verify parity and differences, ve
       list.items.some(
         (d) => d.metadata.name === n && (d.status as { readyReplicas?: number })?.readyReplicas === 2,
       );
-    return (
-      ready('api') &&
-      list.items.some((d) => d.metadata.name === 'cert-manager-webhook' && rec(d.status)?.readyReplicas === 1)
+    if (
+      !ready('api') ||
+      !list.items.some(
+        (d) => d.metadata.name === 'cert-manager-webhook' && rec(d.status)?.readyReplicas === 1,
+      )
+    )
+      return false;
+    // The EndpointSlice controller follows the pods a moment later; verify reads the slices.
+    const slices = await newApi.json<{ items: { endpoints?: { conditions?: { ready?: boolean } }[] }[] }>(
+      'GET',
+      '/apis/discovery.k8s.io/v1/namespaces/cert-manager/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dcert-manager-webhook',
     );
+    return slices.items.some((s) => (s.endpoints ?? []).some((e) => e.conditions?.ready === true));
   });
   const ns = ['-n', 'cert-manager', '-n', 'accounting', '-n', 'payments'];
   const firstRun = await runCli(['migrate', 'verify', '--from', 'old', '--to', 'new', ...ns, '-o', 'json'], {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseDuration } from '../../analyzers/certs/duration.ts';
 import { UsageError } from '../../core/errors.ts';
 import { HindsightServer } from '../../server/serve.ts';
+import { loadClusterAccessIsolated } from '../../sources/cluster/cluster-access.ts';
 import { clusterConnection } from '../cluster-flags.ts';
 import { type CliIo, EXIT, type ExitCode } from '../io.ts';
 import { packageVersion } from '../version.ts';
@@ -36,8 +37,11 @@ export async function runServe(opts: ServeOptions, io: CliIo, signal?: AbortSign
     throw new UsageError(`--cost-interval ${opts.costInterval}: expected a duration of at least 1m, like 6h`);
   const prometheusUrl = opts.prometheus ?? io.env.HINDSIGHT_PROMETHEUS_URL;
   const prometheusToken = opts.prometheusToken ?? io.env.HINDSIGHT_PROMETHEUS_TOKEN;
+  const connection = clusterConnection(opts);
+  // Read once, in a child process (ADR 0025): a kubeconfig that cannot be used ends the run here.
+  const access = await loadClusterAccessIsolated({ env: io.env, ...connection });
   const server = new HindsightServer({
-    watch: { env: io.env, ...clusterConnection(opts) },
+    watch: { env: io.env, ...connection, access },
     host: (listen[1] as string).replace(/^\[|\]$/g, ''),
     port,
     debounceMs,

@@ -8,7 +8,8 @@ import { EKS_CALENDAR_DATE, EKS_VERSIONS, type EksVersion } from '../../data/eks
 import { buildInventory } from '../../inventory/inventory.ts';
 import { type ApiServerFacts, readApiServerFacts } from '../../sources/cluster/api-server-facts.ts';
 import { loadHelmStorage } from '../../sources/cluster/helm-storage.ts';
-import { clusterError, loadCluster, openClusterClient } from '../../sources/cluster/load-cluster.ts';
+import { clusterError, loadCluster } from '../../sources/cluster/load-cluster.ts';
+import { openClusterClient } from '../../sources/cluster/open-client.ts';
 import { decodeHelmStorage, type HelmRevision } from '../../sources/helm-releases/storage.ts';
 import { type LoadResult, loadManifests } from '../../sources/manifests/load-manifests.ts';
 import { runClock } from '../clock.ts';

@@ -17,6 +17,7 @@ import { runCli } from '../../testing/run-cli.ts';
 import { writeTestKubeconfig } from '../../testing/test-kubeconfig.ts';
 import { closedPort, silentServer } from '../../testing/test-servers.ts';
 import { ClusterClient, ClusterUnavailableError } from './api-client.ts';
+import { accessOf } from './cluster-access.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hindsight-api-client-'));
 const closers: (() => void)[] = [() => rmSync(dir, { recursive: true, force: true })];
@@ -38,7 +39,7 @@ function clientFor(
 ): ClusterClient {
   const kc = new KubeConfig();
   kc.loadFromFile(writeTestKubeconfig(dir, `client-${Math.random().toString(36).slice(2)}`, { server }));
-  return new ClusterClient(kc, options, breaker);
+  return new ClusterClient(accessOf(kc), options, breaker);
 }
 
 test('an API server that accepts TCP and never answers: scan, snapshot and certs end in one timeout each, with defaults', async (t) => {

@@ -11,10 +11,10 @@
  * run of ~50 lists in one timeout rather than fifty.
  */
 
+import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
-import type { KubeConfig, User } from '@kubernetes/client-node';
-import { KubeConfig as KubeConfigClass } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { SourceError } from '../../core/errors.ts';
 import {
   type BoundedRequest,
@@ -25,7 +25,8 @@ import {
   RequestLimitError,
 } from '../bounded-request.ts';
 import { CLUSTER_CLIENT_DEFAULTS, type ClusterClientOptions } from './client-options.ts';
-import { ExecCredentialError, ExecCredentials, execPluginOf } from './exec-credential.ts';
+import type { ClusterAccess } from './cluster-access.ts';
+import { ExecCredentialError, ExecCredentials } from './exec-credential.ts';
 
 export { CLUSTER_CLIENT_DEFAULTS, type ClusterClientOptions } from './client-options.ts';
 
@@ -47,10 +48,12 @@ export class ClusterClient {
   readonly server: string;
   /** `context (server)`: how errors name the cluster. */
   readonly source: string;
-  private readonly kc: KubeConfig;
+  private readonly access: ClusterAccess;
   private readonly limits: Required<ClusterClientOptions>;
   private readonly exec: ExecCredentials | undefined;
-  private readonly staticToken: boolean;
+  private readonly tokenFile: TokenFile | undefined;
+  /** client-node's view of the context, for an auth provider only it can apply (oidc, azure, gcp). */
+  private provider: Promise<KubeConfig> | undefined;
   private readonly agent: HttpAgent | HttpsAgent;
   private readonly streamAgent: HttpAgent | HttpsAgent;
   private readonly inFlight = new Set<BoundedRequest>();
@@ -59,32 +62,26 @@ export class ClusterClient {
   /** Whether the first server failure fails every later request (one run: yes; `serve`: no). */
   private readonly breaker: boolean;
 
-  constructor(kc: KubeConfig, options: ClusterClientOptions = {}, breaker = true) {
+  constructor(access: ClusterAccess, options: ClusterClientOptions = {}, breaker = true) {
     this.breaker = breaker;
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    this.access = access;
+    const { cluster, user } = access;
     this.server = cluster.server.replace(/\/$/, '');
-    this.source = `${kc.getCurrentContext()} (${this.server})`;
+    this.source = `${access.context} (${this.server})`;
     this.limits = { ...CLUSTER_CLIENT_DEFAULTS, ...definedOnly(options) };
-    const user = kc.getCurrentUser();
-    const plugin = execPluginOf(user);
-    this.staticToken = Boolean(user?.token);
-    if (plugin && user) {
-      // client-node would run the plugin itself, unbounded: hand it a view of the kubeconfig
-      // without the exec stanza, and add the plugin's credential to each request here.
-      this.kc = withoutExec(kc, user);
-      this.exec = new ExecCredentials(plugin, {
-        timeoutMs: this.limits.execTimeoutMs,
-        cluster: {
-          server: cluster.server,
-          ...(cluster.caData ? { certificateAuthorityData: cluster.caData } : {}),
-          ...(cluster.skipTLSVerify ? { insecureSkipTlsVerify: true } : {}),
-          ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
-        },
-      });
-    } else {
-      this.kc = kc;
-    }
+    // client-node would run an exec plugin itself, unbounded: hindsight runs it under its limits.
+    this.exec = user.exec
+      ? new ExecCredentials(user.exec, {
+          timeoutMs: this.limits.execTimeoutMs,
+          cluster: {
+            server: cluster.server,
+            ...(cluster.caData ? { certificateAuthorityData: cluster.caData } : {}),
+            ...(cluster.skipTLSVerify ? { insecureSkipTlsVerify: true } : {}),
+            ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
+          },
+        })
+      : undefined;
+    this.tokenFile = user.tokenFile ? new TokenFile(user.tokenFile) : undefined;
     // TLS options go with each request; the agent keys its pooled sockets by them.
     this.agent = this.server.startsWith('http:')
       ? new HttpAgent({ keepAlive: true, maxSockets: 8 })
@@ -267,17 +264,41 @@ export class ClusterClient {
     this.streamAgent.destroy();
   }
 
+  /**
+   * The context's credentials on one request, as client-node would add them: files are read at
+   * each request (a rotated certificate is picked up), a token file at most once a minute.
+   */
   private async applyCredentials(options: RequestOptions): Promise<void> {
-    // Credentials may change between calls (tokens refresh), so apply them each time.
-    await this.kc.applyToHTTPSOptions(options);
-    // client-node's own agent would open its own sockets: use ours.
-    delete options.agent;
+    const { cluster, user } = this.access;
+    if (cluster.skipTLSVerify) options.rejectUnauthorized = false;
+    if (cluster.tlsServerName) options.servername = cluster.tlsServerName;
+    const ca = fileOrData(cluster.caFile, cluster.caData);
+    if (ca) options.ca = ca;
+    const cert = fileOrData(user.certFile, user.certData);
+    if (cert) options.cert = cert;
+    const key = fileOrData(user.keyFile, user.keyData);
+    if (key) options.key = key;
+    const headers = { ...(options.headers as Record<string, string>) };
+    if (user.impersonateUser) headers['Impersonate-User'] = user.impersonateUser;
+    if (user.username) options.auth = `${user.username}:${user.password ?? ''}`;
+    if (user.authProvider) {
+      // Loaded only for these providers; their tokens expire and client-node refreshes them.
+      this.provider ??= providerConfig(this.access);
+      const view: RequestOptions = { headers: {} };
+      await (await this.provider).applyToHTTPSOptions(view);
+      const authorization = (view.headers as Record<string, string> | undefined)?.Authorization;
+      if (authorization) headers.Authorization = authorization;
+    }
+    const fileToken = this.tokenFile?.read();
+    if (fileToken) headers.Authorization = `Bearer ${fileToken}`;
+    if (user.token) headers.Authorization = `Bearer ${user.token}`;
+    options.headers = headers;
     if (!this.exec) return;
     const status = await this.exec.get();
     if (status.clientCertificateData) options.cert = status.clientCertificateData;
     if (status.clientKeyData) options.key = status.clientKeyData;
     // As client-node: a static token in the kubeconfig wins over the plugin's.
-    if (status.token && !this.staticToken) {
+    if (status.token && !user.token) {
       options.headers = { ...options.headers, Authorization: `Bearer ${status.token}` };
     }
   }
@@ -334,21 +355,47 @@ function networkReason(code: string | undefined, message: string, host: string):
 
 class StaleSocketError extends Error {}
 
-/** The same kubeconfig, with `user`'s exec stanza (or exec auth-provider) taken out. */
-function withoutExec(kc: KubeConfig, user: User): KubeConfig {
-  const view = new KubeConfigClass();
-  const stripped = (u: User): User => {
-    const { exec: _exec, authProvider, ...rest } = u;
-    const legacyExec = Boolean((authProvider as { config?: { exec?: unknown } } | null)?.config?.exec);
-    return legacyExec || !authProvider ? rest : { ...rest, authProvider };
-  };
-  view.loadFromOptions({
-    clusters: kc.getClusters(),
-    users: kc.getUsers().map((u) => (u.name === user.name ? stripped(u) : u)),
-    contexts: kc.getContexts(),
-    currentContext: kc.getCurrentContext(),
+/** A certificate or key from its file (read now) or from the kubeconfig's base64 data. */
+function fileOrData(file: string | undefined, data: string | undefined): Buffer | undefined {
+  if (file) return readFileSync(file);
+  return data ? Buffer.from(data, 'base64') : undefined;
+}
+
+/**
+ * A bearer token kept in a file that is rewritten as it rotates (the in-cluster service
+ * account's, about hourly): read again when a minute old, as client-go and client-node do.
+ */
+class TokenFile {
+  private token: string | undefined;
+  private readAt = 0;
+  private readonly path: string;
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  read(): string | undefined {
+    if (this.token === undefined || Date.now() - this.readAt > 60_000) {
+      this.token = readFileSync(this.path, 'utf8').trim();
+      this.readAt = Date.now();
+    }
+    return this.token;
+  }
+}
+
+/** client-node's KubeConfig of just this context, for the auth providers it refreshes. */
+async function providerConfig(access: ClusterAccess): Promise<KubeConfig> {
+  const { KubeConfig: KubeConfigClass } = await import('@kubernetes/client-node');
+  const kc = new KubeConfigClass();
+  const { cluster, user } = access;
+  kc.loadFromOptions({
+    // Only the Authorization header is taken from this view: its TLS settings go unused, and
+    // with verification off client-node does not refuse a plain-HTTP server while making them.
+    clusters: [{ name: cluster.name, server: cluster.server, skipTLSVerify: true }],
+    users: [{ name: user.name, authProvider: user.authProvider }],
+    contexts: [{ name: access.context, cluster: cluster.name, user: user.name }],
+    currentContext: access.context,
   });
-  return view;
+  return kc;
 }
 
 function definedOnly(options: ClusterClientOptions): ClusterClientOptions {

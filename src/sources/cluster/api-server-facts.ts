@@ -4,7 +4,8 @@
  * which needs `get` on the non-resource URL /metrics; EKS grants it to cluster admins).
  */
 import type { ClusterClient } from './api-client.ts';
-import { type ClusterOptions, getJson, openClusterClient } from './load-cluster.ts';
+import { type ClusterOptions, getJson } from './load-cluster.ts';
+import { openClusterClient } from './open-client.ts';
 
 /** A deprecated API the API server has served since it started (`apiserver_requested_deprecated_apis`). */
 export interface RequestedDeprecatedApi {

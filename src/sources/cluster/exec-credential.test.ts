@@ -19,6 +19,7 @@ import { runCli } from '../../testing/run-cli.ts';
 import { writeTestKubeconfig } from '../../testing/test-kubeconfig.ts';
 import { closedPort } from '../../testing/test-servers.ts';
 import { ClusterClient } from './api-client.ts';
+import { accessOf } from './cluster-access.ts';
 import { ExecCredentials, runExecPlugin } from './exec-credential.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hindsight-exec-'));
@@ -151,7 +152,7 @@ test("the plugin's token reaches the server; KUBERNETES_EXEC_INFO says non-inter
       exec: { command },
     }),
   );
-  const client = new ClusterClient(kc);
+  const client = new ClusterClient(accessOf(kc));
   await Promise.all([client.get('/api'), client.get('/apis')]);
   client.close();
   assert.deepEqual(seen, ['Bearer s3cret', 'Bearer s3cret']);

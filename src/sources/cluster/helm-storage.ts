@@ -9,13 +9,8 @@ import type { KubeObject } from '../../core/resource.ts';
 import type { LoadResult, SourcedObject } from '../manifests/load-manifests.ts';
 import type { ClusterClient } from './api-client.ts';
 import { serverVersion } from './api-server-facts.ts';
-import {
-  type ClusterOptions,
-  clusterError,
-  getJson,
-  loadCluster,
-  openClusterClient,
-} from './load-cluster.ts';
+import { type ClusterOptions, clusterError, getJson, loadCluster } from './load-cluster.ts';
+import { openClusterClient } from './open-client.ts';
 
 export interface HelmStorageResult {
   /** Secrets and ConfigMaps labelled owner=helm, with their data. */

@@ -8,7 +8,7 @@ import type { KubeObject } from '../../core/resource.ts';
 import type { LoadResult, SourcedObject } from '../manifests/load-manifests.ts';
 import { redactObject } from '../redact-object.ts';
 import { ClusterClient, type ClusterClientOptions, ClusterUnavailableError } from './api-client.ts';
-import { loadKubeconfig } from './kubeconfig.ts';
+import { type ClusterAccess, loadClusterAccess } from './cluster-access.ts';
 
 /** group/Kind pairs hindsight reads; the group '' is the core API. */
 export const CLUSTER_KINDS: readonly [group: string, kind: string][] = [
@@ -105,6 +105,8 @@ export interface ClusterOptions {
   pageSize?: number;
   /** Time and size limits of the API requests (defaults: `CLUSTER_CLIENT_DEFAULTS`). */
   client?: ClusterClientOptions;
+  /** The kubeconfig already resolved; read from `kubeconfig`/`context` when absent. */
+  access?: ClusterAccess;
   onWarning?: (line: string) => void;
   onProgress?: (objects: number) => void;
 }
@@ -167,13 +169,8 @@ export async function discover(
   return found.sort((a, b) => order(a) - order(b));
 }
 
-/** A client for the cluster the options name (kubeconfig, context), under their request limits. */
-export function openClusterClient(options: ClusterOptions): ClusterClient {
-  return new ClusterClient(loadKubeconfig(options), options.client);
-}
-
 export async function loadCluster(options: ClusterOptions): Promise<LoadResult> {
-  const client = openClusterClient(options);
+  const client = new ClusterClient(options.access ?? (await loadClusterAccess(options)), options.client);
   const result: LoadResult = { objects: [], errors: [], notes: [], files: 0 };
   const source = client.source;
   try {

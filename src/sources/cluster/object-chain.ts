@@ -8,7 +8,8 @@ import { SourceError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/resource.ts';
 import { redactObject } from '../redact-object.ts';
 import type { ClusterClient } from './api-client.ts';
-import { type ClusterOptions, clusterError, getJson, openClusterClient } from './load-cluster.ts';
+import { type ClusterOptions, clusterError, getJson } from './load-cluster.ts';
+import { openClusterClient } from './open-client.ts';
 
 interface DiscoveredResource {
   group: string;

@@ -14,7 +14,7 @@ import type { KubeObject } from '../../core/resource.ts';
 import { redactObject } from '../redact-object.ts';
 import { ClusterClient } from './api-client.ts';
 import type { ClusterClientOptions } from './client-options.ts';
-import { loadKubeconfig } from './kubeconfig.ts';
+import { type ClusterAccess, loadClusterAccess, loadClusterAccessIsolated } from './cluster-access.ts';
 import { CLUSTER_KINDS, discover, getJson, METADATA_ONLY, type Resource } from './load-cluster.ts';
 import { StructureSharer } from './share-structure.ts';
 
@@ -25,6 +25,10 @@ export interface WatchOptions {
   namespace?: string;
   kinds?: readonly [string, string][];
   client?: ClusterClientOptions;
+  /** The kubeconfig already resolved; else read from `kubeconfig`/`context` when the watch starts. */
+  access?: ClusterAccess;
+  /** Read the kubeconfig in a child process, so that this one never loads client-node (ADR 0025). */
+  isolateKubeconfig?: boolean;
   /** The server closes each watch after this long; it is then resumed (default 300 s). */
   watchSeconds?: number;
   /** A watch that sends nothing (no event, no bookmark) for this long is restarted (default 120 s). */
@@ -66,8 +70,11 @@ export interface WatchStats {
 }
 
 export class ClusterWatch {
-  readonly source: string;
-  private readonly client: ClusterClient;
+  /** `context (server)`, once started. */
+  source = '';
+  /** The kubeconfig's context as resolved, once started (for the other reads of the same cluster). */
+  access: ClusterAccess | undefined;
+  private connected: ClusterClient | undefined;
   /** `apiVersion/kind` → uid (or namespace/name) → object. */
   private readonly stores = new Map<string, Map<string, KubeObject>>();
   private readonly controller = new AbortController();
@@ -84,10 +91,6 @@ export class ClusterWatch {
   constructor(options: WatchOptions, listener: WatchListener = {}) {
     this.options = options;
     this.listener = listener;
-    const kc = loadKubeconfig(options);
-    // No circuit breaker: a run ends at the first server failure, a watcher retries past it.
-    this.client = new ClusterClient(kc, options.client, false);
-    this.source = this.client.source;
     this.sharer = new StructureSharer({
       // The process's own environment, not the watch's: a switch for the test suite.
       freeze: options.freezeObjects ?? process.env.HINDSIGHT_FREEZE_OBJECTS === '1',
@@ -96,6 +99,12 @@ export class ClusterWatch {
 
   /** Discovers the kinds, then runs one reflector per kind until `stop()`. Resolves once every kind is listed. */
   async start(): Promise<void> {
+    const o = this.options;
+    this.access =
+      o.access ?? (o.isolateKubeconfig ? await loadClusterAccessIsolated(o) : await loadClusterAccess(o));
+    // No circuit breaker: a run ends at the first server failure, a watcher retries past it.
+    this.connected = new ClusterClient(this.access, o.client, false);
+    this.source = this.connected.source;
     this.resources = await discover(this.client, this.options.kinds ?? CLUSTER_KINDS);
     const firstSync = this.resources.map(
       (r) =>
@@ -125,7 +134,12 @@ export class ClusterWatch {
 
   stop(): void {
     this.controller.abort();
-    this.client.close();
+    this.connected?.close();
+  }
+
+  private get client(): ClusterClient {
+    if (!this.connected) throw new Error('the watch has not started');
+    return this.connected;
   }
 
   private path(r: Resource): string {

@@ -9,10 +9,9 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { SourceError } from '../../core/errors.ts';
 import { ClusterClient, type ClusterClientOptions, ClusterUnavailableError } from '../cluster/api-client.ts';
-import { loadKubeconfig } from '../cluster/kubeconfig.ts';
+import { type ClusterAccess, loadClusterAccess } from '../cluster/cluster-access.ts';
 import { clusterError } from '../cluster/load-cluster.ts';
 import { decodeCertificates } from './decode-certificates.ts';
 import { type Discovery, emptyDiscovery, mergeDiscovery } from './discovery.ts';
@@ -35,6 +34,8 @@ export interface ClusterCertificateOptions {
   timeoutMs: number;
   /** Time and size limits of the API requests (defaults: `CLUSTER_CLIENT_DEFAULTS`). */
   client?: ClusterClientOptions;
+  /** The kubeconfig already resolved; read from `kubeconfig`/`context` when absent. */
+  access?: ClusterAccess;
   onWarning?: (line: string) => void;
   onProgress?: (objects: number) => void;
 }
@@ -129,15 +130,15 @@ function kubeconfigPath(options: ClusterCertificateOptions): string {
 
 /** Reads every certificate the context can list, plus the served API server chain; never throws for a forbidden kind. */
 export async function loadClusterCertificates(options: ClusterCertificateOptions): Promise<Discovery> {
-  const kc = loadKubeconfig(options);
-  const client = new ClusterClient(kc, options.client);
+  const access = options.access ?? (await loadClusterAccess(options));
+  const client = new ClusterClient(access, options.client);
   const into = emptyDiscovery();
   const source = client.source;
   try {
-    await collectKubeconfigCertificates(kc, kubeconfigPath(options), into);
+    await collectKubeconfigCertificates(access, kubeconfigPath(options), into);
     if (options.probeApiServer !== false) {
       const probe = emptyDiscovery();
-      await probeApiServer(kc, client.server, options.timeoutMs, probe);
+      await probeApiServer(access, client.server, options.timeoutMs, probe);
       const unreachable = probe.endpoints.length === 0 ? probe.errors[0] : undefined;
       if (unreachable) {
         // No TCP connection or no TLS handshake: the lists would only wait for the same silence.
@@ -180,31 +181,30 @@ export async function loadClusterCertificates(options: ClusterCertificateOptions
   return into;
 }
 
-async function collectKubeconfigCertificates(kc: KubeConfig, path: string, into: Discovery): Promise<void> {
-  const cluster = kc.getCurrentCluster();
-  const user = kc.getCurrentUser();
+async function collectKubeconfigCertificates(
+  access: ClusterAccess,
+  path: string,
+  into: Discovery,
+): Promise<void> {
+  const { cluster, user } = access;
   // Only the certificate fields of the current context: keys and tokens are never copied.
   const config = {
     kind: 'Config',
-    clusters: cluster
-      ? [
-          {
-            name: cluster.name,
-            cluster: {
-              'certificate-authority-data': cluster.caData,
-              'certificate-authority': cluster.caFile,
-            },
-          },
-        ]
-      : [],
-    users: user
-      ? [
-          {
-            name: user.name,
-            user: { 'client-certificate-data': user.certData, 'client-certificate': user.certFile },
-          },
-        ]
-      : [],
+    clusters: [
+      {
+        name: cluster.name,
+        cluster: {
+          'certificate-authority-data': cluster.caData,
+          'certificate-authority': cluster.caFile,
+        },
+      },
+    ],
+    users: [
+      {
+        name: user.name,
+        user: { 'client-certificate-data': user.certData, 'client-certificate': user.certFile },
+      },
+    ],
   };
   await collectFromKubeconfig(config, path, { source: path }, into, {
     readFile: (file) => readLimited(file, 8 * 1024 * 1024, 'certificate'),
@@ -212,14 +212,14 @@ async function collectKubeconfigCertificates(kc: KubeConfig, path: string, into:
 }
 
 async function probeApiServer(
-  kc: KubeConfig,
+  access: ClusterAccess,
   server: string,
   timeoutMs: number,
   into: Discovery,
 ): Promise<void> {
   const url = new URL(server);
   if (url.protocol !== 'https:') return;
-  const cluster = kc.getCurrentCluster();
+  const { cluster } = access;
   let anchors: ReturnType<typeof decodeCertificates>['certificates'] | undefined;
   try {
     const ca = cluster?.caData
