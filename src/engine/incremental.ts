@@ -8,7 +8,9 @@
  * clusters at random and compares). What a check reads through the clock (`now`: expiring
  * exemptions, ages) is not a part of the inventory: callers evaluate in full from time to time.
  */
+
 import { DEFAULT_CONFIG, type HindsightConfig } from '../config/config.ts';
+import { flatString } from '../core/kept-values.ts';
 import { refKey } from '../core/resource.ts';
 import type { Inventory, InventoryEntry, Reads } from '../inventory/inventory.ts';
 import type { AnyRule } from '../rules/define-rule.ts';
@@ -121,9 +123,15 @@ function keep(
 const PASSED: EntryResult = Object.freeze({ findings: [], exempted: [], applicable: true, failed: false });
 const SKIPPED: EntryResult = Object.freeze({ findings: [], exempted: [], applicable: false, failed: false });
 
+const NONE = PASSED.findings;
+
 function shared(result: EntryResult): EntryResult {
-  if (result.findings.length > 0 || result.exempted.length > 0) return result;
-  return result.applicable ? PASSED : SKIPPED;
+  if (result.findings.length === 0 && result.exempted.length === 0)
+    return result.applicable ? PASSED : SKIPPED;
+  // Most results with findings have no exempted ones: one empty list for all of them.
+  if (result.exempted.length === 0) result.exempted = NONE;
+  if (result.findings.length === 0) result.findings = NONE;
+  return result;
 }
 
 export interface IncrementalOptions {
@@ -200,7 +208,7 @@ export class IncrementalRules {
         slot = this.slots.get(key);
         if (!slot) {
           slot = { generation, self: this.idOf(`obj:${object}`), kept: [], at: 0 };
-          this.slots.set(key, slot);
+          this.slots.set(flatString(key), slot);
         }
         slot.generation = generation;
         byEntry.set(entry, slot);
@@ -232,7 +240,8 @@ export class IncrementalRules {
     let id = this.partIds.get(part);
     if (id === undefined) {
       id = this.partIds.size;
-      this.partIds.set(part, id);
+      // Kept for the life of the process: flat, not the tree of parts it was built from.
+      this.partIds.set(flatString(part), id);
     }
     return id;
   }

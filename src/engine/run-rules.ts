@@ -8,7 +8,8 @@ import { DEFAULT_CONFIG, type HindsightConfig } from '../config/config.ts';
 import { zod } from '../config/zod.ts';
 import { compareText } from '../core/compare-text.ts';
 import { ConfigError } from '../core/errors.ts';
-import type { Finding } from '../core/finding.ts';
+import type { Finding, Fix } from '../core/finding.ts';
+import { flatString, sharedPath } from '../core/kept-values.ts';
 import { refOf } from '../core/resource.ts';
 import { type Severity, severityRank } from '../core/severity.ts';
 import { POD_CARRYING_KINDS } from '../core/workload.ts';
@@ -169,6 +170,15 @@ function clockOf(inventory: Inventory, now: Date): () => Date {
   };
 }
 
+/** A rule's fix as findings keep it: its sentence flat, its edits' paths shared. */
+function keptFix(fix: Fix): Fix {
+  return {
+    ...fix,
+    description: flatString(fix.description),
+    edits: fix.edits.map((edit) => ({ ...edit, path: sharedPath(edit.path) })),
+  };
+}
+
 /** Adds one report on `entry` to `result`: the finding, exempted or not. */
 function record(
   prepared: PreparedRule,
@@ -189,10 +199,10 @@ function record(
     ref: entry.ref,
     origin: entry.origin,
     message: formatMessage(template, r.data),
-    ...(r.path ? { path: r.path } : {}),
+    ...(r.path ? { path: sharedPath(r.path) } : {}),
     ...(r.container !== undefined ? { container: r.container } : {}),
-    ...(r.fix ? { fix: r.fix } : {}),
-    ...(r.manual && !r.fix ? { manual: r.manual } : {}),
+    ...(r.fix ? { fix: keptFix(r.fix) } : {}),
+    ...(r.manual && !r.fix ? { manual: flatString(r.manual) } : {}),
   };
   const exemption = findExemption(finding, entry.object, options.config.exemptions, clock);
   if (exemption) {

@@ -3,6 +3,7 @@
  * reference, and owner chains (Pod → ReplicaSet → Deployment) resolved to the top controller.
  */
 
+import { flatString } from '../core/kept-values.ts';
 import type { Origin } from '../core/origin.ts';
 import { pushTo } from '../core/records.ts';
 import { type KubeObject, type OwnerReference, type ResourceRef, refKey, refOf } from '../core/resource.ts';
@@ -326,7 +327,7 @@ export class Inventory {
       same.push(entry);
       this.duplicateCount++;
     } else {
-      this.byKey.set(key, [entry]);
+      this.byKey.set(flatString(key), [entry]);
     }
   }
 

@@ -42,8 +42,10 @@
  * tolerations, against the NodePools and Nodes of the inventory, let it land on spot and on
  * on-demand. The cost report reuses both.
  */
+
 import { type IntOrPercent, parseIntOrPercent, scaledValue } from '../core/disruption-budget.ts';
 import { parseImageReference } from '../core/image-reference.ts';
+import { flatString } from '../core/kept-values.ts';
 import type { PodSpec } from '../core/pod-spec.ts';
 import { formatBytes, parseQuantity } from '../core/quantity.ts';
 import { asRecord } from '../core/records.ts';
@@ -410,10 +412,12 @@ function computeSpotVerdict(
   const controlled = object.kind === 'Pod' && controllerOwnerKind(object) !== undefined;
   const pods = controlled ? siblingPods(inventory, entry) : object.kind === 'Pod' ? [entry] : [];
   const { options: _landing, ...placement } = placementOf(inventory, entry, { pods });
-  const label = owningWorkload(inventory, entry).label;
+  placement.how = flatString(placement.how);
+  const label = flatString(owningWorkload(inventory, entry).label);
   const reasons: SpotReason[] = [];
+  // Verdicts are kept between evaluations (derivedFor): their sentences are kept flat.
   const add = (code: SpotReasonCode, summary: string, text: string, blocking: boolean) =>
-    reasons.push({ code, summary, text, blocking });
+    reasons.push({ code, summary: flatString(summary), text: flatString(text), blocking });
 
   if (workloadClass === 'daemon') {
     add('daemonset', 'a DaemonSet', 'a DaemonSet: its pods follow the nodes, spot or not', false);
