@@ -17,10 +17,64 @@ import type { KubeObject } from '../../core/resource.ts';
 /** Deeper than this is merged as is (hostile nesting must not exhaust the stack). */
 const MAX_DEPTH = 48;
 
+/** Strings longer than this are kept as they came (long values rarely repeat elsewhere). */
+const MAX_POOLED_LENGTH = 64;
+/** Strings remembered per generation of the pool. */
+const POOL_GENERATION = 32_768;
+/**
+ * Fields whose values are one object's own (identities, versions, times, addresses): never
+ * pooled, so that they do not push the values that do repeat out of the pool.
+ */
+const OWN_VALUE_KEYS = new Set([
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'lastTransitionTime',
+  'lastProbeTime',
+  'lastHeartbeatTime',
+  'lastUpdateTime',
+  'startedAt',
+  'finishedAt',
+  'startTime',
+  'containerID',
+  'imageID',
+  'ip',
+  'podIP',
+  'hostIP',
+  'clusterIP',
+  'generateName',
+]);
+
+/**
+ * Values repeated across objects that are not siblings: kinds, API versions, namespaces, label
+ * values, image pull policies, scheduler names. One kept instance of each, in two generations
+ * (a value seen in the older one moves to the newer; the older is dropped when the newer is
+ * full), so that values seen once are forgotten and the pool stays bounded.
+ */
+class StringPool {
+  private young = new Map<string, string>();
+  private old = new Map<string, string>();
+
+  intern(value: string): string {
+    if (value.length > MAX_POOLED_LENGTH) return value;
+    const young = this.young.get(value);
+    if (young !== undefined) return young;
+    const kept = this.old.get(value) ?? value;
+    if (this.young.size >= POOL_GENERATION) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(kept, kept);
+    return kept;
+  }
+}
+
 export class StructureSharer {
   /** `kind` + controller uid (or namespace) → the last object kept in that group. */
   private readonly last = new Map<string, WeakRef<KubeObject>>();
   private readonly freeze: boolean;
+  private readonly pool = new StringPool();
   private shared = 0;
 
   constructor(options: { freeze?: boolean } = {}) {
@@ -34,7 +88,8 @@ export class StructureSharer {
   share(object: KubeObject, before?: KubeObject): KubeObject {
     const group = groupOf(object);
     const like = before ?? this.last.get(group)?.deref();
-    if (like && like !== object) mergeChildren(object, like, 0);
+    if (like && like !== object) mergeChildren(object, like, 0, this.pool);
+    else if (!like) poolChildren(object, 0, this.pool);
     if (this.freeze) deepFreeze(object, 0);
     this.last.set(group, new WeakRef(object));
     // Groups come and go (each Job a CronJob starts is one): forget those whose object is gone.
@@ -69,25 +124,31 @@ function groupOf(object: KubeObject): string {
 
 /**
  * `fresh` if it differs from `kept`, else `kept`; either way every child of `fresh` equal to
- * the child of `kept` at the same place has been replaced by that child.
+ * the child of `kept` at the same place has been replaced by that child, and every string new
+ * here by the pool's.
  */
-function merge(fresh: unknown, kept: unknown, depth: number): unknown {
+function merge(fresh: unknown, kept: unknown, depth: number, pool: StringPool, key?: string): unknown {
   if (fresh === kept) return kept;
-  if (typeof fresh !== 'object' || fresh === null || typeof kept !== 'object' || kept === null) return fresh;
-  if (Array.isArray(fresh) !== Array.isArray(kept)) return fresh;
-  return mergeChildren(fresh as Record<string, unknown>, kept as Record<string, unknown>, depth + 1)
+  if (typeof fresh === 'string')
+    return key !== undefined && OWN_VALUE_KEYS.has(key) ? fresh : pool.intern(fresh);
+  if (typeof fresh !== 'object' || fresh === null) return fresh;
+  if (typeof kept !== 'object' || kept === null || Array.isArray(fresh) !== Array.isArray(kept)) {
+    poolChildren(fresh, depth + 1, pool);
+    return fresh;
+  }
+  return mergeChildren(fresh as Record<string, unknown>, kept as Record<string, unknown>, depth + 1, pool)
     ? kept
     : fresh;
 }
 
 /** Merges `fresh`'s children with `kept`'s in place; true when every one was equal (same keys too). */
-function mergeChildren(fresh: object, kept: object, depth: number): boolean {
+function mergeChildren(fresh: object, kept: object, depth: number, pool: StringPool): boolean {
   if (depth > MAX_DEPTH || Object.isFrozen(fresh)) return false;
   if (Array.isArray(fresh)) {
     const k = kept as unknown[];
     let same = fresh.length === k.length;
     for (let i = 0; i < fresh.length; i++) {
-      const value = merge(fresh[i], k[i], depth);
+      const value = merge(fresh[i], k[i], depth, pool);
       fresh[i] = value;
       if (value !== k[i]) same = false;
     }
@@ -101,18 +162,42 @@ function mergeChildren(fresh: object, kept: object, depth: number): boolean {
   for (const key in f) {
     count++;
     // An own `__proto__` from JSON is data; assigning to it would change the prototype.
-    if (key === '__proto__' || !Object.hasOwn(k, key)) {
+    if (key === '__proto__') {
       same = false;
       continue;
     }
+    if (!Object.hasOwn(k, key)) {
+      same = false;
+      f[key] = pooled(f[key], key, depth, pool);
+      continue;
+    }
     const was = k[key];
-    const value = merge(f[key], was, depth);
+    const value = merge(f[key], was, depth, pool, key);
     f[key] = value; // equal strings compare equal by content: assigned to share the kept one
     if (value !== was) same = false;
   }
   if (!same) return false;
   for (const _ in k) if (--count < 0) return false;
   return count === 0;
+}
+
+/** `value` with its strings (at any depth) replaced by the pool's. */
+function pooled(value: unknown, key: string | undefined, depth: number, pool: StringPool): unknown {
+  if (typeof value === 'string')
+    return key !== undefined && OWN_VALUE_KEYS.has(key) ? value : pool.intern(value);
+  if (typeof value === 'object' && value !== null) poolChildren(value, depth + 1, pool);
+  return value;
+}
+
+/** Replaces the strings under `value`, in place, by the pool's. */
+function poolChildren(value: object, depth: number, pool: StringPool): void {
+  if (depth > MAX_DEPTH || Object.isFrozen(value)) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = pooled(value[i], undefined, depth, pool);
+    return;
+  }
+  const v = value as Record<string, unknown>;
+  for (const key in v) if (key !== '__proto__') v[key] = pooled(v[key], key, depth, pool);
 }
 
 /** Freezes as deep as anything is shared (deeper parts are never merged, so never shared). */
