@@ -4,11 +4,13 @@
  * and times each from the API call returning to the change showing in /metrics; reports p50 and
  * p99, and the server's peak RSS and CPU time (from /proc) at the end.
  *
- *   node bench/serve.ts [--platform test] [--changes 50] [--debounce 500ms] [--node-options="..."]
+ *   node bench/serve.ts [--platform test] [--changes 50] [--debounce 500ms] [--node-options="..."] [--detail]
  *
  * At the end the server's live heap is read over the inspector after a forced full collection
  * (what the process holds, apart from garbage V8 has not collected yet). `--node-options` runs
- * the server under those Node.js options (e.g. the chart's heap limit).
+ * the server under those Node.js options (e.g. the chart's heap limit). `--detail` also prints
+ * where the memory is then: V8's spaces (used and committed), memory outside the heap, and the
+ * RSS split into anonymous and file-backed pages.
  *
  * Needs `npm run build` (it runs dist/) and a platform: npm run testenv -- up --name test.
  */
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     changes: { type: 'string', default: '50' },
     debounce: { type: 'string', default: '500ms' },
     'node-options': { type: 'string', default: '' },
+    detail: { type: 'boolean', default: false },
   },
 });
 const state = readPlatformState(values.platform);
@@ -66,12 +69,26 @@ async function get(target: string): Promise<Response> {
     }
   }
 }
+/** Stops the benchmark when the server is gone (out of heap, say) instead of waiting for it. */
+function alive(): void {
+  if (child.exitCode !== null || child.signalCode !== null)
+    throw new Error(`the server exited (${child.exitCode ?? child.signalCode}): ${stderr.slice(-800)}`);
+}
 let url: string | undefined;
 while (!url) {
+  alive();
   url = /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
   await wait(20);
 }
-while ((await get(`${url}/readyz`)).status !== 200) await wait(200);
+for (;;) {
+  const ready = await get(`${url}/readyz`).catch((error: unknown) => {
+    alive();
+    throw error;
+  });
+  if (ready.status === 200) break;
+  alive();
+  await wait(200);
+}
 const syncSeconds = (Date.now() - started) / 1000;
 const objects = (await (await get(`${url}/metrics`)).text())
   .split('\n')
@@ -152,11 +169,33 @@ async function liveHeap(): Promise<{ heap: number; rss: number }> {
     });
   for (let i = 0; i < 3; i++) await call('HeapProfiler.collectGarbage');
   const usage = await call('Runtime.evaluate', {
-    expression: 'JSON.stringify(process.memoryUsage())',
+    expression:
+      "JSON.stringify({ ...process.memoryUsage(), spaces: process.getBuiltinModule('v8').getHeapSpaceStatistics() })",
     returnByValue: true,
   });
   socket.close();
-  const memory = JSON.parse(usage.result?.result?.value ?? '{}') as { heapUsed: number; rss: number };
+  const memory = JSON.parse(usage.result?.result?.value ?? '{}') as {
+    heapUsed: number;
+    heapTotal: number;
+    external: number;
+    rss: number;
+    spaces: { space_name: string; space_used_size: number; physical_space_size: number }[];
+  };
+  if (values.detail) {
+    // Where the RSS is: V8's spaces (used of committed), memory outside the heap, the mappings.
+    const mib = (n: number) => (n / 2 ** 20).toFixed(1);
+    const spaces = memory.spaces
+      .filter((s) => s.physical_space_size > 0)
+      .map((s) => `${s.space_name} ${mib(s.space_used_size)}/${mib(s.physical_space_size)}`);
+    console.log(`heap spaces, MiB used/committed: ${spaces.join(', ')}`);
+    console.log(`heap total ${mib(memory.heapTotal)} MiB, external ${mib(memory.external)} MiB`);
+    const rollup = readFileSync(`/proc/${child.pid}/smaps_rollup`, 'utf8');
+    const field = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0) / 1024;
+    console.log(
+      `RSS ${field('Rss').toFixed(0)} MiB: anonymous ${field('Anonymous').toFixed(0)}, file-backed ${(field('Rss') - field('Anonymous')).toFixed(0)}`,
+    );
+  }
   return { heap: memory.heapUsed / 2 ** 20, rss: memory.rss / 2 ** 20 };
 }
 const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

@@ -5,7 +5,9 @@
  * copy apart (about 4 KiB of heap per pod). `StructureSharer` merges each object as it arrives
  * with the one it most likely repeats — the version it replaces, else the last object of the
  * same kind under the same controller (or in the same namespace) — so that every subtree and
- * string equal at the same place is the one already kept, and only what differs is new.
+ * string equal at the same place is the one already kept, and only what differs is new. Strings
+ * with no counterpart there go through a bounded pool, so that values repeated across unrelated
+ * objects (kinds, API versions, namespaces, label values) are kept once too.
  *
  * One pass over the new object, in place (it was just parsed and belongs to nobody yet); the
  * object merged against is never written. What is kept is then shared between objects, so
