@@ -1,8 +1,9 @@
 /**
  * `npm run build`: dist/ is hindsight bundled by esbuild (ADR 0018) — one ES module per entry
- * point (the CLI, the YAML parse worker and the kubeconfig resolver `serve` runs as a child), code shared between commands split into chunks that
- * a command loads when it runs, packages left to node_modules — plus the READMEs of the rules and
- * certificate checks, which `rules`, `explain` and SARIF read at run time.
+ * point (the CLI, the YAML parse worker and the kubeconfig resolver `serve` runs as a child),
+ * code shared between commands split into chunks that a command loads when it runs, packages
+ * left to node_modules — plus the READMEs of the rules and certificate checks, which `rules`,
+ * `explain` and SARIF read at run time.
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';

@@ -8,7 +8,6 @@
  * clusters at random and compares). What a check reads through the clock (`now`: expiring
  * exemptions, ages) is not a part of the inventory: callers evaluate in full from time to time.
  */
-
 import { DEFAULT_CONFIG, type HindsightConfig } from '../config/config.ts';
 import { flatString } from '../core/kept-values.ts';
 import { refKey } from '../core/resource.ts';

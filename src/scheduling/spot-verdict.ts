@@ -42,7 +42,6 @@
  * tolerations, against the NodePools and Nodes of the inventory, let it land on spot and on
  * on-demand. The cost report reuses both.
  */
-
 import { type IntOrPercent, parseIntOrPercent, scaledValue } from '../core/disruption-budget.ts';
 import { parseImageReference } from '../core/image-reference.ts';
 import { flatString } from '../core/kept-values.ts';

@@ -13,6 +13,7 @@ import {
 } from '../../analyzers/gitops/trace.ts';
 import { describeError, UsageError } from '../../core/errors.ts';
 import type { KubeObject } from '../../core/resource.ts';
+import { accessOf } from '../../sources/cluster/cluster-access.ts';
 import { loadKubeconfig } from '../../sources/cluster/kubeconfig.ts';
 import { loadCluster } from '../../sources/cluster/load-cluster.ts';
 import { readObjectChain, readObjects } from '../../sources/cluster/object-chain.ts';
@@ -137,8 +138,10 @@ export async function runTrace(args: string[], opts: TraceOptions, io: CliIo): P
 /** As kubectl: without -n, the namespace the kubeconfig context names, else `default`. */
 function contextNamespace(opts: TraceOptions, env: NodeJS.ProcessEnv): string {
   try {
-    const kc = loadKubeconfig({ kubeconfig: opts.kubeconfig, context: opts.context, env });
-    return kc.getContextObject(opts.context ?? kc.getCurrentContext())?.namespace || 'default';
+    return (
+      accessOf(loadKubeconfig({ kubeconfig: opts.kubeconfig, context: opts.context, env })).namespace ??
+      'default'
+    );
   } catch {
     // The read that follows reports a kubeconfig problem with the usual message.
     return 'default';

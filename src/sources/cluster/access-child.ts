@@ -3,7 +3,6 @@
  * prints the current context's {@link ClusterAccess} as JSON and exits, so that the server's own
  * process never loads client-node. Its one argument: `{"kubeconfig"?, "context"?}`.
  */
-import { ConfigError } from '../../core/errors.ts';
 import { type AccessReply, accessOf } from './cluster-access.ts';
 import { loadKubeconfig } from './kubeconfig.ts';
 
@@ -12,6 +11,6 @@ let reply: AccessReply;
 try {
   reply = { access: accessOf(loadKubeconfig({ ...request, env: process.env })) };
 } catch (error) {
-  reply = { error: (error as Error).message, config: error instanceof ConfigError };
+  reply = { error: (error as Error).message };
 }
 process.stdout.write(JSON.stringify(reply));

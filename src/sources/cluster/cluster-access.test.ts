@@ -3,13 +3,15 @@
  * same access either way, the same errors, and the credentials each kind of user sends.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
+import { REPO_ROOT } from '../../../testenv/paths.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { ClusterClient } from './api-client.ts';
 import { accessOf, loadClusterAccess, loadClusterAccessIsolated } from './cluster-access.ts';
@@ -72,6 +74,22 @@ test('the child process resolves the same access as this process; files are made
   assert.equal(b.context, 'b');
   assert.equal(b.user.token, 'b-token');
   assert.equal(b.namespace, undefined);
+});
+
+test('hindsight installed under a folder whose name has a space still finds its resolver', async () => {
+  // A copy of the package (code and manifest) under `/…/my tools/`: the child's entry is a path,
+  // not a URL, so it must not be percent-encoded.
+  const root = join(dir, 'my tools');
+  mkdirSync(root);
+  cpSync(join(REPO_ROOT, 'src'), join(root, 'src'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+  const copy = (await import(pathToFileURL(join(root, 'src/sources/cluster/cluster-access.ts')).href)) as {
+    loadClusterAccessIsolated: typeof loadClusterAccessIsolated;
+  };
+  const file = kubeconfig('spaced', [{ name: 'a', user: { token: 't' } }]);
+  const access = await copy.loadClusterAccessIsolated({ env, kubeconfig: file });
+  assert.equal(access.user.token, 't');
 });
 
 test('a kubeconfig that cannot be used fails the same way in the child process', async () => {

@@ -7,7 +7,6 @@
  * 80 MiB of RSS; one-shot commands resolve it in their own process.
  */
 import { execFile } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError } from '../../core/errors.ts';
 import { CODE_EXTENSION, codeFile } from '../../core/package-files.ts';
@@ -51,7 +50,7 @@ export interface ClusterAccess {
 }
 
 /** Auth providers client-node applies itself (its authenticators for them refresh tokens). */
-export const CLIENT_NODE_AUTH_PROVIDERS: ReadonlySet<string> = new Set(['oidc', 'azure', 'gcp']);
+const CLIENT_NODE_AUTH_PROVIDERS: ReadonlySet<string> = new Set(['oidc', 'azure', 'gcp']);
 
 /** The current context of a loaded kubeconfig as plain data. */
 export function accessOf(kc: KubeConfig): ClusterAccess {
@@ -102,7 +101,7 @@ export async function loadClusterAccess(options: KubeconfigOptions): Promise<Clu
 }
 
 /** What the child process prints: the access, or why there is none. */
-export type AccessReply = { access: ClusterAccess } | { error: string; config: boolean };
+export type AccessReply = { access: ClusterAccess } | { error: string };
 
 /**
  * Resolves the kubeconfig in a child process, so that client-node is loaded there and not here:
@@ -114,7 +113,7 @@ export async function loadClusterAccessIsolated(options: KubeconfigOptions): Pro
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
       process.execPath,
-      [pathToFileURL(entry).pathname, request],
+      [entry, request],
       { env: options.env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
       (error, out, err) => {
         if (error && out === '')

@@ -222,9 +222,9 @@ async function probeApiServer(
   const { cluster } = access;
   let anchors: ReturnType<typeof decodeCertificates>['certificates'] | undefined;
   try {
-    const ca = cluster?.caData
+    const ca = cluster.caData
       ? Buffer.from(cluster.caData, 'base64')
-      : cluster?.caFile
+      : cluster.caFile
         ? await readLimited(cluster.caFile, 8 * 1024 * 1024, 'certificate')
         : undefined;
     anchors = ca ? decodeCertificates(ca).certificates : undefined;
@@ -240,7 +240,7 @@ async function probeApiServer(
     {
       timeoutMs,
       purpose: 'api-server',
-      ...(anchors && anchors.length > 0 && !cluster?.skipTLSVerify ? { trustAnchors: anchors } : {}),
+      ...(anchors && anchors.length > 0 && !cluster.skipTLSVerify ? { trustAnchors: anchors } : {}),
     },
     into,
   );
