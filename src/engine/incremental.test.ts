@@ -141,7 +141,8 @@ function randomRounds(live: boolean): void {
     }
     kept.forget(parts);
     const inventory = live ? kept : inventoryOf();
-    const incremental = engine.evaluate(inventory, NOW, parts);
+    // Now and then a full evaluation in between (it starts the part ids afresh).
+    const incremental = engine.evaluate(inventory, NOW, round % 20 === 19 ? 'all' : parts);
     const full = runRules(inventoryOf(), { rules: ALL_RULES, now: NOW });
     assert.deepEqual(digest(incremental.findings), digest(full.findings), `round ${round}: findings`);
     assert.equal(incremental.score, full.score, `round ${round}: score`);
@@ -163,6 +164,44 @@ test('no change checks nothing again; a full evaluation checks everything', () =
   assert.deepEqual(digest(again.findings), digest(first.findings));
   const full = engine.evaluate(inventory, NOW, 'all');
   assert.equal(full.checked, first.checked);
+});
+
+test('objects that came and went under new names are forgotten by the next full evaluation', () => {
+  const fixture = generateCluster({ seed: 1, scale: 'small' });
+  const inventory = buildInventory(fixture.objects.map((object) => ({ object, origin: { source: 'c' } })));
+  const engine = new IncrementalRules({ rules: ALL_RULES });
+  const first = engine.evaluate(inventory, NOW, 'all');
+  const known = engine.partCount;
+  const pod = fixture.objects.find((o) => o.kind === 'Pod') as KubeObject;
+  // A CronJob's runs: pods under new names, each there for one evaluation.
+  for (let run = 0; run < 30; run++) {
+    const copy = structuredClone(pod);
+    copy.metadata.name = `${pod.metadata.name}-run${run}`;
+    inventory.upsert(copy, { source: 'c' });
+    const parts = new Set(changedParts(copy));
+    inventory.forget(parts);
+    engine.evaluate(inventory, NOW, parts);
+    inventory.remove(refOf(copy));
+    inventory.forget(parts);
+    engine.evaluate(inventory, NOW, parts);
+  }
+  assert.ok(
+    engine.partCount >= known + 30,
+    `each run's pod was a part (${engine.partCount} >= ${known} + 30)`,
+  );
+  const again = engine.evaluate(inventory, NOW, 'all');
+  assert.equal(engine.partCount, known, 'only the parts of what is present are kept');
+  assert.deepEqual(digest(again.findings), digest(first.findings));
+  // And incremental evaluations after it are still right.
+  const copy = structuredClone(pod);
+  copy.spec = { ...(copy.spec as object), hostNetwork: true };
+  inventory.upsert(copy, { source: 'c' });
+  const parts = new Set(changedParts(copy));
+  inventory.forget(parts);
+  const changed = engine.evaluate(inventory, NOW, parts);
+  const expected = runRules(inventory, { rules: ALL_RULES, now: NOW });
+  assert.deepEqual(digest(changed.findings), digest(expected.findings));
+  assert.ok(changed.reused > changed.checked);
 });
 
 test('a pod re-checks the EBS attach count of its own node only, and the count stays right', async () => {

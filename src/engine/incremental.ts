@@ -162,8 +162,13 @@ export class IncrementalRules {
    */
   private entrySlots = new WeakMap<InventoryEntry, Slot>();
   private generation = 0;
-  /** Inventory parts as small numbers: one id per distinct part string. */
-  private readonly partIds = new Map<string, number>();
+  /**
+   * Inventory parts as small numbers: one id per distinct part string. Started afresh by every
+   * full evaluation (which checks everything again, so no kept id is read after it): objects
+   * come and go under new names (a CronJob's Jobs and their pods), and a table that only grew
+   * would keep every name ever seen for the life of `hindsight serve`.
+   */
+  private partIds = new Map<string, number>();
   /** Per relational rule (by its index), the last results. */
   private readonly wholes: (KeptWhole | undefined)[] = [];
   /** The kinds present at the last evaluation (a change there touches the `kinds` part). */
@@ -180,7 +185,11 @@ export class IncrementalRules {
    * The slot of each entry of a selection, found once per entry and evaluation (by key; same-name
    * copies of file inputs are told apart by their order) and marked as still present.
    */
-  private slotsFor(inventory: Inventory, generation: number): (entries: readonly InventoryEntry[]) => Slot[] {
+  private slotsFor(
+    inventory: Inventory,
+    generation: number,
+    full: boolean,
+  ): (entries: readonly InventoryEntry[]) => Slot[] {
     const bySelection = new Map<readonly InventoryEntry[], Slot[]>();
     const byEntry = new Map<InventoryEntry, Slot>();
     const copies = inventory.duplicates.length > 0;
@@ -194,6 +203,8 @@ export class IncrementalRules {
         slot = copies ? undefined : this.entrySlots.get(entry);
         if (slot && slot.generation >= generation - 1) {
           slot.generation = generation;
+          // Part ids were started afresh (see partIds).
+          if (full) slot.self = this.idOf(`obj:${refKey(entry.ref)}`);
           byEntry.set(entry, slot);
           return slot;
         }
@@ -208,7 +219,7 @@ export class IncrementalRules {
         if (!slot) {
           slot = { generation, self: this.idOf(`obj:${object}`), kept: [], at: 0 };
           this.slots.set(flatString(key), slot);
-        }
+        } else if (full) slot.self = this.idOf(`obj:${object}`);
         slot.generation = generation;
         byEntry.set(entry, slot);
         this.entrySlots.set(entry, slot);
@@ -219,8 +230,13 @@ export class IncrementalRules {
     };
   }
 
-  /** Interned read lists, by their ids joined. */
-  private readonly readLists = new Map<string, Uint32Array>();
+  /** Interned read lists, by their ids joined (started afresh with the part ids). */
+  private readLists = new Map<string, Uint32Array>();
+
+  /** Distinct inventory parts the kept results know (bounded by what is present after a full evaluation). */
+  get partCount(): number {
+    return this.partIds.size;
+  }
 
   private readListOf(reads: Reads, own: string): Uint32Array {
     const ids: number[] = [];
@@ -261,6 +277,11 @@ export class IncrementalRules {
       }
     }
     this.kinds = kinds;
+    const full = dirty === undefined;
+    if (full) {
+      this.partIds = new Map();
+      this.readLists = new Map();
+    }
     const readDirty = (reads: Uint32Array): boolean => {
       if (!dirty) return true;
       if (dirty.size === 0) return false;
@@ -272,7 +293,7 @@ export class IncrementalRules {
     const previous = this.generation;
     const generation = ++this.generation;
     const select = selectionsOf(inventory);
-    const slotsOf = this.slotsFor(inventory, generation);
+    const slotsOf = this.slotsFor(inventory, generation, full);
     const tally = new ResultTally();
     const context = { config: this.config, now, targetVersion: this.options.targetVersion };
     let checked = 0;
