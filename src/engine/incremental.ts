@@ -255,7 +255,7 @@ export class IncrementalRules {
     let id = this.partIds.get(part);
     if (id === undefined) {
       id = this.partIds.size;
-      // Kept for the life of the process: flat, not the tree of parts it was built from.
+      // Kept until the next full evaluation: flat, not the tree of parts it was built from.
       this.partIds.set(flatString(part), id);
     }
     return id;
@@ -277,7 +277,7 @@ export class IncrementalRules {
       }
     }
     this.kinds = kinds;
-    const full = dirty === undefined;
+    const full = changed === 'all';
     if (full) {
       this.partIds = new Map();
       this.readLists = new Map();
