@@ -166,3 +166,82 @@ test('groups whose last object is gone are forgotten (a CronJob starting Jobs al
   assert.equal(sharer.size, 1);
   assert.equal(kept.metadata.name, 'web');
 });
+
+/** A Deployment and one of its ReplicaSets as the API server sends them (fresh parses). */
+function workload(kind: 'Deployment' | 'ReplicaSet', opts: { image?: string } = {}): KubeObject {
+  const template = {
+    metadata: { labels: { app: 'web', ...(kind === 'ReplicaSet' ? { 'pod-template-hash': 'abc' } : {}) } },
+    spec: {
+      containers: [
+        {
+          name: 'web',
+          image: opts.image ?? 'shop/web:1.0',
+          resources: { requests: { cpu: '100m', memory: '128Mi' } },
+        },
+      ],
+      tolerations: [{ key: 'spot', operator: 'Exists' }],
+    },
+  };
+  return JSON.parse(
+    JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: {
+        name: kind === 'Deployment' ? 'web' : 'web-abc',
+        namespace: 'shop',
+        uid: kind === 'Deployment' ? 'deploy-1' : 'rs-1',
+        ...(kind === 'ReplicaSet'
+          ? {
+              ownerReferences: [
+                { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'deploy-1', controller: true },
+              ],
+            }
+          : {}),
+      },
+      spec: { replicas: 2, template },
+    }),
+  ) as KubeObject;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test reads deep into the fixture
+const template = (o: KubeObject) => (o.spec as Record<string, any>).template;
+
+test("the first of a controller's objects shares the controller's pod template, which is not written", () => {
+  const sharer = new StructureSharer({ freeze: true });
+  const deployment = sharer.share(workload('Deployment'));
+  const rs = sharer.share(workload('ReplicaSet'));
+  // The ReplicaSet's pod spec is its Deployment's; its template's labels (pod-template-hash) its own.
+  assert.equal(template(rs).spec, template(deployment).spec);
+  assert.notEqual(template(rs).metadata, template(deployment).metadata);
+  assert.equal(template(rs).metadata.labels['pod-template-hash'], 'abc');
+  // The first pod of the ReplicaSet shares what its spec repeats of the template.
+  const first = sharer.share(pod('a'));
+  assert.equal(spec(first).tolerations, template(rs).spec.tolerations);
+  assert.equal(spec(first).containers[0].resources, template(rs).spec.containers[0].resources);
+  assert.notEqual(spec(first).containers[0], template(rs).spec.containers[0]);
+  assert.equal(spec(first).nodeName, 'node-1');
+  // Nothing was written to the controllers or taken from them that differs.
+  assert.deepEqual(deployment, workload('Deployment'));
+  assert.deepEqual(rs, workload('ReplicaSet'));
+  assert.deepEqual(first, pod('a'));
+  // A template that differs (a new image) shares only what is equal.
+  const other = sharer.share(
+    JSON.parse(
+      JSON.stringify({
+        ...workload('ReplicaSet', { image: 'shop/web:2.0' }),
+        metadata: { ...workload('ReplicaSet').metadata, uid: 'rs-2', name: 'web-def' },
+      }),
+    ) as KubeObject,
+    undefined,
+  );
+  assert.equal(template(other).spec.containers[0].image, 'shop/web:2.0');
+  assert.equal(template(deployment).spec.containers[0].image, 'shop/web:1.0');
+});
+
+test('an object without its controller kept, or kept after its children, is merged as before', () => {
+  const sharer = new StructureSharer();
+  const rs = sharer.share(workload('ReplicaSet'));
+  const deployment = sharer.share(workload('Deployment'));
+  assert.notEqual(template(rs).spec, template(deployment).spec);
+  assert.deepEqual(template(rs).spec, template(deployment).spec);
+});

@@ -7,7 +7,10 @@
  * same kind under the same controller (or in the same namespace) — so that every subtree and
  * string equal at the same place is the one already kept, and only what differs is new. Strings
  * with no counterpart there go through a bounded pool, so that values repeated across unrelated
- * objects (kinds, API versions, namespaces, label values) are kept once too.
+ * objects (kinds, API versions, namespaces, label values) are kept once too. The first object of
+ * a group that carries a pod spec (the first ReplicaSet of a Deployment, the first pod of a
+ * ReplicaSet, the first Job of a CronJob) merges that spec with its controller's pod template,
+ * which it repeats.
  *
  * One pass over the new object, in place (it was just parsed and belongs to nobody yet); the
  * object merged against is never written. What is kept is then shared between objects, so
@@ -75,6 +78,8 @@ class StringPool {
 export class StructureSharer {
   /** `kind` + controller uid (or namespace) → the last object kept in that group. */
   private readonly last = new Map<string, WeakRef<KubeObject>>();
+  /** uid → a kept object with a pod template (Deployment, ReplicaSet, Job, CronJob, …), for its children. */
+  private readonly templates = new Map<string, WeakRef<KubeObject>>();
   private readonly freeze: boolean;
   private readonly pool = new StringPool();
   private shared = 0;
@@ -91,9 +96,13 @@ export class StructureSharer {
     const group = groupOf(object);
     const like = before ?? this.last.get(group)?.deref();
     if (like && like !== object) mergeChildren(object, like, 0, this.pool);
-    else if (!like) poolChildren(object, 0, this.pool);
+    else if (!like) poolChildren(object, 0, this.pool, this.shareWithTemplate(object));
     if (this.freeze) deepFreeze(object, 0);
-    this.last.set(group, new WeakRef(object));
+    const ref = new WeakRef(object);
+    this.last.set(group, ref);
+    const uid = object.metadata.uid;
+    if (object.kind !== 'Pod' && typeof uid === 'string' && podTemplateOf(object))
+      this.templates.set(uid, ref);
     // Groups come and go (each Job a CronJob starts is one): forget those whose object is gone.
     if (++this.shared % SWEEP_EVERY === 0) this.sweep();
     return object;
@@ -107,20 +116,63 @@ export class StructureSharer {
 
   private sweep(): void {
     for (const [group, ref] of this.last) if (!ref.deref()) this.last.delete(group);
+    for (const [uid, ref] of this.templates) if (!ref.deref()) this.templates.delete(uid);
+  }
+
+  /**
+   * Merges the pod spec of an object first of its group with its controller's pod template
+   * (kept before it): a ReplicaSet's template is its Deployment's, a pod's spec repeats its
+   * ReplicaSet's template but for what admission added. Returns the spec merged (already
+   * pooled, so not to be walked again), if any.
+   */
+  private shareWithTemplate(object: KubeObject): object | undefined {
+    const holder =
+      object.kind === 'Pod' ? (object as unknown as Record<string, unknown>) : podTemplateOf(object);
+    if (!holder || !isRecord(holder.spec)) return undefined;
+    const owner = controllerUid(object);
+    const template = owner === undefined ? undefined : this.templates.get(owner)?.deref();
+    const kept = template && podTemplateOf(template)?.spec;
+    if (!isRecord(kept)) return undefined;
+    const spec = merge(holder.spec, kept, TEMPLATE_DEPTH, this.pool);
+    holder.spec = spec;
+    return spec as object;
   }
 }
 
 /** Objects shared between two sweeps of the groups (a sweep costs one look at each group). */
 const SWEEP_EVERY = 10_000;
 
-function groupOf(object: KubeObject): string {
+/** How deep a pod template's spec may sit (a CronJob's: spec.jobTemplate.spec.template.spec). */
+const TEMPLATE_DEPTH = 6;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The uid of the object's controller (its owner reference marked `controller`), if any. */
+function controllerUid(object: KubeObject): string | undefined {
   const owners = object.metadata.ownerReferences;
   if (Array.isArray(owners)) {
     for (const owner of owners) {
       if (owner && typeof owner === 'object' && owner.controller === true && typeof owner.uid === 'string')
-        return `${object.kind}\u0000${owner.uid}`;
+        return owner.uid;
     }
   }
+  return undefined;
+}
+
+/** The pod template (`{metadata, spec}`) an object carries: a CronJob's in its job template. */
+function podTemplateOf(object: KubeObject): Record<string, unknown> | undefined {
+  const spec = object.spec;
+  if (!isRecord(spec)) return undefined;
+  const jobSpec = object.kind === 'CronJob' && isRecord(spec.jobTemplate) ? spec.jobTemplate.spec : spec;
+  const template = isRecord(jobSpec) ? jobSpec.template : undefined;
+  return isRecord(template) ? template : undefined;
+}
+
+function groupOf(object: KubeObject): string {
+  const owner = controllerUid(object);
+  if (owner !== undefined) return `${object.kind}\u0000${owner}`;
   return `${object.kind}\u0000\u0000${object.metadata.namespace ?? ''}`;
 }
 
@@ -184,22 +236,29 @@ function mergeChildren(fresh: object, kept: object, depth: number, pool: StringP
 }
 
 /** `value` with its strings (at any depth) replaced by the pool's. */
-function pooled(value: unknown, key: string | undefined, depth: number, pool: StringPool): unknown {
+function pooled(
+  value: unknown,
+  key: string | undefined,
+  depth: number,
+  pool: StringPool,
+  done?: object,
+): unknown {
   if (typeof value === 'string')
     return key !== undefined && OWN_VALUE_KEYS.has(key) ? value : pool.intern(value);
-  if (typeof value === 'object' && value !== null) poolChildren(value, depth + 1, pool);
+  if (typeof value === 'object' && value !== null && value !== done)
+    poolChildren(value, depth + 1, pool, done);
   return value;
 }
 
-/** Replaces the strings under `value`, in place, by the pool's. */
-function poolChildren(value: object, depth: number, pool: StringPool): void {
+/** Replaces the strings under `value`, in place, by the pool's; `done` is not walked (it already was). */
+function poolChildren(value: object, depth: number, pool: StringPool, done?: object): void {
   if (depth > MAX_DEPTH || Object.isFrozen(value)) return;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = pooled(value[i], undefined, depth, pool);
+    for (let i = 0; i < value.length; i++) value[i] = pooled(value[i], undefined, depth, pool, done);
     return;
   }
   const v = value as Record<string, unknown>;
-  for (const key in v) if (key !== '__proto__') v[key] = pooled(v[key], key, depth, pool);
+  for (const key in v) if (key !== '__proto__') v[key] = pooled(v[key], key, depth, pool, done);
 }
 
 /** Freezes as deep as anything is shared (deeper parts are never merged, so never shared). */
