@@ -10,8 +10,7 @@
  */
 import { DEFAULT_CONFIG, type HindsightConfig } from '../config/config.ts';
 import { flatString } from '../core/kept-values.ts';
-import { refKey } from '../core/resource.ts';
-import type { Inventory, InventoryEntry, Reads } from '../inventory/inventory.ts';
+import { type Inventory, type InventoryEntry, isObjectPart, type Reads } from '../inventory/inventory.ts';
 import type { AnyRule } from '../rules/define-rule.ts';
 import {
   checkEntry,
@@ -33,15 +32,18 @@ import {
  * - the evaluation it was made in or last reused by (its generation);
  * - its result;
  * - the ids of the inventory parts it read (see Reads) besides its own object, sorted; equal
- *   lists are one shared array (most checks read the same few parts).
+ *   lists are one shared array (most checks read the same few parts). A plain array of small
+ *   integers: a `Uint32Array` costs about 220 bytes of object, buffer and backing store however
+ *   short, an array of three ids about 40.
  */
 const STRIDE = 4;
-type KeptList = (number | EntryResult | Uint32Array)[];
+type ReadList = readonly number[];
+type KeptList = (number | EntryResult | ReadList)[];
 
 /** What is kept about a relational rule: its results over the whole inventory. */
 interface KeptWhole {
   results: EntryResult[];
-  reads: Uint32Array;
+  reads: ReadList;
   generation: number;
 }
 
@@ -53,7 +55,7 @@ interface KeptWhole {
  */
 interface Slot {
   generation: number;
-  /** The id of the object's own part (`obj:<key>`): every check reads its object. */
+  /** The id of the object's own part (its key): every check reads its object. */
   self: number;
   /** Checks, STRIDE elements each, in rule order. */
   kept: KeptList;
@@ -64,7 +66,7 @@ interface Slot {
 const ruleAt = (kept: KeptList, i: number): number => kept[i] as number;
 const generationAt = (kept: KeptList, i: number): number => kept[i + 1] as number;
 const resultAt = (kept: KeptList, i: number): EntryResult => kept[i + 2] as EntryResult;
-const readsAt = (kept: KeptList, i: number): Uint32Array => kept[i + 3] as Uint32Array;
+const readsAt = (kept: KeptList, i: number): ReadList => kept[i + 3] as ReadList;
 
 /**
  * Where the kept result of rule `rule` on the slot's object starts in `slot.kept`, or -1. An
@@ -89,13 +91,7 @@ function keptOf(slot: Slot, rule: number): number {
  * the last evaluation (of rules the object has left) go, as they can never be reused. True when
  * the list grew (V8 then leaves room to grow again: see `IncrementalRules.evaluate`).
  */
-function keep(
-  slot: Slot,
-  rule: number,
-  generation: number,
-  result: EntryResult,
-  reads: Uint32Array,
-): boolean {
+function keep(slot: Slot, rule: number, generation: number, result: EntryResult, reads: ReadList): boolean {
   let kept = slot.kept;
   let stale = false;
   for (let i = 0; i < kept.length; i += STRIDE) if (generationAt(kept, i) < generation - 1) stale = true;
@@ -204,22 +200,22 @@ export class IncrementalRules {
         if (slot && slot.generation >= generation - 1) {
           slot.generation = generation;
           // Part ids were started afresh (see partIds).
-          if (full) slot.self = this.idOf(`obj:${refKey(entry.ref)}`);
+          if (full) slot.self = this.idOf(entry.key);
           byEntry.set(entry, slot);
           return slot;
         }
-        const object = refKey(entry.ref);
-        let key = object;
+        // The entry's own key (one string shared with the inventory), `#n` after it for copies.
+        let key = entry.key;
         if (copies) {
           const n = seen.get(key) ?? 0;
           seen.set(key, n + 1);
-          if (n > 0) key = `${key}#${n}`;
+          if (n > 0) key = flatString(`${key}#${n}`);
         }
         slot = this.slots.get(key);
         if (!slot) {
-          slot = { generation, self: this.idOf(`obj:${object}`), kept: [], at: 0 };
-          this.slots.set(flatString(key), slot);
-        } else if (full) slot.self = this.idOf(`obj:${object}`);
+          slot = { generation, self: this.idOf(entry.key), kept: [], at: 0 };
+          this.slots.set(key, slot);
+        } else if (full) slot.self = this.idOf(entry.key);
         slot.generation = generation;
         byEntry.set(entry, slot);
         this.entrySlots.set(entry, slot);
@@ -231,21 +227,22 @@ export class IncrementalRules {
   }
 
   /** Interned read lists, by their ids joined (started afresh with the part ids). */
-  private readLists = new Map<string, Uint32Array>();
+  private readLists = new Map<string, ReadList>();
 
   /** Distinct inventory parts the kept results know (bounded by what is present after a full evaluation). */
   get partCount(): number {
     return this.partIds.size;
   }
 
-  private readListOf(reads: Reads, own: string): Uint32Array {
+  private readListOf(reads: Reads, own: string): ReadList {
     const ids: number[] = [];
     for (const part of reads) if (part !== own) ids.push(this.idOf(part));
     ids.sort((a, b) => a - b);
     const key = ids.join(',');
     let list = this.readLists.get(key);
     if (!list) {
-      list = Uint32Array.from(ids);
+      // A copy: an array grown by `push` keeps room for more (17 elements for the first few).
+      list = ids.slice();
       this.readLists.set(key, list);
     }
     return list;
@@ -255,8 +252,9 @@ export class IncrementalRules {
     let id = this.partIds.get(part);
     if (id === undefined) {
       id = this.partIds.size;
-      // Kept until the next full evaluation: flat, not the tree of parts it was built from.
-      this.partIds.set(flatString(part), id);
+      // Kept until the next full evaluation: flat, not the tree of parts it was built from. An
+      // object's part is the inventory's own flat key, kept as that one string.
+      this.partIds.set(isObjectPart(part) ? part : flatString(part), id);
     }
     return id;
   }
@@ -282,7 +280,7 @@ export class IncrementalRules {
       this.partIds = new Map();
       this.readLists = new Map();
     }
-    const readDirty = (reads: Uint32Array): boolean => {
+    const readDirty = (reads: ReadList): boolean => {
       if (!dirty) return true;
       if (dirty.size === 0) return false;
       for (const id of reads) if (dirty.has(id)) return true;
@@ -340,8 +338,7 @@ export class IncrementalRules {
         } else {
           const { value, reads } = inventory.readsOf(() => checkEntry(prepared, entry, inventory, context));
           result = shared(value);
-          if (keep(slot, index, generation, result, this.readListOf(reads, `obj:${refKey(entry.ref)}`)))
-            grown.add(slot);
+          if (keep(slot, index, generation, result, this.readListOf(reads, entry.key))) grown.add(slot);
           counted(rule.id);
         }
         tally.add(prepared, stats, result);

@@ -82,10 +82,10 @@ test('same-name objects in different files are all kept; relations prefer the ne
 
 test('compactReads: many objects of one kind in one namespace read as that kind there, not everywhere', () => {
   const reads = new Set<string>();
-  for (let i = 0; i < 20; i++) reads.add(`obj:apps/ReplicaSet/shop/web-${i}`);
-  reads.add('obj:apps/Deployment/shop/web');
+  for (let i = 0; i < 20; i++) reads.add(`apps/ReplicaSet/shop/web-${i}`);
+  reads.add('apps/Deployment/shop/web');
   const compact = compactReads(reads);
-  assert.deepEqual([...compact].sort(), ['ReplicaSet@shop', 'obj:apps/Deployment/shop/web']);
+  assert.deepEqual([...compact].sort(), ['ReplicaSet@shop', 'apps/Deployment/shop/web']);
   const rs = (namespace: string, name: string): KubeObject => ({
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
@@ -97,7 +97,7 @@ test('compactReads: many objects of one kind in one namespace read as that kind 
   assert.equal(meets(partsOfChange(rs('bank', 'web-1'), rs('bank', 'web-1'))), false);
   // Few objects stay objects.
   assert.deepEqual(
-    [...compactReads(new Set(['obj:apps/ReplicaSet/shop/web-1']))],
-    ['obj:apps/ReplicaSet/shop/web-1'],
+    [...compactReads(new Set(['apps/ReplicaSet/shop/web-1']))],
+    ['apps/ReplicaSet/shop/web-1'],
   );
 });

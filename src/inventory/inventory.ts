@@ -13,6 +13,11 @@ export interface InventoryEntry {
   object: KubeObject;
   ref: ResourceRef;
   origin: Origin;
+  /**
+   * `refKey(ref)`, one flat string: the inventory's index, the part an object is read as (see
+   * Reads) and the engine's tables all keep this one instance (`hindsight serve` keeps 80k).
+   */
+  readonly key: string;
 }
 
 /** The same object (group, kind, namespace, name) defined more than once, where each copy sits. */
@@ -42,7 +47,8 @@ export function proximity(a: Origin, b: Origin): number {
  * - `*`: everything (the whole list, the namespaces, the kinds present);
  * - `Kind`: every object of the kind, in every namespace;
  * - `Kind@namespace`: the objects of the kind in one namespace (`Kind@` for cluster-scoped);
- * - `obj:<refKey>`: one object by reference, whether or not it exists;
+ * - `<refKey>` (`group/kind/namespace/name`, see isObjectPart): one object by reference, whether
+ *   or not it exists; the entry's own `key` when it does, so that what keeps reads keeps no copy;
  * - `kinds`: which kinds have at least one object (hasKind);
  * - `ns:<namespace>`: every object in one namespace but its Events (indexes whose answer for a
  *   namespace depends only on its pods and their owners declare this; see `derived`);
@@ -55,13 +61,22 @@ export function proximity(a: Origin, b: Origin): number {
  */
 export type Reads = Set<string>;
 
+/**
+ * Whether a part names one object (`group/kind/namespace/name`): the only parts with a slash
+ * but `annotated:<key>` (a key's first colon, if any, comes after its first slash, as API groups
+ * have none).
+ */
+export function isObjectPart(part: string): boolean {
+  return part.includes('/') && !part.startsWith('annotated:');
+}
+
 /** Annotations whose presence anywhere is a part of its own (`annotated:<key>`). */
 export const WATCHED_ANNOTATIONS: readonly string[] = ['prometheus.io/scrape'];
 
 /** The parts of the inventory a change to this object touches (see Reads). */
 export function changedParts(object: KubeObject): string[] {
   const ref = refOf(object);
-  const parts = ['*', object.kind, `${object.kind}@${ref.namespace ?? ''}`, `obj:${refKey(ref)}`];
+  const parts = ['*', object.kind, `${object.kind}@${ref.namespace ?? ''}`, refKey(ref)];
   // Events are read only through the events index (`Event@namespace`), never by what reads a
   // namespace whole (pods, their owners): a busy namespace's stream of events re-checks nothing else.
   if (ref.namespace && object.kind !== 'Event') parts.push(`ns:${ref.namespace}`);
@@ -109,15 +124,14 @@ export function compactReads(reads: Reads): Reads {
   const namespaces = new Set<string>();
   for (const r of reads) {
     if (r.startsWith('ns:')) namespaces.add(r.slice(3));
-    else if (r !== 'kinds' && !r.startsWith('obj:') && !r.startsWith('node:') && !r.includes('@'))
-      kinds.add(r);
+    else if (r !== 'kinds' && !isObjectPart(r) && !r.includes(':') && !r.includes('@')) kinds.add(r);
   }
   const out: Reads = new Set();
   const objects = new Map<string, string[]>();
   for (const r of reads) {
-    if (r.startsWith('obj:')) {
-      // obj:<group>/<kind>/<namespace>/<name>
-      const [, kind = '', namespace = ''] = r.slice(4).split('/');
+    if (isObjectPart(r)) {
+      // <group>/<kind>/<namespace>/<name>
+      const [, kind = '', namespace = ''] = r.split('/');
       if (kinds.has(kind) || (namespace !== '' && kind !== 'Event' && namespaces.has(namespace))) continue;
       pushTo(objects, `${kind}@${namespace}`, r);
       continue;
@@ -138,14 +152,23 @@ export function compactReads(reads: Reads): Reads {
 }
 
 /** The reads of a shared value built while reads were not recorded. */
-const UNRECORDED: Reads = new Set(['*']);
+const UNRECORDED: readonly string[] = Object.freeze(['*']);
+
+/**
+ * A shared value and what it read, as a list: kept for every workload's spot verdict, where a
+ * Set of two parts costs about three times the array.
+ */
+interface Derivation {
+  value: unknown;
+  reads: readonly string[];
+}
 
 export class Inventory {
   private readonly entries: InventoryEntry[] = [];
   /** Set while a computation's reads are recorded (see readsOf). */
   private reads: Reads | undefined;
-  private readonly derivations = new Map<string, { value: unknown; reads: Reads }>();
-  private entryDerivations = new Map<InventoryEntry, Map<string, { value: unknown; reads: Reads }>>();
+  private readonly derivations = new Map<string, Derivation>();
+  private entryDerivations = new Map<InventoryEntry, Map<string, Derivation>>();
   /** Set when a kind appeared or went since the last `forget` (the `kinds` part changed). */
   private kindsChanged = false;
   /** Every entry of a key, in the order added: file scans keep same-name objects from different files. */
@@ -176,6 +199,11 @@ export class Inventory {
     }
   }
 
+  /** Records a read of one object: its entries' own key, or (absent) the key flat. */
+  private readObject(copies: readonly InventoryEntry[] | undefined, key: string): void {
+    if (this.reads) this.reads.add(copies ? (copies[0] as InventoryEntry).key : flatString(key));
+  }
+
   /** Records that the running computation depends on a part (for indexes that narrow their reads). */
   depend(part: string): void {
     this.reads?.add(part);
@@ -202,7 +230,7 @@ export class Inventory {
   }
 
   private derive<T>(
-    cache: Map<string, { value: unknown; reads: Reads }>,
+    cache: Map<string, Derivation>,
     name: string,
     build: () => T,
     narrowed?: readonly string[],
@@ -219,7 +247,7 @@ export class Inventory {
       this.reads = undefined;
       try {
         const built = this.readsOf(build);
-        d = { value: built.value, reads: built.reads };
+        d = { value: built.value, reads: [...built.reads] };
       } finally {
         this.reads = outer;
       }
@@ -298,7 +326,7 @@ export class Inventory {
   forget(parts: ReadonlySet<string>): void {
     const changed = this.kindsChanged ? new Set([...parts, 'kinds']) : parts;
     this.kindsChanged = false;
-    const stale = (d: { reads: Reads }): boolean => {
+    const stale = (d: Derivation): boolean => {
       for (const r of d.reads) if (changed.has(r)) return true;
       return false;
     };
@@ -312,8 +340,9 @@ export class Inventory {
   private insert(object: KubeObject, origin: Origin): void {
     this.byNamespace = undefined;
     const ref = refOf(object);
-    const key = refKey(ref);
-    const entry: InventoryEntry = { object, ref, origin };
+    const same = this.byKey.get(refKey(ref));
+    const key = same ? (same[0] as InventoryEntry).key : flatString(refKey(ref));
+    const entry: InventoryEntry = { object, ref, origin, key };
     this.entries.push(entry);
     let list = this.byKind.get(object.kind);
     if (!list) {
@@ -322,12 +351,11 @@ export class Inventory {
       this.kindsChanged = true;
     }
     list.push(entry);
-    const same = this.byKey.get(key);
     if (same) {
       same.push(entry);
       this.duplicateCount++;
     } else {
-      this.byKey.set(flatString(key), [entry]);
+      this.byKey.set(key, [entry]);
     }
   }
 
@@ -345,8 +373,10 @@ export class Inventory {
 
   /** Every entry with the same group, kind, namespace and name as `ref` (usually one). */
   copiesOf(ref: ResourceRef): readonly InventoryEntry[] {
-    this.reads?.add(`obj:${refKey(ref)}`);
-    return this.byKey.get(refKey(ref)) ?? [];
+    const key = refKey(ref);
+    const copies = this.byKey.get(key);
+    this.readObject(copies, key);
+    return copies ?? [];
   }
 
   get size(): number {
@@ -395,9 +425,9 @@ export class Inventory {
   related(candidate: InventoryEntry, near: InventoryEntry): boolean {
     if (this.duplicateCount === 0) return true;
     this.reads?.add('*');
-    const candidateCopies = this.byKey.get(refKey(candidate.ref)) as InventoryEntry[];
+    const candidateCopies = this.byKey.get(candidate.key) as InventoryEntry[];
     if (candidateCopies.length > 1 && closest(candidateCopies, near.origin) !== candidate) return false;
-    const nearCopies = this.byKey.get(refKey(near.ref)) as InventoryEntry[];
+    const nearCopies = this.byKey.get(near.key) as InventoryEntry[];
     if (nearCopies.length === 1) return true;
     const mine = proximity(candidate.origin, near.origin);
     return nearCopies.every((copy) => copy === near || proximity(candidate.origin, copy.origin) <= mine);
@@ -433,8 +463,9 @@ export class Inventory {
    * files), the copy closest to `near` (same file, then same directory), else the first.
    */
   get(ref: ResourceRef, near?: InventoryEntry): InventoryEntry | undefined {
-    this.reads?.add(`obj:${refKey(ref)}`);
-    const copies = this.byKey.get(refKey(ref));
+    const key = refKey(ref);
+    const copies = this.byKey.get(key);
+    this.readObject(copies, key);
     if (!copies) return undefined;
     if (copies.length === 1 || !near) return copies[0];
     return closest(copies, near.origin);

@@ -226,6 +226,7 @@ test('readNodePool: capacity types from requirements', () => {
     object: pool('p', { requirements }) as KubeObject,
     ref: { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', name: 'p' },
     origin: { source: 'test' as const },
+    key: 'karpenter.sh/NodePool//p',
   });
   const cases: [string, object[], string[]][] = [
     // No requirement: spot and on-demand (reserved only when asked for by name).
