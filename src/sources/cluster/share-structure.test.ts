@@ -245,3 +245,26 @@ test('an object without its controller kept, or kept after its children, is merg
   assert.notEqual(template(rs).spec, template(deployment).spec);
   assert.deepEqual(template(rs).spec, template(deployment).spec);
 });
+
+test("a pod's address lists keep their content, and a kept pod's are never written", () => {
+  const sharer = new StructureSharer({ freeze: true });
+  const withAddresses = (name: string, ip: string) => {
+    const p = pod(name);
+    Object.assign(p.status as object, {
+      podIP: ip,
+      podIPs: [{ ip }],
+      hostIP: '10.1.0.7',
+      hostIPs: [{ ip: '10.1.0.7' }],
+    });
+    return JSON.parse(JSON.stringify(p)) as KubeObject;
+  };
+  const a = sharer.share(withAddresses('a', '10.0.0.1'));
+  const b = sharer.share(withAddresses('b', '10.0.0.2'));
+  const again = sharer.share(withAddresses('a', '10.0.0.1'), a);
+  assert.deepEqual(a, withAddresses('a', '10.0.0.1'));
+  assert.deepEqual(b, withAddresses('b', '10.0.0.2'));
+  assert.equal(again.status, a.status);
+  // Pods on one node share the node's address list.
+  // biome-ignore lint/suspicious/noExplicitAny: test reads deep into the fixture
+  assert.equal((b.status as any).hostIPs, (a.status as any).hostIPs);
+});

@@ -93,6 +93,7 @@ export class StructureSharer {
    * the last object of its group — replaced by that part. Returns `object` itself.
    */
   share(object: KubeObject, before?: KubeObject): KubeObject {
+    if (object.kind === 'Pod') this.sameAddresses(object.status);
     const group = groupOf(object);
     const like = before ?? this.last.get(group)?.deref();
     if (like && like !== object) mergeChildren(object, like, 0, this.pool);
@@ -112,6 +113,23 @@ export class StructureSharer {
   get size(): number {
     this.sweep();
     return this.last.size;
+  }
+
+  /**
+   * A pod's `podIPs` and `hostIPs` lists repeat `podIP` and `hostIP` (their first entry): one
+   * string for both, before the pod is merged (while all of it is still its own). The node's
+   * address repeats across its pods: pooled.
+   */
+  private sameAddresses(status: unknown): void {
+    if (!isRecord(status) || Object.isFrozen(status)) return;
+    if (typeof status.hostIP === 'string') status.hostIP = this.pool.intern(status.hostIP);
+    for (const [one, list] of ADDRESS_FIELDS) {
+      const ip = status[one];
+      const entries = status[list];
+      const first = Array.isArray(entries) ? entries[0] : undefined;
+      if (typeof ip === 'string' && isRecord(first) && first.ip === ip && !Object.isFrozen(first))
+        first.ip = ip;
+    }
   }
 
   private sweep(): void {
@@ -141,6 +159,12 @@ export class StructureSharer {
 
 /** Objects shared between two sweeps of the groups (a sweep costs one look at each group). */
 const SWEEP_EVERY = 10_000;
+
+/** A pod status's single address and the list that repeats it. */
+const ADDRESS_FIELDS = [
+  ['podIP', 'podIPs'],
+  ['hostIP', 'hostIPs'],
+] as const;
 
 /** How deep a pod template's spec may sit (a CronJob's: spec.jobTemplate.spec.template.spec). */
 const TEMPLATE_DEPTH = 6;
