@@ -26,17 +26,24 @@ import {
 } from './run-rules.ts';
 
 /**
- * What is kept about one check, as four consecutive elements of its slot's `kept` list (not an
+ * What is kept about one check, as three consecutive elements of its slot's `kept` list (not an
  * object each: 569k checks over the 1k cluster cost 56 bytes of object and 8 of pointer each):
- * - the rule's index among the prepared rules;
- * - the evaluation it was made in or last reused by (its generation);
+ * - one small integer: the rule's index among the prepared rules in its low RULE_BITS bits, and
+ *   above them the evaluation the check was made in or last reused by (its generation), modulo
+ *   GENERATIONS (see `evaluate`: no kept check is ever that many evaluations old);
  * - its result;
  * - the ids of the inventory parts it read (see Reads) besides its own object, sorted; equal
  *   lists are one shared array (most checks read the same few parts). A plain array of small
  *   integers: a `Uint32Array` costs about 220 bytes of object, buffer and backing store however
  *   short, an array of three ids about 40.
  */
-const STRIDE = 4;
+const STRIDE = 3;
+const RULE_BITS = 10;
+const MAX_RULES = 1 << RULE_BITS;
+/** 2^20 generations above 2^10 rules: below 2^30, a small integer (Smi) wherever V8 runs. */
+const GENERATIONS = 1 << 20;
+/** `generation` is the evaluation's, already modulo the generations told apart. */
+const tagOf = (rule: number, generation: number): number => (generation << RULE_BITS) | rule;
 type ReadList = readonly number[];
 type KeptList = (number | EntryResult | ReadList)[];
 
@@ -63,10 +70,12 @@ interface Slot {
   at: number;
 }
 
-const ruleAt = (kept: KeptList, i: number): number => kept[i] as number;
-const generationAt = (kept: KeptList, i: number): number => kept[i + 1] as number;
-const resultAt = (kept: KeptList, i: number): EntryResult => kept[i + 2] as EntryResult;
-const readsAt = (kept: KeptList, i: number): ReadList => kept[i + 3] as ReadList;
+const ruleAt = (kept: KeptList, i: number): number => (kept[i] as number) & (MAX_RULES - 1);
+/** Whether the check at `i` was made or reused in `generation` (modulo the generations told apart). */
+const madeIn = (kept: KeptList, i: number, generation: number): boolean =>
+  (kept[i] as number) >>> RULE_BITS === generation;
+const resultAt = (kept: KeptList, i: number): EntryResult => kept[i + 1] as EntryResult;
+const readsAt = (kept: KeptList, i: number): ReadList => kept[i + 2] as ReadList;
 
 /**
  * Where the kept result of rule `rule` on the slot's object starts in `slot.kept`, or -1. An
@@ -91,26 +100,35 @@ function keptOf(slot: Slot, rule: number): number {
  * the last evaluation (of rules the object has left) go, as they can never be reused. True when
  * the list grew (V8 then leaves room to grow again: see `IncrementalRules.evaluate`).
  */
-function keep(slot: Slot, rule: number, generation: number, result: EntryResult, reads: ReadList): boolean {
+function keep(
+  slot: Slot,
+  rule: number,
+  generation: number,
+  previous: number,
+  result: EntryResult,
+  reads: ReadList,
+): boolean {
   let kept = slot.kept;
+  // Kept checks are of this evaluation or the last (older ones go here): see `evaluate`.
+  const current = (i: number): boolean => madeIn(kept, i, generation) || madeIn(kept, i, previous);
   let stale = false;
-  for (let i = 0; i < kept.length; i += STRIDE) if (generationAt(kept, i) < generation - 1) stale = true;
+  for (let i = 0; i < kept.length; i += STRIDE) if (!current(i)) stale = true;
   if (stale) {
     const fresh: KeptList = [];
-    for (let i = 0; i < kept.length; i += STRIDE)
-      if (generationAt(kept, i) >= generation - 1) fresh.push(...kept.slice(i, i + STRIDE));
+    for (let i = 0; i < kept.length; i += STRIDE) if (current(i)) fresh.push(...kept.slice(i, i + STRIDE));
     slot.kept = kept = fresh;
     slot.at = 0;
   }
   let i = kept.length;
   while (i > 0 && ruleAt(kept, i - STRIDE) >= rule) i -= STRIDE;
   if (i < kept.length && ruleAt(kept, i) === rule) {
-    kept[i + 1] = generation;
-    kept[i + 2] = result;
-    kept[i + 3] = reads;
-    return false;
+    kept[i] = tagOf(rule, generation);
+    kept[i + 1] = result;
+    kept[i + 2] = reads;
+    // A list rebuilt without its stale checks has room to spare: cut to size like a grown one.
+    return stale;
   }
-  kept.splice(i, 0, rule, generation, result, reads);
+  kept.splice(i, 0, tagOf(rule, generation), result, reads);
   return true;
 }
 
@@ -134,6 +152,11 @@ export interface IncrementalOptions {
   config?: HindsightConfig;
   targetVersion?: string;
   otherCheckIds?: ReadonlySet<string>;
+  /**
+   * Evaluations a kept check's generation tells apart (a power of two, default 2^20); a full
+   * evaluation is made at least that often. Smaller only to test the wrap-around.
+   */
+  generations?: number;
 }
 
 export interface IncrementalResult extends EngineResult {
@@ -158,6 +181,10 @@ export class IncrementalRules {
    */
   private entrySlots = new WeakMap<InventoryEntry, Slot>();
   private generation = 0;
+  /** The generation of the last full evaluation. */
+  private lastFull = 0;
+  /** Generations a kept check tells apart (a power of two). */
+  private readonly generations: number;
   /**
    * Inventory parts as small numbers: one id per distinct part string. Started afresh by every
    * full evaluation (which checks everything again, so no kept id is read after it): objects
@@ -174,6 +201,11 @@ export class IncrementalRules {
     this.options = options;
     this.config = options.config ?? DEFAULT_CONFIG;
     this.prepared = prepareRules(options.rules, this.config);
+    if (this.prepared.length > MAX_RULES) throw new Error(`at most ${MAX_RULES} rules can be kept current`);
+    this.generations = options.generations ?? GENERATIONS;
+    const g = this.generations;
+    if (g < 4 || g > GENERATIONS || (g & (g - 1)) !== 0)
+      throw new Error(`generations must be a power of two from 4 to ${GENERATIONS}`);
     this.excluded = new Set(this.config.excludeNamespaces);
   }
 
@@ -266,7 +298,10 @@ export class IncrementalRules {
   evaluate(inventory: Inventory, now: Date, changed: Iterable<string> | 'all'): IncrementalResult {
     const kinds = inventory.kinds().join(',');
     let dirty: Set<number> | undefined;
-    if (changed !== 'all') {
+    // Kept checks carry their generation modulo GENERATIONS; a full evaluation keeps only checks
+    // of itself and the one before, so one at least every GENERATIONS - 2 keeps them exact.
+    const full = changed === 'all' || this.generation + 1 - this.lastFull >= this.generations - 2;
+    if (!full) {
       dirty = new Set();
       const parts = kinds === this.kinds ? changed : [...changed, 'kinds'];
       for (const part of parts) {
@@ -275,8 +310,8 @@ export class IncrementalRules {
       }
     }
     this.kinds = kinds;
-    const full = changed === 'all';
     if (full) {
+      this.lastFull = this.generation + 1;
       this.partIds = new Map();
       this.readLists = new Map();
     }
@@ -290,6 +325,8 @@ export class IncrementalRules {
       !dirty || (dirty.size > 0 && (dirty.has(slot.self) || readDirty(readsAt(slot.kept, at))));
     const previous = this.generation;
     const generation = ++this.generation;
+    const previousTag = previous & (this.generations - 1);
+    const generationTag = generation & (this.generations - 1);
     const select = selectionsOf(inventory);
     const slotsOf = this.slotsFor(inventory, generation, full);
     const tally = new ResultTally();
@@ -331,14 +368,15 @@ export class IncrementalRules {
         let result: EntryResult;
         // Reused only if it was current in the last evaluation (the object may have left and
         // come back to this rule's selection since).
-        if (at >= 0 && generationAt(slot.kept, at) === previous && !isDirty(slot, at)) {
-          slot.kept[at + 1] = generation;
+        if (at >= 0 && madeIn(slot.kept, at, previousTag) && !isDirty(slot, at)) {
+          slot.kept[at] = tagOf(index, generationTag);
           result = resultAt(slot.kept, at);
           reused++;
         } else {
           const { value, reads } = inventory.readsOf(() => checkEntry(prepared, entry, inventory, context));
           result = shared(value);
-          if (keep(slot, index, generation, result, this.readListOf(reads, entry.key))) grown.add(slot);
+          if (keep(slot, index, generationTag, previousTag, result, this.readListOf(reads, entry.key)))
+            grown.add(slot);
           counted(rule.id);
         }
         tally.add(prepared, stats, result);
