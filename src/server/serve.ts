@@ -743,6 +743,10 @@ export class HindsightServer {
     this.pendingObjects = new Map();
     const origin = { source: this.watch.source };
     if (full || !this.inventory) {
+      // The one kept is let go first (nothing else runs until the evaluation ends): two whole
+      // inventories at once, indexes and shared values with them, would set the heap's peak.
+      this.inventory = undefined;
+      this.lastInventory = undefined;
       this.inventory = buildInventory(this.watch.objects().map((object) => ({ object, origin })));
       return this.inventory;
     }
