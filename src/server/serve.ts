@@ -718,6 +718,9 @@ export class HindsightServer {
     this.lastInventory = inventory;
     this.lastScore = result.score;
     this.export(inventory, result.findings, result.score);
+    // Values about one object (a workload's spot verdict) are built again when a check that reads
+    // them runs again, which is rare between changes to what they read: not kept between evaluations.
+    inventory.forgetPerEntry();
     this.queueReports();
     this.evaluations.inc();
     const seconds = (performance.now() - started) / 1000;
