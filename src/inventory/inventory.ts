@@ -172,7 +172,16 @@ export class Inventory {
   /** Set when a kind appeared or went since the last `forget` (the `kinds` part changed). */
   private kindsChanged = false;
   /** Every entry of a key, in the order added: file scans keep same-name objects from different files. */
-  private readonly byKey = new Map<string, InventoryEntry[]>();
+  private readonly byKey = new Map<string, InventoryEntry | InventoryEntry[]>();
+
+  /**
+   * The entries of a key: the entry itself where there is one (every key of a cluster; a list of
+   * one would cost 56 bytes more for each of `hindsight serve`'s 80k objects), else the copies.
+   */
+  private copiesAt(key: string): readonly InventoryEntry[] | undefined {
+    const found = this.byKey.get(key);
+    return found === undefined || Array.isArray(found) ? found : [found];
+  }
   private readonly byKind = new Map<string, InventoryEntry[]>();
   private duplicateCount = 0;
 
@@ -200,8 +209,8 @@ export class Inventory {
   }
 
   /** Records a read of one object: its entries' own key, or (absent) the key flat. */
-  private readObject(copies: readonly InventoryEntry[] | undefined, key: string): void {
-    if (this.reads) this.reads.add(copies ? (copies[0] as InventoryEntry).key : flatString(key));
+  private readObject(entry: InventoryEntry | undefined, key: string): void {
+    if (this.reads) this.reads.add(entry ? entry.key : flatString(key));
   }
 
   /** Records that the running computation depends on a part (for indexes that narrow their reads). */
@@ -271,7 +280,7 @@ export class Inventory {
   upsert(object: KubeObject, origin: Origin): void {
     const ref = refOf(object);
     const same = this.byKey.get(refKey(ref));
-    const entry = same?.length === 1 ? same[0] : undefined;
+    const entry = same !== undefined && !Array.isArray(same) ? same : undefined;
     if (entry && entry.object.kind === object.kind) {
       entry.object = object;
       entry.ref = ref;
@@ -300,7 +309,7 @@ export class Inventory {
   /** Removes every copy of the object `ref` names (see `upsert`). */
   remove(ref: ResourceRef): void {
     const key = refKey(ref);
-    const copies = this.byKey.get(key);
+    const copies = this.copiesAt(key);
     if (!copies) return;
     this.byKey.delete(key);
     this.duplicateCount -= copies.length - 1;
@@ -349,7 +358,8 @@ export class Inventory {
     this.byNamespace = undefined;
     const ref = refOf(object);
     const same = this.byKey.get(refKey(ref));
-    const key = same ? (same[0] as InventoryEntry).key : flatString(refKey(ref));
+    const first = Array.isArray(same) ? same[0] : same;
+    const key = first ? first.key : flatString(refKey(ref));
     const entry: InventoryEntry = { object, ref, origin, key };
     this.entries.push(entry);
     let list = this.byKind.get(object.kind);
@@ -359,12 +369,10 @@ export class Inventory {
       this.kindsChanged = true;
     }
     list.push(entry);
-    if (same) {
-      same.push(entry);
-      this.duplicateCount++;
-    } else {
-      this.byKey.set(key, [entry]);
-    }
+    if (Array.isArray(same)) same.push(entry);
+    else if (same) this.byKey.set(key, [same, entry]);
+    else this.byKey.set(key, entry);
+    if (same) this.duplicateCount++;
   }
 
   /** Objects defined more than once, each group with every place it is defined. */
@@ -373,7 +381,7 @@ export class Inventory {
     if (this.duplicateCount === 0) return [];
     const groups: DuplicateGroup[] = [];
     for (const list of this.byKey.values()) {
-      if (list.length > 1)
+      if (Array.isArray(list))
         groups.push({ ref: (list[0] as InventoryEntry).ref, origins: list.map((e) => e.origin) });
     }
     return groups;
@@ -382,8 +390,8 @@ export class Inventory {
   /** Every entry with the same group, kind, namespace and name as `ref` (usually one). */
   copiesOf(ref: ResourceRef): readonly InventoryEntry[] {
     const key = refKey(ref);
-    const copies = this.byKey.get(key);
-    this.readObject(copies, key);
+    const copies = this.copiesAt(key);
+    this.readObject(copies?.[0], key);
     return copies ?? [];
   }
 
@@ -433,9 +441,9 @@ export class Inventory {
   related(candidate: InventoryEntry, near: InventoryEntry): boolean {
     if (this.duplicateCount === 0) return true;
     this.reads?.add('*');
-    const candidateCopies = this.byKey.get(candidate.key) as InventoryEntry[];
+    const candidateCopies = this.copiesAt(candidate.key) as InventoryEntry[];
     if (candidateCopies.length > 1 && closest(candidateCopies, near.origin) !== candidate) return false;
-    const nearCopies = this.byKey.get(near.key) as InventoryEntry[];
+    const nearCopies = this.copiesAt(near.key) as InventoryEntry[];
     if (nearCopies.length === 1) return true;
     const mine = proximity(candidate.origin, near.origin);
     return nearCopies.every((copy) => copy === near || proximity(candidate.origin, copy.origin) <= mine);
@@ -472,11 +480,11 @@ export class Inventory {
    */
   get(ref: ResourceRef, near?: InventoryEntry): InventoryEntry | undefined {
     const key = refKey(ref);
-    const copies = this.byKey.get(key);
-    this.readObject(copies, key);
-    if (!copies) return undefined;
-    if (copies.length === 1 || !near) return copies[0];
-    return closest(copies, near.origin);
+    const found = this.byKey.get(key);
+    const one = Array.isArray(found) ? found[0] : found;
+    this.readObject(one, key);
+    if (!Array.isArray(found) || !near) return one;
+    return closest(found, near.origin);
   }
 
   /** Namespaces named by objects or declared as Namespace objects. */
