@@ -405,22 +405,3 @@ test('scraping by annotation switched on elsewhere re-checks every workload, and
   const keptRerun = kept.checkedByRule.get('workload-not-scraped') ?? 0;
   assert.ok(keptRerun <= 2, `${keptRerun} workloads re-checked`);
 });
-
-test('an evaluation in slices gives what evaluate gives, lets timers run meanwhile, and runs alone', async () => {
-  const fixture = generateCluster({ seed: 1, scale: 'small' });
-  const inventory = buildInventory(fixture.objects.map((object) => ({ object, origin: { source: 'c' } })));
-  const engine = new IncrementalRules({ rules: ALL_RULES });
-  let ticks = 0;
-  const timer = setInterval(() => ticks++, 1);
-  const running = engine.evaluateInSlices(inventory, NOW, 'all', 0);
-  assert.throws(() => engine.evaluate(inventory, NOW, 'all'), /already under way/);
-  const sliced = await running;
-  clearInterval(timer);
-  const whole = new IncrementalRules({ rules: ALL_RULES }).evaluate(inventory, NOW, 'all');
-  assert.deepEqual(digest(sliced.findings), digest(whole.findings));
-  assert.equal(sliced.checked, whole.checked);
-  assert.ok(ticks > 0, 'a timer ran while the evaluation was under way');
-  // Done, it can evaluate again (incrementally: nothing changed, everything reused).
-  const again = await engine.evaluateInSlices(inventory, NOW, []);
-  assert.equal(again.checked, 0);
-});

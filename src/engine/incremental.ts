@@ -282,59 +282,6 @@ export class IncrementalRules {
    * (`changedParts` of each changed object, before and after); `all` checks everything again.
    */
   evaluate(inventory: Inventory, now: Date, changed: Iterable<string> | 'all'): IncrementalResult {
-    const steps = this.steps(inventory, now, changed);
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-    }
-  }
-
-  /**
-   * `evaluate`, giving the event loop a turn after every `sliceMs` of work: a full evaluation of
-   * a large cluster takes tens of seconds, which a server must not spend deaf to its health
-   * probes, its scrapes and its watches. The inventory must not change until it resolves.
-   */
-  async evaluateInSlices(
-    inventory: Inventory,
-    now: Date,
-    changed: Iterable<string> | 'all',
-    sliceMs = 50,
-  ): Promise<IncrementalResult> {
-    const steps = this.steps(inventory, now, changed);
-    let since = performance.now();
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-      if (performance.now() - since >= sliceMs) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        since = performance.now();
-      }
-    }
-  }
-
-  /** Set while an evaluation is under way (one at a time: they share the kept results). */
-  private running = false;
-
-  /** The evaluation, as steps: it pauses between rules and every few checks (see evaluateInSlices). */
-  private *steps(
-    inventory: Inventory,
-    now: Date,
-    changed: Iterable<string> | 'all',
-  ): Generator<void, IncrementalResult, void> {
-    if (this.running) throw new Error('an evaluation is already under way');
-    this.running = true;
-    try {
-      return yield* this.stepsOf(inventory, now, changed);
-    } finally {
-      this.running = false;
-    }
-  }
-
-  private *stepsOf(
-    inventory: Inventory,
-    now: Date,
-    changed: Iterable<string> | 'all',
-  ): Generator<void, IncrementalResult, void> {
     const kinds = inventory.kinds().join(',');
     let dirty: Set<number> | undefined;
     // Kept checks carry their generation modulo GENERATIONS; a full evaluation keeps only checks
@@ -378,7 +325,7 @@ export class IncrementalRules {
       checked++;
       checkedByRule.set(id, (checkedByRule.get(id) ?? 0) + 1);
     };
-    for (const [index, prepared] of this.prepared.entries()) {
+    this.prepared.forEach((prepared, index) => {
       const { rule } = prepared;
       const stats = tally.rule(rule.id);
       if (rule.checkInventory) {
@@ -395,8 +342,7 @@ export class IncrementalRules {
           counted(rule.id);
         }
         for (const result of kept.results) tally.add(prepared, stats, result);
-        yield;
-        continue;
+        return;
       }
       const entries = select(rule.appliesTo);
       const slots = slotsOf(entries);
@@ -420,15 +366,13 @@ export class IncrementalRules {
           counted(rule.id);
         }
         tally.add(prepared, stats, result);
-        if ((i & 63) === 63) yield;
       }
       // Values about one object (a workload's spot verdict: 9k of them, 14 MiB, at 1,000 Nodes)
       // are built again by the next rule that reads them, not all held to the end of a full
       // evaluation. Two rules read spot verdicts; building them twice was lost in the spread of
       // the generated 1k cluster's full evaluation (7.3-7.9 s with or without).
       inventory.forgetPerEntry();
-      yield;
-    }
+    });
     // A list grown by insertion keeps room for about half as much again; its final length is
     // known now (objects meet the same rules until they change kind), so it is cut to size.
     for (const slot of grown) slot.kept = slot.kept.slice();

@@ -422,9 +422,7 @@ export class HindsightServer {
       void this.watch.start().then(
         async () => {
           this.synced = true;
-          // Chained like every evaluation: changes seen meanwhile wait for it to end.
-          this.evaluating = this.evaluate([]);
-          await Promise.all([this.evaluating, this.readCertificates()]);
+          await Promise.all([this.evaluate([]), this.readCertificates()]);
           // Each tick evaluates: the clock's checks when their refresh is due, everything when
           // the full evaluation is; nothing else when neither is (evaluate decides).
           const tick = Math.min(this.clockRefreshMs, this.fullEvaluationMs);
@@ -713,9 +711,7 @@ export class HindsightServer {
     for (const { ref } of this.pendingObjects.values()) kinds.set(ref.kind, (kinds.get(ref.kind) ?? 0) + 1);
     const inventory = this.currentInventory(full, parts);
     const now = this.options.now?.() ?? new Date();
-    // In slices: the first and every full evaluation take tens of seconds at 80k objects, during
-    // which /healthz, /metrics and the watches must still be answered.
-    const result = await this.engine.evaluateInSlices(inventory, now, full ? 'all' : parts);
+    const result = this.engine.evaluate(inventory, now, full ? 'all' : parts);
     this.checks.inc({ result: 'run' }, result.checked);
     this.checks.inc({ result: 'reused' }, result.reused);
     this.findings = result.findings;
